@@ -1,0 +1,147 @@
+/**
+ * HTTP for every vendor client: one undici Pool per endpoint (keep-alive), connect/headers/body timeouts,
+ * TLS verification on by default, a private CA to trust, and an explicit insecure opt-out that warns.
+ * Responses of any status are returned; vendor clients turn non-2xx into their own errors. Failures to
+ * talk at all become `connection` or `timeout` ProviderErrors, with credentials redacted.
+ */
+import { Dispatcher, Pool } from "undici";
+import { ProviderError, redact } from "./errors";
+
+export interface TlsOptions {
+  /** PEM text of a CA to trust in addition to the system's (private clouds often use their own CA). */
+  ca?: string;
+  /** Skip certificate verification. Dangerous; logs a warning once per endpoint. */
+  insecure?: boolean;
+}
+
+export interface HttpClientOptions extends TlsOptions {
+  /** Base URL, with an optional path prefix: `https://tower.example.com/v2/api`. */
+  baseUrl: string;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Keep-alive connections per endpoint (default 16). */
+  connections?: number;
+  /** Values never to show in an error message (passwords, tokens). */
+  secrets?: () => Iterable<string | undefined>;
+  /** Where warnings go (default console.warn: dynamic providers have no engine log). */
+  warn?: (message: string) => void;
+  /** For tests: a dispatcher to use instead of the pool (undici MockAgent). */
+  dispatcher?: Dispatcher;
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path below the base URL, with its query string if any. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+const pools = new Map<string, Pool>();
+const warned = new Set<string>();
+
+/** The pool for an endpoint and TLS setting, made once per process. */
+function poolFor(origin: string, o: HttpClientOptions): Pool {
+  const key = JSON.stringify([origin, o.ca ?? "", !!o.insecure, o.connectTimeoutMs, o.headersTimeoutMs, o.bodyTimeoutMs]);
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(origin, {
+      connections: o.connections ?? 16,
+      keepAliveTimeout: 30_000,
+      headersTimeout: o.headersTimeoutMs ?? 60_000,
+      bodyTimeout: o.bodyTimeoutMs ?? 120_000,
+      connect: {
+        timeout: o.connectTimeoutMs ?? 10_000,
+        ...(o.ca ? { ca: o.ca } : {}),
+        rejectUnauthorized: !o.insecure,
+      },
+    });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Closes every pool (tests, and the end of a benchmark). */
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.close()));
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+const TLS_HINT =
+  "the server's TLS certificate is not trusted; set the endpoint's CA certificate (e.g. `<vendor>:caCertPath`) " +
+  "or, only for a test system, `<vendor>:insecure`";
+
+export class HttpClient {
+  private readonly origin: string;
+  private readonly basePath: string;
+
+  constructor(private readonly opts: HttpClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(opts.baseUrl);
+    } catch {
+      throw new ProviderError("validation", `endpoint "${opts.baseUrl}" is not a URL`, { property: "endpoint" });
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new ProviderError("validation", `endpoint "${opts.baseUrl}" must start with http:// or https://`, {
+        property: "endpoint",
+      });
+    }
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, "");
+    if (opts.insecure && url.protocol === "https:" && !warned.has(this.origin)) {
+      warned.add(this.origin);
+      (opts.warn ?? console.warn)(
+        `warning: TLS certificate verification is disabled for ${this.origin} (insecure); use a CA certificate instead`,
+      );
+    }
+  }
+
+  get endpoint(): string {
+    return this.origin + this.basePath;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const dispatcher = this.opts.dispatcher ?? poolFor(this.origin, this.opts);
+    const path = this.basePath + (req.path.startsWith("/") ? req.path : `/${req.path}`);
+    try {
+      const res = await dispatcher.request({
+        origin: this.origin,
+        method: req.method,
+        path,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+      });
+      const body = await res.body.text();
+      return { status: res.statusCode, headers: res.headers as HttpResponse["headers"], body };
+    } catch (e) {
+      if (req.signal?.aborted) throw e;
+      throw this.transportError(req, path, e);
+    }
+  }
+
+  private transportError(req: HttpRequest, path: string, e: unknown): ProviderError {
+    const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+    const code = err.code ?? err.cause?.code ?? "";
+    const raw = err.message ?? String(e);
+    const secrets = this.opts.secrets?.() ?? [];
+    const where = `${req.method} ${this.origin}${path.split("?")[0]}`;
+    if (TIMEOUT_CODES.has(code)) {
+      return new ProviderError("timeout", redact(`${where} timed out (${code})`, secrets));
+    }
+    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
+    const message = tls ? `${where} failed: ${raw} (${code}); ${TLS_HINT}` : `${where} failed: ${raw}${code ? ` (${code})` : ""}`;
+    return new ProviderError("connection", redact(message, secrets));
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./retry";
+export * from "./wait";
+export * from "./http";
+export * from "./resource";
+export * from "./config";

@@ -1,0 +1,163 @@
+/**
+ * Glue between zod and Pulumi's dynamic provider protocol: check failures that name the field, the
+ * preview-unknown sentinel, diffs with replaces from a per-resource list, and plain-JSON outputs.
+ * Schemas are built by functions and passed in as factories: a zod schema held at module level cannot be
+ * serialized into a closure.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { ProviderError } from "./errors";
+
+/** What the engine sends for a value that is not known during preview (`runtime/rpc.js` unknownValue). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** True when the value, or anything inside it, is unknown. */
+export function containsUnknown(v: unknown): boolean {
+  if (v === UNKNOWN) return true;
+  if (Array.isArray(v)) return v.some(containsUnknown);
+  if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+  return false;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = root;
+  for (const k of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+/** `disks[0].size` style names for a zod issue path. */
+export function propertyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const k of path) {
+    if (typeof k === "number") out += `[${k}]`;
+    else out += out ? `.${String(k)}` : String(k);
+  }
+  return out;
+}
+
+function unknownAlongPath(root: unknown, path: readonly PropertyKey[]): boolean {
+  for (let i = 0; i <= path.length; i++) {
+    if (isUnknown(valueAt(root, path.slice(0, i)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Validates inputs with a zod schema. Issues on values that are unknown at preview are ignored (the check
+ * runs again with real values before anything is created). Returns the parsed inputs (defaults applied)
+ * when valid; with unknowns, the raw inputs pass through.
+ */
+export function checkWithSchema<S extends z.ZodType>(
+  schema: S,
+  news: Record<string, unknown>,
+): pulumi.dynamic.CheckResult<Record<string, unknown>> {
+  const { __provider, ...inputs } = news;
+  void __provider;
+  const parsed = schema.safeParse(inputs);
+  if (parsed.success) {
+    return { inputs: plain(parsed.data as Record<string, unknown>) };
+  }
+  const failures = parsed.error.issues
+    .filter((i) => !unknownAlongPath(inputs, i.path))
+    .flatMap((i) => {
+      // A field that is absent from the inputs is reported under its own name (unrecognized keys list several).
+      if (i.code === "unrecognized_keys") {
+        return i.keys.map((k) => ({
+          property: propertyPath([...i.path, k]),
+          reason: `unknown input "${k}" (check the spelling)`,
+        }));
+      }
+      return [{ property: propertyPath(i.path) || "(inputs)", reason: i.message }];
+    });
+  if (failures.length === 0) return { inputs: plain(inputs) };
+  return { inputs: plain(inputs), failures };
+}
+
+/** Deep equality on plain JSON values. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export interface DiffSpec {
+  /** Every input name of the resource (outputs echo them, so `olds` carries the stored inputs). */
+  inputs: readonly string[];
+  /** Inputs whose change forces a replacement. */
+  replaceOn: readonly string[];
+  /** Inputs that are not compared (e.g. a wait deadline that changes nothing remote). */
+  ignore?: readonly string[];
+}
+
+/**
+ * Compares the stored inputs with the new ones. Unknown new values count as changes (and replace when
+ * the input is replace-only). `changed` lists the inputs that differ.
+ */
+export function diffInputs(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  spec: DiffSpec,
+): pulumi.dynamic.DiffResult & { changed: string[] } {
+  const changed = spec.inputs.filter(
+    (k) => !spec.ignore?.includes(k) && (containsUnknown(news[k]) || !deepEqual(olds[k], news[k])),
+  );
+  const replaces = changed.filter((k) => spec.replaceOn.includes(k));
+  return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, changed };
+}
+
+/**
+ * Outputs as Pulumi can carry them: plain JSON, no undefined anywhere (dropped), Dates as ISO text.
+ * Functions, symbols and BigInts are programming errors and throw.
+ */
+export function plain<T>(value: T): T {
+  return toPlain(value, "outputs") as T;
+}
+
+function toPlain(v: unknown, at: string): unknown {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map((x, i) => (x === undefined ? null : toPlain(x, `${at}[${i}]`)));
+  if (typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x !== undefined) out[k] = toPlain(x, `${at}.${k}`);
+    }
+    return out;
+  }
+  throw new ProviderError("validation", `${at} holds a ${typeof v}, which cannot be stored in Pulumi state`);
+}
+
+/**
+ * The provider object that a resource hands to `pulumi.dynamic.Resource`. Pulumi serializes it into the
+ * state (`__provider`), so it only names where the implementation lives: each call loads it from the
+ * installed package at call time. State stays small, holds no credential, and a package upgrade also
+ * changes the code that refresh and destroy run for resources created before it.
+ */
+export function lazyProvider(specifier: string, exportName: string): pulumi.dynamic.ResourceProvider {
+  const impl = (): Required<pulumi.dynamic.ResourceProvider> => require(specifier)[exportName];
+  return {
+    configure: (req) => impl().configure(req),
+    check: (olds, news) => impl().check(olds, news),
+    diff: (id, olds, news) => impl().diff(id, olds, news),
+    create: (inputs) => impl().create(inputs),
+    read: (id, props) => impl().read(id, props),
+    update: (id, olds, news) => impl().update(id, olds, news),
+    delete: (id, props) => impl().delete(id, props),
+  };
+}

