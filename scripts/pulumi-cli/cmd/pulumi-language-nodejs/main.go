@@ -32,9 +32,8 @@ const exitErrorAlreadyReported = 32
 
 func main() {
 	tracing := flag.String("tracing", "", "Zipkin-compatible tracing endpoint (passed to the program)")
-	flag.Bool("logtostderr", false, "accepted for compatibility; logs always go to stderr")
-	flag.Int("v", 0, "accepted for compatibility")
 	flag.String("root", "", "accepted for compatibility")
+	// -logtostderr and -v are registered by glog, which the SDK imports.
 	flag.Parse()
 
 	nodeBin, err := exec.LookPath("node")
@@ -163,11 +162,18 @@ func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumir
 	}
 	args = append(append(args, program), req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	configMap, secretKeyList := req.GetConfig(), req.GetConfigSecretKeys()
+	if configMap == nil {
+		configMap = map[string]string{}
+	}
+	if secretKeyList == nil {
+		secretKeyList = []string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, fmt.Errorf("serializing configuration: %w", err)
 	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	secretKeys, err := json.Marshal(secretKeyList)
 	if err != nil {
 		return nil, fmt.Errorf("serializing secret configuration keys: %w", err)
 	}
