@@ -1,0 +1,125 @@
+/**
+ * A CVM VPS panel client API simulator: `/api/client/vps/list`, `/status`, `/start`, `/stop`, `/restart`,
+ * with the token-pair headers (401/403), `{response}` / `{errors}` bodies, numbers as strings, both
+ * traffic forms, power changes that take time, and host nodes that can be unreachable (503).
+ *
+ * Control routes beside the shared /_sim/ ones:
+ *   POST /_sim/cvm/nodes/:id/unreachable  {"forMs": 2000} or {"requests": 3}
+ */
+import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
+import { CvmOptions, CvmSeed, CvmState, TokenPair, VpsRecord } from "./state";
+
+export { CvmState, defaultSeed } from "./state";
+export type { CvmSeed, VpsRecord, TokenPair } from "./state";
+
+const NO_SUCH_VPS = "The specified VPS ID does not exist or is not accessible to this user.";
+
+export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: CvmState } {
+  const state = new CvmState(opts);
+
+  function auth(req: SimRequest): TokenPair {
+    const pub = header(req, "api-public-token");
+    const priv = header(req, "api-private-token");
+    const pair = pub ? state.tokens.get(pub) : undefined;
+    if (!pair || pair.private !== priv) throw new SimError(401, "No valid API token pair was specified.");
+    if (!pair.clientAccess) throw new SimError(403, "The specified API token pair does not have access to this API.");
+    return pair;
+  }
+
+  function vpsOf(req: SimRequest): VpsRecord {
+    const pair = auth(req);
+    const v = state.vpses.get(req.params.id);
+    if (!v || v.user !== pair.user) throw new SimError(404, NO_SUCH_VPS);
+    return v;
+  }
+
+  function listing(v: VpsRecord) {
+    const { user, power, operations, ram_used, disk_used, ...shown } = v;
+    void user, power, operations, ram_used, disk_used;
+    return shown;
+  }
+
+  function traffic(v: VpsRecord) {
+    return v.traffic_limit !== undefined
+      ? { traffic_used: v.traffic_used ?? "0" }
+      : { traffic_in_used: v.traffic_in_used ?? "0", traffic_out_used: v.traffic_out_used ?? "0" };
+  }
+
+  function power(action: "start" | "stop" | "restart") {
+    return (req: SimRequest): SimResponse => {
+      const v = vpsOf(req);
+      if (state.nodeDown(v.node, true)) throw new SimError(503, `The host node ${v.node} could not be reached.`);
+      const now = state.lifecycle(v).peek();
+      if (now === "suspended" || now === "terminated") {
+        // The vendor's own spelling.
+        throw new SimError(500, `No operations can be performed on this VPS beacuse it is ${now}.`);
+      }
+      if (action === "start") state.transition(v, "running");
+      if (action === "stop") state.transition(v, "stopped");
+      if (action === "restart") state.transition(v, "running", now === "running" ? "stopped" : undefined);
+      return ok([]);
+    };
+  }
+
+  const routes: Route[] = [
+    {
+      method: "GET",
+      path: "/api/client/vps/list",
+      handler: (req) => {
+        const pair = auth(req);
+        const vpses = [...state.vpses.values()].filter((v) => v.user === pair.user).map(listing);
+        return ok({ vpses });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/client/vps/:id/status",
+      handler: (req) => {
+        const v = vpsOf(req);
+        const status = state.status(v);
+        return ok({ ...traffic(v), ram_used: v.ram_used, disk_used: v.disk_used, status });
+      },
+    },
+    { method: "POST", path: "/api/client/vps/:id/start", handler: power("start") },
+    { method: "POST", path: "/api/client/vps/:id/stop", handler: power("stop") },
+    { method: "POST", path: "/api/client/vps/:id/restart", handler: power("restart") },
+    {
+      method: "POST",
+      path: "/_sim/cvm/nodes/:id/unreachable",
+      handler: (req) => {
+        const body = req.body ? JSON.parse(req.body) : {};
+        const node = state.nodes.get(req.params.id) ?? { id: req.params.id };
+        if (body.forMs !== undefined) node.unreachableUntil = state.now() + Number(body.forMs);
+        if (body.requests !== undefined) node.unreachableRequests = Number(body.requests);
+        state.nodes.set(node.id, node);
+        return { status: 200, body: node };
+      },
+    },
+  ];
+
+  return {
+    name: "cvm",
+    state,
+    routes,
+    renderError: (status, message) => ({ status, body: { errors: [message] } }),
+    reset: () => state.reset(),
+    seed: (body) => state.seed(body as CvmSeed),
+    inventory: () => ({
+      vpses: [...state.vpses.values()].map((v) => ({ id: v.id, hostname: v.hostname, status: state.status(v), operations: v.operations })),
+    }),
+    snapshot: () => state.snapshot(),
+    restore: (d) => state.restore(d),
+  };
+}
+
+function ok(response: unknown): SimResponse {
+  return { status: 200, body: { response } };
+}
+
+function header(req: SimRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The name every vendor simulator exports, so that the CLI finds it without a registry. */
+export const createSimulator = createCvmSimulator;
