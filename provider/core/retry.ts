@@ -16,6 +16,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Codes worth another try (default: rate_limited, server, connection, timeout). */
   retryOn?: readonly ErrorCode[];
+  /** Finer choice than `retryOn` (e.g. only a 503 that says the request was not carried out). */
+  shouldRetry?: (e: ProviderError) => boolean;
   signal?: AbortSignal;
   /** Called before each wait; for logs and tests. */
   onRetry?: (info: { attempt: number; delayMs: number; error: ProviderError }) => void;
@@ -54,6 +56,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     baseDelayMs = 250,
     maxDelayMs = 30_000,
     retryOn = RETRYABLE,
+    shouldRetry = (e: ProviderError) => retryOn.includes(e.code),
     signal,
     onRetry,
     sleep: wait = sleep,
@@ -63,7 +66,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     try {
       return await fn(attempt);
     } catch (e) {
-      if (!idempotent || attempt >= maxAttempts || !isProviderError(e) || !retryOn.includes(e.code)) throw e;
+      if (!idempotent || attempt >= maxAttempts || !isProviderError(e) || !shouldRetry(e)) throw e;
       const delayMs =
         e.retryAfterMs !== undefined
           ? Math.min(e.retryAfterMs, maxDelayMs)

@@ -1,0 +1,3 @@
+/** pulumi-private-cloud: Pulumi dynamic providers for private clouds and VPS hosts. */
+export * as core from "./core";
+export * as cvm from "./cvm";
