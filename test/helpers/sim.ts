@@ -6,7 +6,7 @@ export async function startSim<V extends VendorSim>(vendor: V) {
   const url = await server.start();
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    return res.json();
+    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   return { url, server, vendor, control, stop: () => server.stop() };
 }

@@ -32,7 +32,8 @@ describe("ProviderError", () => {
 
   it("is recognised by a second copy of the errors module", async () => {
     vi.resetModules();
-    const copy = await import("../../../provider/core/errors?copy=2");
+    // @ts-expect-error: the query makes Vite load a second copy of the module, as a serialized closure may.
+    const copy: typeof import("../../../provider/core/errors") = await import("../../../provider/core/errors?copy=2");
     const fromCopy = new copy.ProviderError("auth", "denied");
     expect(fromCopy).not.toBeInstanceOf(ProviderError);
     expect(isProviderError(fromCopy)).toBe(true);

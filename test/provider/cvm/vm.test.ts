@@ -160,14 +160,14 @@ describe("cvm.Vm errors", () => {
   it("retries a 503 from an unreachable host node", async () => {
     await sim.control("POST", "/_sim/cvm/nodes/1/unreachable", { requests: 1 });
     const { outs } = await vmProvider.create(await checked({ vpsId: "102" }));
-    expect(outs.status).toBe("running");
+    expect(outs!.status).toBe("running");
   });
 
   it("waits through an unknown status while the node is unreachable", async () => {
     await sim.control("POST", "/_sim/cvm/nodes/1/unreachable", { forMs: 300 });
     const t0 = Date.now();
     const { outs } = await vmProvider.create(await checked({ vpsId: "101", powerState: "running" }));
-    expect(outs.status).toBe("running");
+    expect(outs!.status).toBe("running");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
   }, 30_000);
 

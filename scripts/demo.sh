@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The offline demo: sets up (scripts/setup.sh), starts the vendor simulators on loopback, installs the
+# packed package into the root demo stack as a user would, then runs `pulumi up`, `refresh` (no changes),
+# an update, `preview` (no changes left) and `destroy`, printing the outputs and the simulators'
+# inventory in between. State lives in .cache/demo/ (a local file:// backend).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+bash "$PPC_ROOT/scripts/setup.sh"
+ppc_ensure_node
+ppc_ensure_pulumi
+ppc_offline_pulumi
+cd "$PPC_ROOT"
+
+step() { printf '\n=== %s\n' "$*"; }
+work="$PPC_CACHE/demo"
+# Every run starts from a clean state and fresh simulators.
+rm -rf "$work/sim" "$work/state" && mkdir -p "$work/state" "$work/sim" "$work/pack"
+export PULUMI_BACKEND_URL="file://$work/state"
+
+step "Packing pulumi-private-cloud and installing it into demo/ (as a user would)"
+rm -f "$work/pack"/*.tgz
+tarball="$work/pack/$(npm pack --silent --pack-destination "$work/pack" | tail -n 1)"
+(cd demo && npm install --no-audit --no-fund --no-save --no-package-lock --prefer-offline --loglevel=error \
+  "pulumi-private-cloud@file:$tarball")
+
+step "Starting the simulators"
+node dist/simulator/cli.js --state-dir "$work/sim" > "$work/sim/urls" 2> "$work/sim/log" &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do grep -q '^ready$' "$work/sim/urls" 2>/dev/null && break; sleep 0.1; done
+grep -q '^ready$' "$work/sim/urls" || { cat "$work/sim/log" >&2; exit 1; }
+grep -v '^ready$' "$work/sim/urls"
+url() { awk -v v="$1" '$1 == v { print $2 }' "$work/sim/urls"; }
+
+pulumi stack select demo --create --non-interactive >/dev/null
+# Credentials of the simulators' demo accounts; against a real endpoint, set your own (see README).
+pulumi config set cvm:endpoint "$(url cvm)" --non-interactive
+pulumi config set cvm:publicToken demo-public --non-interactive
+pulumi config set --secret cvm:privateToken demo-private --non-interactive
+pulumi config rm dbPower --non-interactive 2>/dev/null || true
+
+inventory() { for v in $(grep -v '^ready$' "$work/sim/urls" | awk '{print $1}'); do echo "$v: $(node -e 'fetch(process.argv[1]).then((r) => r.text()).then(console.log)' "$(url "$v")/_sim/inventory")"; done; }
+
+step "pulumi up"
+pulumi up --yes --skip-preview --non-interactive
+pulumi stack output --json
+
+step "pulumi refresh (expect no changes)"
+pulumi refresh --yes --expect-no-changes --non-interactive
+
+step "An update: start the database VPS"
+pulumi config set dbPower running --non-interactive
+pulumi preview --diff --non-interactive
+pulumi up --yes --skip-preview --non-interactive
+pulumi stack output --json
+step "Simulator inventory"
+inventory
+
+step "pulumi preview (expect no changes)"
+pulumi preview --expect-no-changes --non-interactive
+
+step "pulumi destroy"
+pulumi destroy --yes --skip-preview --non-interactive
+step "Simulator inventory after destroy (CVM VPSes are released, not deleted)"
+inventory
+step "Demo finished"
