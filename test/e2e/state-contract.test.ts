@@ -3,16 +3,19 @@
  * `refresh` with no changes, an update, `destroy`; `__provider` stays small, no credential is in the
  * state, and after installing a newer build, `refresh` and `destroy` run the new code.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimServer } from "../../simulator/core";
 import { createCvmSimulator } from "../../simulator/cvm";
-import { Project, SKIP_REASON, makeProject, packPackage, providerStrings, pulumiOnPath, repackWith } from "./harness";
+import { Project, ROOT, SKIP_REASON, makeProject, packPackage, providerStrings, pulumiOnPath, repackWith } from "./harness";
 
 const PRIVATE_TOKEN = "e2e-private-token-5f1c9a";
 const haveCli = pulumiOnPath();
+if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: ${SKIP_REASON}`);
 if (!haveCli) console.warn(`skipping the state-contract e2e test: ${SKIP_REASON}`);
 
 describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
@@ -66,6 +69,15 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
       expect(JSON.stringify(r)).not.toContain(PRIVATE_TOKEN);
     }
   }, 60_000);
+
+  it("runs the policy pack in preview through the language host", async () => {
+    const pack = mkdtempSync(join(tmpdir(), "ppc-policy-"));
+    cpSync(join(ROOT, "policy"), pack, { recursive: true, filter: (src) => !src.includes("node_modules") });
+    await promisify(execFile)("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: pack });
+    const r = await project.pulumi(["preview", "--policy-pack", pack]);
+    expect(r.stdout).toMatch(/cvm-adopt-by-id/);
+    expect(r.stdout).toMatch(/VPS "db-1.example.net" is adopted by hostname/);
+  }, 180_000);
 
   it("refreshes with no changes", async () => {
     const r = await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);

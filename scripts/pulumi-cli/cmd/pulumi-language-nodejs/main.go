@@ -227,11 +227,9 @@ func (h *nodeHost) RunPlugin(
 		cmdArgs = append(append(cmdArgs, dir), req.GetArgs()...)
 	}
 
+	// A plugin runs in its own directory: a policy pack reads its package.json from there.
 	cmd := exec.CommandContext(ctx, h.nodeBin, cmdArgs...)
-	cmd.Dir = req.GetPwd()
-	if cmd.Dir == "" {
-		cmd.Dir = dir
-	}
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), req.GetEnv()...), typeScriptEnv(opts)...)
 	var mu sync.Mutex
 	send := func(resp *pulumirpc.RunPluginResponse) error {

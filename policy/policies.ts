@@ -1,0 +1,7 @@
+import type { Policies } from "@pulumi/policy";
+import { cvmPolicies } from "./cvm";
+
+/** Every policy of the pack, one factory per topic (kept apart from index.ts so tests can load it). */
+export function allPolicies(): Policies {
+  return [...cvmPolicies()];
+}

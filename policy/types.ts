@@ -1,0 +1,7 @@
+/**
+ * The type tokens of the resources the policies look at. Kept as constants so that the pack does not
+ * load the providers (the engine gives policies the token, e.g. `pulumi-nodejs:dynamic/cvm:Vm`).
+ */
+export const TYPES = {
+  cvm: { Vm: "pulumi-nodejs:dynamic/cvm:Vm" },
+} as const;
