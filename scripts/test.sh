@@ -9,4 +9,13 @@ ppc_ensure_pulumi
 ppc_offline_pulumi
 cd "$PPC_ROOT"
 npx tsc -p tsconfig.test.json
-npx vitest run "$@"
+report="$PPC_CACHE/vitest-report.json"
+rm -f "$report"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line that any CI reads: "N passed, N failed, N skipped".
+if [ -f "$report" ]; then
+  node -e 'const r = require(process.argv[1]);
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$report"
+fi
+exit "$status"
