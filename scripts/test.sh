@@ -8,6 +8,11 @@ ppc_ensure_node
 ppc_ensure_pulumi
 ppc_offline_pulumi
 cd "$PPC_ROOT"
+if command -v go >/dev/null; then
+  (cd scripts/pulumi-cli && GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" CGO_ENABLED=0 go test ./cmd/...)
+else
+  echo "[test] no Go toolchain: skipping the language host's Go unit tests"
+fi
 npx tsc -p tsconfig.test.json
 report="$PPC_CACHE/vitest-report.json"
 rm -f "$report"

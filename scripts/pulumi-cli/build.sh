@@ -30,8 +30,10 @@ if [ "${PPC_BUILD_PULUMI:-0}" != 1 ]; then
   fi
 fi
 
-key="$(cat "$here/go.mod" "$here/go.sum" "$here/pulumi-resource-pulumi-nodejs" "$here/build.sh" \
-  "$here"/cmd/*/*.go | sha256sum | cut -c1-16)"
+sources=$(find "$here/cmd" -name '*.go' ! -name '*_test.go' | sort)
+# shellcheck disable=SC2086
+key="$(cat "$here/go.mod" "$here/go.sum" "$here/pulumi-resource-pulumi-nodejs" "$here/build.sh" $sources \
+  | sha256sum | cut -c1-16)"
 out="$cache/$version-$key"
 if [ -x "$out/pulumi" ] && [ "$("$out/pulumi" version 2>/dev/null)" = "$version" ]; then
   echo "$out" > "$cache/current"
