@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cvmFleet } from "./cvm";
+import { cvm } from "pulumi-private-cloud";
+import { cvmFleet, demoFleet } from "../examples/cvm-fleet/fleet";
 
 const config = new pulumi.Config();
 
-// CVM VPS panel: the simulator's demo account. `scripts/demo.sh` changes dbPower to show an update.
-export const cvmVpses = cvmFleet([
-  { name: "web-1", vpsId: "101", powerState: "running" },
-  { name: "web-2", vpsId: "102", powerState: "running" },
-  { name: "db-1", hostname: "db-1.example.net", powerState: config.get("dbPower") === "running" ? "running" : "stopped" },
-]);
+// CVM VPS panel: the fleet of examples/cvm-fleet. `scripts/demo.sh` sets dbPower to show an update.
+const cvmVms = cvmFleet(cvm, demoFleet(config.get("dbPower") === "running" ? "running" : "stopped"));
+export const cvmVpses = cvmVms.map((v) => pulumi.interpolate`${v.hostname}: ${v.status}, ${v.cpuCount} CPU, ${v.ramMb} MB`);
