@@ -5,10 +5,7 @@
 # inventory in between. State lives in .cache/demo/ (a local file:// backend).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-bash "$PPC_ROOT/scripts/setup.sh"
-ppc_ensure_node
-ppc_ensure_pulumi
-ppc_offline_pulumi
+ppc_setup
 cd "$PPC_ROOT"
 
 step() { printf '\n=== %s\n' "$*"; }

@@ -3,10 +3,7 @@
 # tests through the real Pulumi CLI. Extra arguments go to vitest (e.g. a test file).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-bash "$PPC_ROOT/scripts/setup.sh"
-ppc_ensure_node
-ppc_ensure_pulumi
-ppc_offline_pulumi
+ppc_setup
 cd "$PPC_ROOT"
 if command -v go >/dev/null; then
   (cd scripts/pulumi-cli && GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" CGO_ENABLED=0 go test ./cmd/...)

@@ -21,7 +21,8 @@ export interface Vps {
   hostname: string;
   location?: string;
   template?: string;
-  guaranteedRamMb: number;
+  /** Guaranteed RAM. */
+  ramMb: number;
   burstableRamMb?: number;
   diskMb: number;
   cpuCount: number;
@@ -65,7 +66,7 @@ export function toVps(raw: Record<string, unknown>): Vps {
     hostname: String(raw.hostname ?? ""),
     location: raw.location === undefined ? undefined : String(raw.location),
     template: raw.template === undefined ? undefined : String(raw.template),
-    guaranteedRamMb: num(raw.guaranteed_ram, "guaranteed_ram") ?? 0,
+    ramMb: num(raw.guaranteed_ram, "guaranteed_ram") ?? 0,
     burstableRamMb: num(raw.burstable_ram, "burstable_ram"),
     diskMb: num(raw.disk_space, "disk_space") ?? 0,
     cpuCount: num(raw.cpu_count, "cpu_count") ?? 0,

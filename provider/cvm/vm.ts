@@ -43,24 +43,10 @@ export interface VmInputs {
   waitTimeoutSeconds: number;
 }
 
-export interface VmOutputs extends VmInputs {
+/** The VPS as listed (numbers parsed), its live status, and the inputs echoed. */
+export interface VmOutputs extends VmInputs, Omit<Vps, "id" | "hostname"> {
   vpsId: string;
-  node: string;
   hostname: string;
-  virtualizationType: string;
-  location?: string;
-  template?: string;
-  ramMb: number;
-  burstableRamMb?: number;
-  diskMb: number;
-  cpuCount: number;
-  trafficAccounting: "combined" | "split";
-  trafficLimit?: number;
-  trafficUsed?: number;
-  trafficInLimit?: number;
-  trafficInUsed?: number;
-  trafficOutLimit?: number;
-  trafficOutUsed?: number;
   status: string;
   ramUsedBytes: number;
   diskUsedBytes: number;
@@ -93,25 +79,17 @@ export function vmSchema() {
 
 /** Maps the API's objects to outputs; pure. */
 export function toOutputs(inputs: VmInputs, vps: Vps, state: VpsState): VmOutputs {
+  const { id, ...listed } = vps;
   return plain({
     ...inputs,
-    vpsId: vps.id,
-    node: vps.node,
+    ...listed,
+    vpsId: id,
     hostname: inputs.hostname ?? vps.hostname,
     adoptedBy: inputs.vpsId !== undefined ? "vpsId" : "hostname",
     virtualizationType: vps.virtualizationType === "1" ? "openvz" : vps.virtualizationType,
-    location: vps.location,
-    template: vps.template,
-    ramMb: vps.guaranteedRamMb,
-    burstableRamMb: vps.burstableRamMb,
-    diskMb: vps.diskMb,
-    cpuCount: vps.cpuCount,
-    trafficAccounting: vps.trafficAccounting,
-    trafficLimit: vps.trafficLimit,
+    // /status has the fresher traffic counters.
     trafficUsed: state.trafficUsed ?? vps.trafficUsed,
-    trafficInLimit: vps.trafficInLimit,
     trafficInUsed: state.trafficInUsed ?? vps.trafficInUsed,
-    trafficOutLimit: vps.trafficOutLimit,
     trafficOutUsed: state.trafficOutUsed ?? vps.trafficOutUsed,
     status: state.status,
     ramUsedBytes: state.ramUsedBytes,

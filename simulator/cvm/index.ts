@@ -46,7 +46,7 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: 
   }
 
   function power(action: "start" | "stop" | "restart") {
-    return (req: SimRequest): SimResponse => {
+    return async (req: SimRequest): Promise<SimResponse> => {
       const v = vpsOf(req);
       if (state.nodeDown(v.node, true)) throw new SimError(503, `The host node ${v.node} could not be reached.`);
       const now = state.lifecycle(v).peek();
@@ -56,7 +56,11 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: 
       }
       if (action === "start") state.transition(v, "running");
       if (action === "stop") state.transition(v, "stopped");
-      if (action === "restart") state.transition(v, "running", now === "running" ? "stopped" : undefined);
+      if (action === "restart") {
+        // The manual's 200 means "restarted": the panel answers once the VPS is back up.
+        await new Promise((r) => setTimeout(r, state.transitionMs));
+        state.transition(v, "running", 0);
+      }
       return ok([]);
     };
   }

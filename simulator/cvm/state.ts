@@ -129,13 +129,10 @@ export class CvmState {
     return false;
   }
 
-  /** Moves a VPS to `target` after the transition time, through `via` first when given (restart). */
-  transition(v: VpsRecord, target: VpsStatus, via?: VpsStatus) {
+  /** Moves a VPS to `target` once `afterMs` has passed (as `vzctl` over SSH takes a while). */
+  transition(v: VpsRecord, target: VpsStatus, afterMs = this.transitionMs) {
     const current = this.lifecycle(v).peek();
-    const steps = [{ state: current }];
-    if (via) steps.push({ state: via, afterMs: this.transitionMs / 2 } as never);
-    steps.push({ state: target, afterMs: via ? this.transitionMs / 2 : this.transitionMs } as never);
-    v.power = Lifecycle.start<VpsStatus>(steps, this.now).toJSON();
+    v.power = Lifecycle.start<VpsStatus>([{ state: current }, { state: target, afterMs }], this.now).toJSON();
     v.operations++;
     // A running VPS uses memory; a stopped one does not.
     v.ram_used = target === "running" ? String(Math.round(Number(v.guaranteed_ram) * 1024 * 1024 * 0.4)) : "0";

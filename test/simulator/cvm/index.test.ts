@@ -55,6 +55,14 @@ describe("CVM simulator", () => {
     expect((await (await get("/api/client/vps/102/status")).json() as any).response).toMatchObject({ status: "running", traffic_used: "0" });
   });
 
+  it("answers a restart once the VPS is back up, its status running throughout", async () => {
+    const t0 = Date.now();
+    expect((await post("/api/client/vps/101/restart")).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
+    expect((await (await get("/api/client/vps/101/status")).json() as any).response.status).toBe("running");
+    expect(sim.vendor.state.vpses.get("101")!.operations).toBe(1);
+  });
+
   it("refuses power operations on a suspended or terminated VPS with a 500", async () => {
     const r = await post("/api/client/vps/104/start");
     expect(r.status).toBe(500);
