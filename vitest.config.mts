@@ -5,8 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // The e2e tests drive the real Pulumi CLI; one file at a time keeps the 2-core machine responsive.
-    fileParallelism: true,
+    // Two workers for the machines' two cores; the e2e file drives the Pulumi CLI beside the others.
     maxWorkers: 2,
   },
 });

@@ -65,7 +65,7 @@ ppc_setup() {
     echo "$lock_sha" > "$stamp"
   fi
   ppc_log "building the package"
-  (cd "$PPC_ROOT" && npx tsc -p tsconfig.json) || return 1
+  (cd "$PPC_ROOT" && rm -rf dist && npx tsc -p tsconfig.json) || return 1
   ppc_ensure_pulumi || return 1
   ppc_log "pulumi $(pulumi version) at $(command -v pulumi)"
   ppc_offline_pulumi
