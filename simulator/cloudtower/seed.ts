@@ -1,0 +1,224 @@
+/**
+ * The simulator's starting point: one organization and datacenter, two connected clusters with hosts and
+ * a VDS each, a management VLAN, VM templates, an existing VM to adopt, a cluster appliance that
+ * `/connect-cluster` can reach, and the `admin` user.
+ */
+import { Entity } from "./where";
+import { TowerState, cuid, mac } from "./state";
+
+export const DEMO_USER = { username: "admin", password: "tower-pass" };
+export const APPLIANCE = { ip: "10.0.0.30", username: "root", password: "cluster-pass", name: "cluster-c", version: "6.1.0" };
+
+export function seedTower(s: TowerState) {
+  s.users.set(DEMO_USER.username, { password: DEMO_USER.password, source: "LOCAL" });
+  s.appliances = [APPLIANCE];
+  const org = s.put("organizations", { id: "cl0rg0000000000000000demo", name: "Demo Org" });
+  const dc = s.put("datacenters", { id: "cl0dc00000000000000000dc1", name: "dc-1", organization: { id: org.id, name: org.name } });
+  org.datacenters = [{ id: dc.id, name: dc.name }];
+  for (const [n, ip] of [
+    ["a", "10.0.0.10"],
+    ["b", "10.0.0.20"],
+  ] as const) {
+    const cluster = addCluster(s, { id: `cl0c1uster00000000000000${n}`, name: `cluster-${n}`, ip, datacenterId: dc.id });
+    s.clusterCredentials.set(cluster.id, { username: "root", password: "cluster-pass" });
+  }
+  const a = s.get("clusters", "cl0c1uster00000000000000a")!;
+  // A template with one 20 GiB system disk and one NIC.
+  s.put("templates", {
+    id: "cl0temp1ate0000000000deb1",
+    name: "debian-12",
+    cluster: { id: a.id, name: String(a.name) },
+    vcpu: 2,
+    cpu: { cores: 2, sockets: 1 },
+    memory: 2 * 1024 ** 3,
+    firmware: "BIOS",
+    ha: true,
+    disks: [{ size: 20 * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
+    nics: [{ vlan_id: defaultVlanId(a.id) }],
+  });
+  s.put("templates", {
+    id: "cl0temp1ate0000000000uef1",
+    name: "rocky-9-uefi",
+    cluster: { id: a.id, name: String(a.name) },
+    vcpu: 4,
+    cpu: { cores: 2, sockets: 2 },
+    memory: 4 * 1024 ** 3,
+    firmware: "UEFI",
+    ha: true,
+    disks: [{ size: 40 * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
+    nics: [{ vlan_id: defaultVlanId(a.id) }],
+  });
+  // An existing VM that a stack can adopt.
+  const vmId = "cl0vm0legacy00000000000a1";
+  const volId = cuid();
+  s.put("vmVolumes", volume(s, volId, "legacy-app-disk-0", 10 * 1024 ** 3, a.id, true));
+  const diskId = cuid();
+  s.put("vmDisks", { id: diskId, boot: 0, bus: "VIRTIO", type: "DISK", vm: { id: vmId, name: "legacy-app" }, vm_volume: { id: volId, name: "legacy-app-disk-0" }, key: 0, device: "vda" });
+  const nicId = cuid();
+  s.put("vmNics", { id: nicId, local_id: s.newLocalId(), vm: { id: vmId, name: "legacy-app" }, vlan: s.ref("vlans", defaultVlanId(a.id)), mac_address: mac(), ip_address: "10.0.10.5", model: "VIRTIO", enabled: true, mirror: false, order: 0, type: "VLAN" });
+  const host = (a.hosts as Array<{ id: string; name: string; management_ip: string }>)[0];
+  s.put("vms", vm(s, { id: vmId, name: "legacy-app", clusterId: a.id, cores: 1, sockets: 2, memory: 2 * 1024 ** 3, firmware: "BIOS", ha: true, status: "RUNNING", host, disks: [diskId], nics: [nicId], description: "adopt me", ips: "10.0.10.5" }));
+}
+
+/** The id of the "default" VM network that every cluster has. */
+export function defaultVlanId(clusterId: string): string {
+  return `cvl${clusterId.slice(-22)}`;
+}
+
+export function addCluster(s: TowerState, o: { id?: string; name: string; ip: string; datacenterId?: string; version?: string }): Entity {
+  const id = o.id ?? cuid();
+  const hosts = [1, 2].map((i) => {
+    const h: Entity = {
+      id: `ch${i}${id.slice(-22)}`,
+      name: `${o.name}-node-${i}`,
+      management_ip: o.ip.replace(/\d+$/, (d) => String(Number(d) + i)),
+      local_id: s.newLocalId(),
+      cluster: { id, name: o.name },
+      status: "CONNECTED_HEALTHY",
+      state: "IDLE",
+      total_memory_bytes: 256 * 1024 ** 3,
+      total_cpu_cores: 48,
+      allocatable_memory_bytes: 200 * 1024 ** 3,
+      chunk_id: String(i),
+      compatible_cpu_models: [],
+      cpu_brand: "Intel(R) Xeon(R)",
+      cpu_fan_speed: [],
+      cpu_hz_per_core: 2_400_000_000,
+      cpu_model: "Intel(R) Xeon(R) Gold 6248R",
+      cpu_temperature_celsius: [],
+      failure_data_space: 0,
+      hdd_data_capacity: 0,
+      hdd_disk_count: 0,
+      lsm_cap_disk_safe_umount: true,
+      model: "SMTX-HX",
+      nested_virtualization: false,
+      nic_count: 4,
+      os_memory_bytes: 16 * 1024 ** 3,
+      pmem_dimm_capacity: 0,
+      pmem_dimm_count: 0,
+      pmem_disk_count: 0,
+      provisioned_cpu_cores: 0,
+      provisioned_memory_bytes: 0,
+      running_pause_vm_memory_bytes: 0,
+      ssd_data_capacity: 8 * 1024 ** 4,
+      ssd_disk_count: 4,
+      total_cpu_hz: 48 * 2_400_000_000,
+      total_data_capacity: 8 * 1024 ** 4,
+      used_data_space: 0,
+    };
+    return s.put("hosts", h);
+  });
+  const vds = s.put("vdses", {
+    id: `cvd${id.slice(-22)}`,
+    name: `${o.name}-vds-vm`,
+    local_id: s.newLocalId(),
+    cluster: { id, name: o.name },
+    bond_mode: "active-backup",
+    ovsbr_name: "ovsbr-vm",
+    type: "VM",
+    internal: false,
+    vlans_num: 1,
+  });
+  s.put("vlans", {
+    id: defaultVlanId(id),
+    local_id: s.newLocalId(),
+    name: "default",
+    network_ids: [],
+    type: "VM",
+    vds: { id: vds.id, name: String(vds.name) },
+    vlan_id: 0,
+    mode_type: "VLAN_ACCESS",
+    entityAsyncStatus: null,
+  });
+  const dc = o.datacenterId ? s.get("datacenters", o.datacenterId) : undefined;
+  return s.put("clusters", {
+    id,
+    name: o.name,
+    ip: o.ip,
+    type: "SMTX_OS",
+    architecture: "X86_64",
+    connect_state: "CONNECTED",
+    version: o.version ?? "6.1.0",
+    dns: ["10.0.0.2"],
+    ntp_servers: ["10.0.0.3"],
+    recommended_cpu_models: [],
+    total_cpu_models: [],
+    local_id: s.newLocalId(),
+    hypervisor: "ELF",
+    entityAsyncStatus: null,
+    hosts: hosts.map((h) => ({ id: h.id, name: h.name, management_ip: h.management_ip })),
+    vdses: [{ id: vds.id, name: vds.name }],
+    datacenters: dc ? [{ id: dc.id, name: dc.name }] : [],
+    host_num: hosts.length,
+  });
+}
+
+export function volume(s: TowerState, id: string, name: string, size: number, clusterId: string, mounting: boolean, policy = "REPLICA_2_THIN_PROVISION"): Entity {
+  const localId = s.newLocalId();
+  return {
+    id,
+    name,
+    size,
+    path: `/usr/share/smartx/volumes/${localId}`,
+    elf_storage_policy: policy,
+    mounting,
+    sharing: false,
+    local_id: localId,
+    local_created_at: new Date(s.now()).toISOString(),
+    cluster: s.ref("clusters", clusterId),
+    entityAsyncStatus: null,
+  };
+}
+
+export function vm(
+  s: TowerState,
+  o: {
+    id: string;
+    name: string;
+    clusterId: string;
+    cores: number;
+    sockets: number;
+    memory: number;
+    firmware: string;
+    ha: boolean;
+    status: string;
+    host?: { id: string; name: string; management_ip: string } | null;
+    disks: string[];
+    nics: string[];
+    description?: string;
+    guestOs?: string;
+    ips?: string;
+  },
+): Entity {
+  return {
+    id: o.id,
+    name: o.name,
+    status: o.status,
+    vcpu: o.cores * o.sockets,
+    memory: o.memory,
+    cpu: { cores: o.cores, sockets: o.sockets },
+    cpu_model: "cluster_default",
+    description: o.description ?? "",
+    firmware: o.firmware,
+    ha: o.ha,
+    in_recycle_bin: false,
+    internal: false,
+    ips: o.ips ?? "",
+    local_id: s.newLocalId(),
+    nested_virtualization: false,
+    node_ip: o.host?.management_ip ?? "",
+    out_uninstall_usb: [],
+    protected: false,
+    clock_offset: "UTC",
+    vm_tools_status: "NOT_INSTALLED",
+    win_opt: false,
+    cluster: s.ref("clusters", o.clusterId),
+    host: o.host ?? null,
+    vm_disks: o.disks.map((id) => ({ id })),
+    vm_nics: o.nics.map((id) => ({ id })),
+    entityAsyncStatus: null,
+    guest_os_type: o.guestOs ?? "LINUX",
+    snapshots: [],
+    local_created_at: new Date(s.now()).toISOString(),
+  };
+}
