@@ -1,3 +1,4 @@
 /** pulumi-private-cloud: Pulumi dynamic providers for private clouds and VPS hosts. */
 export * as core from "./core";
+export * as cloudtower from "./cloudtower";
 export * as cvm from "./cvm";

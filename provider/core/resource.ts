@@ -112,7 +112,7 @@ export function diffInputs(
   olds: Record<string, unknown>,
   news: Record<string, unknown>,
   spec: DiffSpec,
-): pulumi.dynamic.DiffResult & { changed: string[] } {
+): pulumi.dynamic.DiffResult & { changed: string[]; replaces: string[] } {
   const changed = spec.inputs.filter(
     (k) => !spec.ignore?.includes(k) && (containsUnknown(news[k]) || !deepEqual(olds[k], news[k])),
   );

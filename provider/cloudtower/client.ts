@@ -1,0 +1,279 @@
+/**
+ * The only code that speaks CloudTower's wire: every call POST with JSON under `<endpoint>/v2/api`,
+ * `Authorization: <token>` from `/login` (one token per endpoint and user, shared by every resource of the
+ * process; a 401 logs in once more and retries), the `{path, status, message, code?, props?}` error body,
+ * bare arrays from reads (paged with `first`/`after`), `WithTask` arrays from mutations, and waiting for
+ * tasks through one batched `/get-tasks` poll per tick.
+ */
+import {
+  BatchingWaiter,
+  HttpClient,
+  HttpResponse,
+  ProviderError,
+  TlsOptions,
+  codeForStatus,
+  hasCode,
+  httpError,
+  retryWhileBusy,
+  sharedWaiter,
+  sleep,
+  withRetry,
+} from "../core";
+
+export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
+
+export interface TowerSettings extends TlsOptions {
+  /** `https://tower.example.com` (the `/v2/api` suffix is added when missing). */
+  endpoint: string;
+  username: string;
+  password: string;
+  source?: UserSource;
+  authConfigId?: string;
+  /** Pause between task polls (default 1000 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface WithTask<T> {
+  task_id?: string | null;
+  data: T;
+}
+
+export interface Task {
+  id: string;
+  status: "PENDING" | "EXECUTING" | "SUCCESSED" | "FAILED" | "PAUSED";
+  description: string;
+  progress: number;
+  error_code?: string | null;
+  error_message?: string | null;
+  resource_id?: string | null;
+  resource_mutation?: string | null;
+}
+
+export type Where = Record<string, unknown>;
+
+interface ErrorBody {
+  path?: string;
+  status?: number;
+  message?: string;
+  code?: string;
+  props?: unknown;
+}
+
+/** Tokens per endpoint and user, shared by every client of the process. */
+const tokens = new Map<string, Promise<string>>();
+/** The resolved tokens, to redact them from error messages. */
+const tokenValues = new Map<string, string>();
+
+export function apiBase(endpoint: string): string {
+  const e = endpoint.replace(/\/+$/, "");
+  return /\/v2\/api$/.test(e) ? e : `${e}/v2/api`;
+}
+
+export class TowerClient {
+  private readonly http: HttpClient;
+  private readonly key: string;
+  /** HTTP requests sent, for benchmarks. */
+  static requests = 0;
+
+  constructor(readonly settings: TowerSettings) {
+    this.http = new HttpClient({
+      baseUrl: apiBase(settings.endpoint),
+      ca: settings.ca,
+      insecure: settings.insecure,
+      secrets: () => [settings.password, tokenValues.get(this.key)],
+    });
+    this.key = `${this.http.endpoint}|${settings.username}|${settings.source ?? "LOCAL"}`;
+  }
+
+  get endpoint(): string {
+    return this.http.endpoint;
+  }
+
+  // ---- Authentication ---------------------------------------------------------------------------
+
+  private token(): Promise<string> {
+    let t = tokens.get(this.key);
+    if (!t) {
+      t = this.login();
+      tokens.set(this.key, t);
+      t.catch(() => tokens.delete(this.key));
+    }
+    return t;
+  }
+
+  private async login(): Promise<string> {
+    const body: Record<string, unknown> = {
+      username: this.settings.username,
+      password: this.settings.password,
+      source: this.settings.source ?? "LOCAL",
+    };
+    if (this.settings.authConfigId) body.auth_config_id = this.settings.authConfigId;
+    const res = await withRetry(() => this.send("/login", body), { idempotent: true });
+    if (res.status !== 200) {
+      const e = this.error("/login", res);
+      throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check cloudtower:username, cloudtower:password and cloudtower:source)`, {
+        ...e.details,
+      });
+    }
+    const token = (JSON.parse(res.body) as WithTask<{ token?: string }>).data?.token;
+    if (!token) throw new ProviderError("auth", "CloudTower login answered without a token");
+    tokenValues.set(this.key, token);
+    return token;
+  }
+
+  // ---- Calls ------------------------------------------------------------------------------------
+
+  private async send(path: string, body: unknown, token?: string): Promise<HttpResponse> {
+    TowerClient.requests++;
+    return this.http.request({
+      method: "POST",
+      path,
+      headers: { "content-type": "application/json", accept: "application/json", "content-language": "en-US", ...(token ? { authorization: token } : {}) },
+      body: JSON.stringify(body ?? {}),
+    });
+  }
+
+  /** One authenticated call; a 401 logs in again once. Reads are retried on transient failures. */
+  async call<T>(path: string, body: unknown, opts: { idempotent: boolean }): Promise<T> {
+    return withRetry(
+      async () => {
+        let token = await this.token();
+        let res = await this.send(path, body, token);
+        if (res.status === 401) {
+          if (tokens.get(this.key) && (await tokens.get(this.key)) === token) tokens.delete(this.key);
+          token = await this.token();
+          res = await this.send(path, body, token);
+        }
+        if (res.status < 200 || res.status >= 300) throw this.error(path, res);
+        return (res.body ? JSON.parse(res.body) : undefined) as T;
+      },
+      { idempotent: opts.idempotent },
+    );
+  }
+
+  private error(path: string, res: HttpResponse): ProviderError {
+    let b: ErrorBody = {};
+    try {
+      b = JSON.parse(res.body);
+    } catch {
+      b = { message: res.body.slice(0, 300) };
+    }
+    const requestId = header(res, "x-tower-request-id");
+    const locked = b.code === "ResourceLocked";
+    return httpError(res.status, {
+      code: locked ? "conflict" : res.status === 400 && path === "/login" ? "auth" : codeForStatus(res.status),
+      what: `CloudTower ${path} failed`,
+      vendorMessage: b.message,
+      vendorCode: b.code,
+      requestId,
+      ...(locked ? { resourceId: lockedIds(b.props)[0] } : {}),
+    });
+  }
+
+  /** A read: the bare array of matches. */
+  get<T>(path: string, body: { where?: Where; first?: number; after?: string; orderBy?: string } = {}): Promise<T[]> {
+    return this.call<T[]>(path, body, { idempotent: true });
+  }
+
+  /** Every match of a read, fetched in pages of `pageSize` (after the last id of the previous page). */
+  async getAll<T extends { id: string }>(path: string, where: Where = {}, pageSize = 200): Promise<T[]> {
+    const out: T[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await this.get<T>(path, { where, first: pageSize, ...(after ? { after } : {}) });
+      out.push(...page);
+      if (page.length < pageSize) return out;
+      after = page[page.length - 1].id;
+    }
+  }
+
+  /** A mutation: never retried by itself (a create is not idempotent); returns one WithTask per object. */
+  mutate<T>(path: string, body: unknown): Promise<WithTask<T>[]> {
+    return this.call<WithTask<T>[]>(path, body, { idempotent: false });
+  }
+
+  /**
+   * A mutation on a locked object is retried once its lock clears (`entityAsyncStatus` back to null),
+   * until the deadline. `entity` reads the object's current lock state.
+   */
+  mutateWhenFree<T>(path: string, body: unknown, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
+    return retryWhileBusy(() => this.mutate<T>(path, body), {
+      deadline,
+      isBusy: (e) => hasCode(e, "conflict") && e.details.vendorCode === "ResourceLocked",
+      whileBusy: async () => {
+        for (;;) {
+          const e = await entity();
+          if (!e?.entityAsyncStatus || Date.now() >= deadline) return;
+          await sleep(this.settings.pollIntervalMs ?? 1000);
+        }
+      },
+    });
+  }
+
+  /** The object with this id, or undefined when it does not exist. */
+  async one<T>(path: string, id: string): Promise<T | undefined> {
+    return (await this.get<T>(path, { where: { id } }))[0];
+  }
+
+  /**
+   * A mutation on one object, retried while the object is locked, then waited for. `lockOf` names the
+   * read that shows the object's lock (e.g. `/get-vms`).
+   */
+  async change<T>(path: string, body: unknown, o: { id: string; lockOf: string; timeoutMs: number; what: string }): Promise<WithTask<T>[]> {
+    const deadline = Date.now() + o.timeoutMs;
+    const results = await this.mutateWhenFree<T>(path, body, deadline, () => this.one(o.lockOf, o.id));
+    await this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what);
+    return results;
+  }
+
+  // ---- Tasks ------------------------------------------------------------------------------------
+
+  private taskWaiter(): BatchingWaiter<Task> {
+    return sharedWaiter(`cloudtower-tasks|${this.key}`, () =>
+      new BatchingWaiter<Task>({
+        intervalMs: this.settings.pollIntervalMs ?? 1000,
+        poll: async (ids) => {
+          const tasks = await this.get<Task>("/get-tasks", { where: { id_in: ids } });
+          return new Map(tasks.map((t) => [t.id, t]));
+        },
+        settle: (id, t) => {
+          if (!t) return { done: false, progress: "not visible yet" };
+          if (t.status === "SUCCESSED") return { done: true, value: t };
+          if (t.status === "FAILED") throw taskFailed(t);
+          return { done: false, progress: `${t.status} ${Math.round((t.progress ?? 0) * 100)}%` };
+        },
+      }),
+    );
+  }
+
+  /** Waits for every task of these results (a null task_id has nothing to wait for). */
+  async waitTasks(results: Array<WithTask<unknown>>, timeoutMs: number, what: string): Promise<void> {
+    const ids = results.map((r) => r.task_id).filter((x): x is string => !!x);
+    const outcomes = await Promise.allSettled(ids.map((id) => this.taskWaiter().wait(id, { timeoutMs, what: `${what} (task ${id})` })));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  /** Polls made by the shared task waiter of this endpoint, for benchmarks. */
+  get taskPolls(): number {
+    return this.taskWaiter().polls;
+  }
+}
+
+export function taskFailed(t: Task): ProviderError {
+  return new ProviderError("task_failed", `CloudTower task "${t.description}" failed${t.error_code ? ` with ${t.error_code}` : ""}`, {
+    vendorMessage: t.error_message ?? undefined,
+    vendorCode: t.error_code ?? undefined,
+    taskId: t.id,
+    resourceId: t.resource_id ?? undefined,
+  });
+}
+
+function lockedIds(props: unknown): string[] {
+  const list = (props as { locked_resources?: Array<{ id: string }> } | undefined)?.locked_resources ?? [];
+  return list.map((l) => l.id);
+}
+
+function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
