@@ -263,7 +263,6 @@ function inputsFromView(prev: VmInputs, v: VmView): VmInputs {
   return {
     ...prev,
     name: v.vm.name,
-    clusterId: prev.clusterId ?? (prev.template || prev.adopt ? undefined : v.vm.cluster?.id),
     description: v.vm.description,
     cpuSockets: v.vm.cpu.sockets,
     cpuCores: v.vm.cpu.cores,
@@ -293,7 +292,6 @@ export function toOutputs(inputs: VmInputs, v: VmView): VmOutputs {
     status: v.vm.status,
     vcpu: v.vm.vcpu,
     clusterName: v.vm.cluster?.name ?? "",
-    clusterId: inputs.clusterId ?? v.vm.cluster?.id,
     hostName: v.vm.host?.name,
     ips: v.vm.ips,
     diskDetails: v.disks.map((d) => ({
