@@ -70,6 +70,8 @@ export interface RecordedRequest {
   query: string;
   body: string;
   status: number;
+  /** The response body as sent (empty for dropped connections and lost answers' bodies are kept). */
+  response: string;
 }
 
 export interface SimServerOptions {
@@ -162,8 +164,9 @@ export class SimServer {
     }
 
     const fault = this.faults.take(request.method, request.path);
-    const record = (status: number) => {
-      this.requests.push({ method: request.method, path: request.path, query: url.search, body: request.body, status });
+    const record = (status: number, response?: SimResponse) => {
+      const text = response?.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body);
+      this.requests.push({ method: request.method, path: request.path, query: url.search, body: request.body, status, response: text });
       if (this.requests.length > (this.opts.logLimit ?? 10_000)) this.requests.shift();
     };
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -174,12 +177,12 @@ export class SimServer {
     if (fault?.status) {
       const headers: Record<string, string> = fault.retryAfter !== undefined ? { "Retry-After": String(fault.retryAfter) } : {};
       const r = this.vendor.renderError(fault.status, fault.message ?? "injected fault", {});
-      record(fault.status);
+      record(fault.status, r);
       return this.send(res, { ...r, headers: { ...r.headers, ...headers } });
     }
 
     const response = await this.dispatch(request);
-    record(response.status);
+    record(response.status, response);
     if (request.method !== "GET") this.persist();
     if (fault?.lostResponse) return req.socket.destroy(); // the change is committed; the answer is lost
     return this.send(res, response);

@@ -102,7 +102,7 @@ describe("SimServer", () => {
     const { call } = await start();
     await call("POST", "/items/a", { hello: 1 });
     const log = await (await call("GET", "/_sim/requests")).json();
-    expect(log).toEqual([{ method: "POST", path: "/items/a", query: "", body: '{"hello":1}', status: 201 }]);
+    expect(log).toEqual([{ method: "POST", path: "/items/a", query: "", body: '{"hello":1}', status: 201, response: '{"name":"a"}' }]);
   });
 
   it("keeps its state in a JSON file across restarts", async () => {
