@@ -1,8 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cvm } from "pulumi-private-cloud";
+import { cloudtower, cvm } from "pulumi-private-cloud";
+import { cloudtowerFleet } from "../examples/cloudtower-fleet/fleet";
 import { cvmFleet, demoFleet } from "../examples/cvm-fleet/fleet";
 
 const config = new pulumi.Config();
+
+// SmartX CloudTower: the fleet of examples/cloudtower-fleet on the simulator's cluster-a.
+// `scripts/demo.sh` grows it by one web VM (webCount) and resizes the databases (dbMemoryMb).
+const tower = cloudtowerFleet(cloudtower, {
+  clusterId: config.get("clusterId") ?? "cl0c1uster00000000000000a",
+  vdsId: config.get("vdsId") ?? "cvdc1uster00000000000000a",
+  templateId: config.get("templateId") ?? "cl0temp1ate0000000000deb1",
+  webCount: config.getNumber("webCount"),
+  dbMemoryMb: config.getNumber("dbMemoryMb"),
+});
+export const towerVms = [...tower.webVms, ...tower.dbVms].map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
+export const towerSnapshots = tower.snapshots.map((s) => s.name);
 
 // CVM VPS panel: the fleet of examples/cvm-fleet. `scripts/demo.sh` sets dbPower to show an update.
 const cvmVms = cvmFleet(cvm, demoFleet(config.get("dbPower") === "running" ? "running" : "stopped"));

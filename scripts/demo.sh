@@ -34,9 +34,22 @@ pulumi stack select demo --create --non-interactive >/dev/null
 pulumi config set cvm:endpoint "$(url cvm)" --non-interactive
 pulumi config set cvm:publicToken demo-public --non-interactive
 pulumi config set --secret cvm:privateToken demo-private --non-interactive
-pulumi config rm dbPower --non-interactive 2>/dev/null || true
+pulumi config set cloudtower:endpoint "$(url cloudtower)" --non-interactive
+pulumi config set cloudtower:username admin --non-interactive
+pulumi config set --secret cloudtower:password tower-pass --non-interactive
+pulumi config set cloudtower:pollIntervalMs 250 --non-interactive
+for k in dbPower webCount dbMemoryMb; do pulumi config rm "$k" --non-interactive 2>/dev/null || true; done
 
-inventory() { for v in $(grep -v '^ready$' "$work/sim/urls" | awk '{print $1}'); do echo "$v: $(node -e 'fetch(process.argv[1]).then((r) => r.text()).then(console.log)' "$(url "$v")/_sim/inventory")"; done; }
+inventory() {
+  for v in $(grep -v '^ready$' "$work/sim/urls" | awk '{print $1}'); do
+    node -e 'fetch(process.argv[1]).then((r) => r.json()).then((inv) => {
+      for (const [c, items] of Object.entries(inv)) {
+        const names = items.map((i) => i.status ? `${i.name ?? i.hostname} (${i.status})` : (i.name ?? i.hostname ?? i.id));
+        console.log(`${process.argv[2]} ${c}: ${items.length}${["vms", "vpses", "vlans", "vmSnapshots"].includes(c) ? ": " + names.join(", ") : ""}`);
+      }
+    })' "$(url "$v")/_sim/inventory" "$v"
+  done
+}
 
 step "pulumi up"
 pulumi up --yes --skip-preview --non-interactive
@@ -45,7 +58,9 @@ pulumi stack output --json
 step "pulumi refresh (expect no changes)"
 pulumi refresh --yes --expect-no-changes --non-interactive
 
-step "An update: start the database VPS"
+step "An update: one more web VM, bigger databases (restarted to resize), and start the database VPS"
+pulumi config set webCount 4 --non-interactive
+pulumi config set dbMemoryMb 8192 --non-interactive
 pulumi config set dbPower running --non-interactive
 pulumi preview --diff --non-interactive
 pulumi up --yes --skip-preview --non-interactive
@@ -58,6 +73,6 @@ pulumi preview --expect-no-changes --non-interactive
 
 step "pulumi destroy"
 pulumi destroy --yes --skip-preview --non-interactive
-step "Simulator inventory after destroy (CVM VPSes are released, not deleted)"
+step "Simulator inventory after destroy (CloudTower keeps only what it had; CVM VPSes are released, not deleted)"
 inventory
 step "Demo finished"

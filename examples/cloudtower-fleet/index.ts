@@ -1,0 +1,16 @@
+import * as pulumi from "@pulumi/pulumi";
+import { cloudtower } from "pulumi-private-cloud";
+import { cloudtowerFleet } from "./fleet";
+
+const config = new pulumi.Config();
+const fleet = cloudtowerFleet(cloudtower, {
+  clusterId: config.require("clusterId"),
+  vdsId: config.require("vdsId"),
+  templateId: config.require("templateId"),
+  webCount: config.getNumber("webCount"),
+  dbMemoryMb: config.getNumber("dbMemoryMb"),
+});
+
+export const webVms = fleet.webVms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
+export const dbVms = fleet.dbVms.map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
+export const snapshots = fleet.snapshots.map((s) => s.disks.apply((d) => d.map((x) => x.lunSnapshotName)));
