@@ -58,7 +58,12 @@ export interface VmArgs {
   guestOsType?: pulumi.Input<"LINUX" | "WINDOWS" | "UNKNOWN">;
   /** Create from a VM template instead of from scratch (its disks come with it; `disks` are added). */
   template?: pulumi.Input<VmTemplateArgs>;
+  /** New disks of a VM made from scratch (a template brings its own). */
   disks?: pulumi.Input<pulumi.Input<VmDiskArgs>[]>;
+  /** Existing volumes to mount at creation (changing the list replaces the VM). */
+  volumes?: pulumi.Input<pulumi.Input<{ volumeId: pulumi.Input<string>; bus?: pulumi.Input<"VIRTIO" | "SCSI" | "IDE"> }>[]>;
+  /** CD-ROM drives at creation, empty or with an ISO image (changing the list replaces the VM). */
+  cdRoms?: pulumi.Input<pulumi.Input<{ imageId?: pulumi.Input<string> }>[]>;
   nics?: pulumi.Input<pulumi.Input<VmNicArgs>[]>;
   /** RUNNING (default) or STOPPED. */
   powerState?: pulumi.Input<"RUNNING" | "STOPPED">;
@@ -100,6 +105,8 @@ export interface VmInputs {
   guestOsType: "LINUX" | "WINDOWS" | "UNKNOWN";
   template?: { templateId: string; fullCopy: boolean; cloudInit?: Record<string, unknown> };
   disks: VmDisk[];
+  volumes: Array<{ volumeId: string; bus: "VIRTIO" | "SCSI" | "IDE" }>;
+  cdRoms: Array<{ imageId?: string }>;
   nics: VmNic[];
   powerState: "RUNNING" | "STOPPED";
   allowRestart: boolean;
@@ -122,9 +129,9 @@ export interface VmOutputs extends VmInputs {
 
 const INPUTS = [
   "name", "clusterId", "hostId", "description", "cpuSockets", "cpuCores", "memoryMb", "ha", "firmware", "guestOsType",
-  "template", "disks", "nics", "powerState", "allowRestart", "forceStop", "deleteSnapshots", "adopt", "timeoutSeconds",
+  "template", "disks", "volumes", "cdRoms", "nics", "powerState", "allowRestart", "forceStop", "deleteSnapshots", "adopt", "timeoutSeconds",
 ] as const;
-const REPLACE_ON = ["clusterId", "firmware", "guestOsType", "template", "adopt"] as const;
+const REPLACE_ON = ["clusterId", "firmware", "guestOsType", "template", "volumes", "cdRoms", "adopt"] as const;
 
 export function vmSchema() {
   const disk = z.strictObject({
@@ -167,6 +174,8 @@ export function vmSchema() {
         })
         .optional(),
       disks: z.array(disk).default([]),
+      volumes: z.array(z.strictObject({ volumeId: z.string().min(1, "must name a volume"), bus: z.enum(["VIRTIO", "SCSI", "IDE"]).default("VIRTIO") })).default([]),
+      cdRoms: z.array(z.strictObject({ imageId: z.string().min(1).optional() })).default([]),
       nics: z.array(nic).default([]),
       powerState: z.enum(["RUNNING", "STOPPED"], { error: 'must be "RUNNING" or "STOPPED"' }).default("RUNNING"),
       allowRestart: z.boolean().default(false),
@@ -182,6 +191,10 @@ export function vmSchema() {
       if (!v.clusterId && !v.template && !v.adopt) ctx.addIssue({ code: "custom", path: ["clusterId"], message: "a VM made from scratch needs clusterId" });
       if (v.adopt && !v.adopt.id && !v.adopt.name) ctx.addIssue({ code: "custom", path: ["adopt"], message: "give adopt.id or adopt.name" });
       if (v.adopt && v.template) ctx.addIssue({ code: "custom", path: ["template"], message: "an adopted VM is not made from a template: give adopt or template, not both" });
+      if (v.template && (v.disks.length || v.volumes.length || v.cdRoms.length)) {
+        const field = v.disks.length ? "disks" : v.volumes.length ? "volumes" : "cdRoms";
+        ctx.addIssue({ code: "custom", path: [field], message: "a VM made from a template takes its disks from the template: give template or disks/volumes/cdRoms, not both" });
+      }
       const names = new Set<string>();
       v.disks.forEach((d, i) => {
         const n = d.name ?? `${v.name}-disk-${i}`;
@@ -350,7 +363,6 @@ function createBody(i: VmInputs): [string, unknown] {
           ha: i.ha,
           status: i.powerState,
           ...(i.nics.length ? { vm_nics: i.nics.map(nicParams) } : {}),
-          ...(i.disks.length ? { disk_operate: { new_disks: { mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n + 1)) } } } : {}),
           ...(ci
             ? {
                 cloud_init: plain({
@@ -381,7 +393,11 @@ function createBody(i: VmInputs): [string, unknown] {
         guest_os_type: i.guestOsType,
         status: i.powerState,
         vm_nics: i.nics.map(nicParams),
-        vm_disks: { mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n)) },
+        vm_disks: {
+          mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n)),
+          ...(i.volumes.length ? { mount_disks: i.volumes.map((v, n) => ({ vm_volume_id: v.volumeId, bus: v.bus, boot: i.disks.length + n })) } : {}),
+          ...(i.cdRoms.length ? { mount_cd_roms: i.cdRoms.map((c, n) => plain({ boot: i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })) } : {}),
+        },
       }),
     ],
   ];

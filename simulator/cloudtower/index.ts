@@ -23,7 +23,7 @@ import { COLLECTIONS, Collection, TowerOptions, TowerState, cuid, mac } from "./
 import { Entity, Page, query } from "./where";
 
 export { TowerState } from "./state";
-export { DEMO_USER, APPLIANCE } from "./seed";
+export { DEMO_USER, APPLIANCE, FREE_VOLUME } from "./seed";
 
 const BASE = "/v2/api";
 

@@ -7,6 +7,7 @@ import { Entity } from "./where";
 import { TowerState, cuid, mac } from "./state";
 
 export const DEMO_USER = { username: "admin", password: "tower-pass" };
+export const FREE_VOLUME = "cl0vo1umefree000000000001";
 export const APPLIANCE = { ip: "10.0.0.30", username: "root", password: "cluster-pass", name: "cluster-c", version: "6.1.0" };
 
 export function seedTower(s: TowerState) {
@@ -48,6 +49,8 @@ export function seedTower(s: TowerState) {
     disks: [{ size: 40 * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
     nics: [{ vlan_id: defaultVlanId(a.id) }],
   });
+  // A volume that no VM uses yet, to mount.
+  s.put("vmVolumes", volume(s, FREE_VOLUME, "shared-data", 50 * 1024 ** 3, a.id, false));
   // An existing VM that a stack can adopt.
   const vmId = "cl0vm0legacy00000000000a1";
   const volId = cuid();

@@ -65,14 +65,14 @@ async function fullLifecycle() {
   vi.spyOn(console, "warn").mockImplementation(() => {});
   const vlan = await vlanProvider.create((await vlanProvider.check({} as never, { vdsId: VDS_A, name: "spec-net", vlanId: 30 } as never)).inputs as never);
   await vlanProvider.update(vlan.id, vlan.outs!, { ...vlan.outs!, name: "spec-net-2" });
-  const inputs = (await vmProvider.check({} as never, { name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], nics: [{ vlanId: DEFAULT_VLAN_A }] } as never)).inputs as VmInputs;
+  const inputs = (await vmProvider.check({} as never, { name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], cdRoms: [{}], nics: [{ vlanId: DEFAULT_VLAN_A }] } as never)).inputs as VmInputs;
   const vm = await vmProvider.create(inputs);
   const news = vmSchema().parse({ name: "spec-vm-2", clusterId: CLUSTER_A, description: "x", memoryMb: 2048, allowRestart: true, disks: [{ name: "d0", sizeGb: 20 }, { name: "d1", sizeGb: 5 }], nics: [{ vlanId: vlan.id }, { vlanId: DEFAULT_VLAN_A }] }) as unknown as VmInputs;
   const updated = await vmProvider.update(vm.id, vm.outs!, news);
   const fewer = vmSchema().parse({ ...news, disks: [{ name: "d0", sizeGb: 20 }], nics: [{ vlanId: vlan.id }], powerState: "STOPPED" }) as unknown as VmInputs;
   await vmProvider.update(vm.id, updated.outs!, fewer);
   await vmProvider.read(vm.id, updated.outs!);
-  const fromTemplate = await vmProvider.create(vmSchema().parse({ name: "spec-tpl", template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } }, disks: [{ sizeGb: 1 }] }) as unknown as VmInputs);
+  const fromTemplate = await vmProvider.create(vmSchema().parse({ name: "spec-tpl", template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } } }) as unknown as VmInputs);
   const snap = await vmSnapshotProvider.create({ vmId: LEGACY_VM, name: "spec-snap", consistentType: "CRASH_CONSISTENT", timeoutSeconds: 60 });
   await vmSnapshotProvider.delete(snap.id, snap.outs!);
   const cluster = await clusterProvider.create({ ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password, timeoutSeconds: 60 });

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { configureTower } from "../../../provider/cloudtower/config";
 import { VmInputs, VmOutputs, vmProvider, vmSchema } from "../../../provider/cloudtower/vm";
 import { configFrom } from "../../../provider/core";
+import { FREE_VOLUME } from "../../../simulator/cloudtower";
 import { CLUSTER_A, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
@@ -32,6 +33,12 @@ describe("cloudtower.Vm lifecycle", () => {
     expect(outs!.vcpu).toBe(4);
     expect(outs!.diskDetails.map((d) => [d.name, d.sizeGb, d.bus])).toEqual([["web-1-disk-0", 20, "VIRTIO"], ["data", 100, "SCSI"]]);
     expect(outs!.nicDetails).toMatchObject([{ index: 0, macAddress: "52:54:00:aa:bb:cc", vlanId: DEFAULT_VLAN_A, vlanName: "default" }]);
+  });
+
+  it("mounts an existing volume and an empty CD-ROM at creation", async () => {
+    const { outs } = await vmProvider.create(await checked(scratch({ disks: [{ sizeGb: 5 }], volumes: [{ volumeId: FREE_VOLUME }], cdRoms: [{}] })));
+    expect(outs!.diskDetails.map((d) => [d.type, d.volumeId || "-"])).toEqual([["DISK", expect.any(String)], ["DISK", FREE_VOLUME], ["CD_ROM", "-"]]);
+    expect(state().get("vmVolumes", FREE_VOLUME)!.mounting).toBe(true);
   });
 
   it("creates from a template with overrides", async () => {
@@ -150,6 +157,8 @@ describe("cloudtower.Vm failures", () => {
     [{ name: "x", clusterId: CLUSTER_A, powerState: "PAUSED" }, "powerState"],
     [{ name: "x", adopt: { id: LEGACY_VM }, template: { templateId: TEMPLATE } }, "template"],
     [{ name: "x", clusterId: CLUSTER_A, disks: [{ name: "d", sizeGb: 1 }, { name: "d", sizeGb: 2 }] }, "disks[1].name"],
+    [{ name: "x", template: { templateId: TEMPLATE }, disks: [{ sizeGb: 10 }] }, "disks"],
+    [{ name: "x", clusterId: CLUSTER_A, disks: [{ sizeGb: -1 }] }, "disks[0].sizeGb"],
   ])("check of %j fails on %s before any request that changes anything", async (news, property) => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const r = await vmProvider.check({} as VmInputs, news as never);
