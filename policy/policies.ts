@@ -1,7 +1,8 @@
 import type { Policies } from "@pulumi/policy";
+import { cloudtowerPolicies } from "./cloudtower";
 import { cvmPolicies } from "./cvm";
 
 /** Every policy of the pack, one factory per topic (kept apart from index.ts so tests can load it). */
 export function allPolicies(): Policies {
-  return [...cvmPolicies()];
+  return [...cloudtowerPolicies(), ...cvmPolicies()];
 }

@@ -4,4 +4,10 @@
  */
 export const TYPES = {
   cvm: { Vm: "pulumi-nodejs:dynamic/cvm:Vm" },
+  cloudtower: {
+    Vm: "pulumi-nodejs:dynamic/cloudtower:Vm",
+    Vlan: "pulumi-nodejs:dynamic/cloudtower:Vlan",
+    VmSnapshot: "pulumi-nodejs:dynamic/cloudtower:VmSnapshot",
+    Cluster: "pulumi-nodejs:dynamic/cloudtower:Cluster",
+  },
 } as const;

@@ -1,15 +1,6 @@
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { cvmPolicies } from "../../policy/cvm";
-
-/** Runs one policy on one resource as the engine would, collecting the violations. */
-function violations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: object = {}): string[] {
-  const out: string[] = [];
-  const args = { type, props, urn: `urn:pulumi:s::p::${type}::r`, name: "r", getConfig: () => config } as unknown as ResourceValidationArgs;
-  const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource!];
-  for (const v of validations) void v(args, (m) => out.push(m));
-  return out;
-}
+import { violations } from "./harness";
 
 const byName = (name: string) => cvmPolicies().find((p) => p.name === name)!;
 const VM = "pulumi-nodejs:dynamic/cvm:Vm";
