@@ -14,6 +14,7 @@ import {
   codeForStatus,
   hasCode,
   httpError,
+  isUnknown,
   retryWhileBusy,
   sharedWaiter,
   sleep,
@@ -212,6 +213,15 @@ export class TowerClient {
   /** The object with this id, or undefined when it does not exist. */
   async one<T>(path: string, id: string): Promise<T | undefined> {
     return (await this.get<T>(path, { where: { id } }))[0];
+  }
+
+  /**
+   * A check failure naming `property` when no object with this id exists (unknown values at preview
+   * are not looked up), for `check` to report before anything is created.
+   */
+  async missing(path: string, id: string | undefined, property: string, noun: string): Promise<{ property: string; reason: string } | undefined> {
+    if (!id || isUnknown(id) || (await this.one(path, id))) return undefined;
+    return { property, reason: `no ${noun} with id ${id} in CloudTower` };
   }
 
   /**

@@ -104,10 +104,8 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
     const r = checkWithSchema(clusterSchema(), news as never);
     if (r.failures?.length) return r as never;
     const i = r.inputs as unknown as ClusterInputs;
-    if (i.datacenterId && !isUnknown(i.datacenterId) && !(await tower().one("/get-datacenters", i.datacenterId))) {
-      return { inputs: i, failures: [{ property: "datacenterId", reason: `no datacenter with id ${i.datacenterId} in CloudTower` }] };
-    }
-    return { inputs: i };
+    const failure = await tower().missing("/get-datacenters", i.datacenterId, "datacenterId", "datacenter");
+    return failure ? { inputs: i, failures: [failure] } : { inputs: i };
   },
 
   async diff(id, olds, news) {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, isUnknown, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain } from "../core";
 import { configureTower, tower } from "./config";
 
 export interface VlanArgs {
@@ -104,10 +104,8 @@ export const vlanProvider: Required<pulumi.dynamic.ResourceProvider<VlanInputs, 
     const r = checkWithSchema(vlanSchema(), news as never);
     if (r.failures?.length) return r as never;
     const inputs = r.inputs as unknown as VlanInputs;
-    if (!isUnknown(inputs.vdsId) && !(await tower().one("/get-vdses", inputs.vdsId))) {
-      return { inputs, failures: [{ property: "vdsId", reason: `no VDS with id ${inputs.vdsId} in CloudTower` }] };
-    }
-    return { inputs };
+    const failure = await tower().missing("/get-vdses", inputs.vdsId, "vdsId", "VDS");
+    return failure ? { inputs, failures: [failure] } : { inputs };
   },
 
   async diff(_id, olds, news) {

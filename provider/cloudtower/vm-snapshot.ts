@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, isUnknown, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain } from "../core";
 import { configureTower, tower } from "./config";
 
 export interface VmSnapshotArgs {
@@ -81,10 +81,8 @@ export const vmSnapshotProvider: Required<pulumi.dynamic.ResourceProvider<VmSnap
     const r = checkWithSchema(vmSnapshotSchema(), news as never);
     if (r.failures?.length) return r as never;
     const inputs = r.inputs as unknown as VmSnapshotInputs;
-    if (!isUnknown(inputs.vmId) && !(await tower().one("/get-vms", inputs.vmId))) {
-      return { inputs, failures: [{ property: "vmId", reason: `no VM with id ${inputs.vmId} in CloudTower` }] };
-    }
-    return { inputs };
+    const failure = await tower().missing("/get-vms", inputs.vmId, "vmId", "VM");
+    return failure ? { inputs, failures: [failure] } : { inputs };
   },
 
   async diff(_id, olds, news) {

@@ -525,12 +525,9 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
     const r = checkWithSchema(vmSchema(), news as never);
     if (r.failures?.length) return r as never;
     const i = r.inputs as unknown as VmInputs;
-    const failures: Array<{ property: string; reason: string }> = [];
     const t = tower();
     // Name what does not exist at preview, before anything is created.
-    if (i.clusterId && !isUnknown(i.clusterId) && !(await t.one("/get-clusters", i.clusterId))) {
-      failures.push({ property: "clusterId", reason: `no cluster with id ${i.clusterId} in CloudTower` });
-    }
+    const failures = [await t.missing("/get-clusters", i.clusterId, "clusterId", "cluster")].filter((f) => f !== undefined);
     const vlanIds = [...new Set(i.nics.map((n) => n.vlanId).filter((x) => !containsUnknown(x)))];
     if (vlanIds.length) {
       const found = new Set((await t.get<{ id: string }>("/get-vlans", { where: { id_in: vlanIds } })).map((v) => v.id));
