@@ -47,7 +47,7 @@ export interface VmArgs {
   name: pulumi.Input<string>;
   /** Required unless a template or adoption supplies it; changing it replaces the VM. */
   clusterId?: pulumi.Input<string>;
-  /** A host to place the VM on at creation. */
+  /** A host to run the VM on; changing it live-migrates a running VM (a stopped one starts there). */
   hostId?: pulumi.Input<string>;
   description?: pulumi.Input<string>;
   cpuSockets?: pulumi.Input<number>;
@@ -208,6 +208,7 @@ export function vmSchema() {
 // ---- Wire shapes -----------------------------------------------------------------------------------
 
 interface WireVm {
+  host?: { id: string; name: string } | null;
   id: string;
   name: string;
   status: string;
@@ -221,7 +222,6 @@ interface WireVm {
   local_id: string;
   guest_os_type?: string;
   cluster?: { id: string; name: string };
-  host?: { id: string; name: string } | null;
   entityAsyncStatus?: string | null;
 }
 interface WireDisk {
@@ -422,7 +422,8 @@ async function power(t: TowerClient, v: VmView, want: "RUNNING" | "STOPPED", i: 
   if (status === want) return;
   const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000 };
   if (want === "RUNNING") {
-    await t.change("/start-vm", { where: { id: v.vm.id } }, { ...o, what: `VM ${i.name} to start` });
+    const body = i.hostId ? { where: { id: v.vm.id }, data: { host_id: i.hostId } } : { where: { id: v.vm.id } };
+    await t.change("/start-vm", body, { ...o, what: `VM ${i.name} to start` });
     return;
   }
   try {
@@ -499,6 +500,10 @@ async function converge(t: TowerClient, id: string, olds: VmInputs, news: VmInpu
   }
 
   await power(t, (await view(t, id))!, news.powerState, news);
+  // Placement: a running VM on another host than asked is live-migrated.
+  if (news.hostId && news.powerState === "RUNNING" && (await t.one<WireVm>("/get-vms", id))?.host?.id !== news.hostId) {
+    await t.change("/migrate-vm", { where: { id }, data: { host_id: news.hostId } }, { ...o, what: `VM ${news.name} to migrate` });
+  }
 }
 
 function restartNeeded(name: string, fields: string[]): ProviderError {

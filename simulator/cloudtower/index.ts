@@ -181,6 +181,12 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     });
   }
 
+  /** Auto-scheduling: any host of the cluster but the current one. */
+  function otherHost(v: Entity): string | undefined {
+    const hosts = state.get("clusters", (v.cluster as { id: string }).id)!.hosts as Array<{ id: string }>;
+    return hosts.find((h) => h.id !== (v.host as { id: string } | null)?.id)?.id;
+  }
+
   function setPower(v: Entity, status: string, hostId?: string) {
     v.status = status;
     if (status === "RUNNING") {
@@ -412,6 +418,21 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
           }),
         );
       },
+    },
+    {
+      method: "POST",
+      path: `${BASE}/migrate-vm`,
+      handler: vmMutation(
+        S.migrateVm,
+        "migrateVm",
+        "Migrate VM",
+        (v, p) => setPower(v, "RUNNING", p.data?.host_id ?? otherHost(v)),
+        (v, p) => {
+          requireStatus(["RUNNING"], "migrate")(v);
+          const hosts = state.get("clusters", (v.cluster as { id: string }).id)!.hosts as Array<{ id: string }>;
+          if (p.data && !hosts.some((h) => h.id === p.data!.host_id)) throw new SimError(400, `host ${p.data.host_id} is not in the VM's cluster`);
+        },
+      ),
     },
     {
       method: "POST",

@@ -153,6 +153,7 @@ export const updateVm = () =>
 
 export const deleteVm = () => z.strictObject({ where: where(), effect: z.strictObject({ include_snapshots: z.boolean().optional() }).optional() });
 export const operateVm = () => z.strictObject({ where: where() });
+export const migrateVm = () => z.strictObject({ where: where(), data: z.strictObject({ host_id: z.string() }).optional() });
 export const startVm = () => z.strictObject({ where: where(), data: z.strictObject({ host_id: z.string() }).optional() });
 export const addDisk = () =>
   z.strictObject({

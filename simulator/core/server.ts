@@ -127,6 +127,10 @@ export class SimServer {
       this.vendor.restore(JSON.parse(readFileSync(this.opts.statePath, "utf8")));
     }
     this.server = createServer((req, res) => void this.handle(req, res));
+    // Idle keep-alive connections outlive the clients' own idle timeouts (undici: 4 s for fetch, 30 s for
+    // our pools), so that a client never reuses a socket the server is closing at that moment.
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
     this.server.on("connection", (s) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));

@@ -103,6 +103,16 @@ describe("cloudtower.Vm lifecycle", () => {
     expect(u.outs!.status).toBe("STOPPED");
   });
 
+  it("live-migrates a running VM when hostId changes", async () => {
+    const hosts = (state().get("clusters", CLUSTER_A)!.hosts as Array<{ id: string; name: string }>);
+    const { id, outs } = await vmProvider.create(await checked(scratch({ hostId: hosts[0].id })));
+    expect(outs!.hostName).toBe(hosts[0].name);
+    const news = await checked(scratch({ hostId: hosts[1].id }));
+    expect(await vmProvider.diff(id, outs as VmOutputs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vmProvider.update(id, outs as VmOutputs, news);
+    expect(u.outs!.hostName).toBe(hosts[1].name);
+  });
+
   it("replaces on a cluster, firmware or template change", async () => {
     const { id, outs } = await vmProvider.create(await checked(scratch()));
     const d = await vmProvider.diff(id, outs as VmOutputs, await checked(scratch({ clusterId: "cl0c1uster00000000000000b", firmware: "UEFI" })));
