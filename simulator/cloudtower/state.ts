@@ -91,6 +91,17 @@ export class TowerState {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Empties everything (before seeding again). */
+  clear() {
+    for (const c of COLLECTIONS) this.data[c].clear();
+    this.users.clear();
+    this.tokens.clear();
+    this.appliances = [];
+    this.clusterCredentials.clear();
+    this.faults = [];
+    this.runs.clear();
+  }
+
   list(c: Collection): Entity[] {
     return [...this.data[c].values()];
   }

@@ -1,0 +1,259 @@
+/**
+ * What cloudtower.Vm does at the vendor: the wire shapes it reads, the view of a VM with its disks, NICs
+ * and volumes, the create request, power changes, and `converge`, which brings a VM to the inputs one
+ * change at a time (basic info, CPU and memory, disks, NICs, power, placement).
+ */
+import { ProviderError, hasCode, plain } from "../core";
+import { Task, TowerClient, WithTask } from "./client";
+import type { VmDisk, VmInputs, VmNic } from "./vm";
+
+export const GIB = 1024 ** 3;
+export const MIB = 1024 ** 2;
+
+export interface WireVm {
+  host?: { id: string; name: string } | null;
+  id: string;
+  name: string;
+  status: string;
+  vcpu: number;
+  memory: number;
+  cpu: { cores: number; sockets: number };
+  description: string;
+  firmware: "BIOS" | "UEFI";
+  ha: boolean;
+  ips: string;
+  local_id: string;
+  guest_os_type?: string;
+  cluster?: { id: string; name: string };
+  entityAsyncStatus?: string | null;
+}
+export interface WireDisk {
+  id: string;
+  boot: number;
+  bus: string;
+  type: string;
+  key?: number;
+  vm_volume?: { id: string; name: string } | null;
+}
+export interface WireVolume {
+  id: string;
+  name: string;
+  size: number;
+  elf_storage_policy: string;
+}
+export interface WireNic {
+  id: string;
+  order?: number;
+  mac_address?: string;
+  ip_address?: string;
+  model?: string;
+  enabled?: boolean;
+  vlan?: { id: string; name: string } | null;
+}
+
+export interface VmView {
+  vm: WireVm;
+  disks: Array<WireDisk & { volume?: WireVolume }>;
+  nics: WireNic[];
+}
+
+export async function view(t: TowerClient, id: string): Promise<VmView | undefined> {
+  const vm = await t.one<WireVm>("/get-vms", id);
+  if (!vm) return undefined;
+  const [disks, nics] = await Promise.all([
+    t.get<WireDisk>("/get-vm-disks", { where: { vm: { id } } }),
+    t.get<WireNic>("/get-vm-nics", { where: { vm: { id } } }),
+  ]);
+  const volIds = disks.map((d) => d.vm_volume?.id).filter((x): x is string => !!x);
+  const volumes = volIds.length ? await t.get<WireVolume>("/get-vm-volumes", { where: { id_in: volIds } }) : [];
+  return {
+    vm,
+    disks: disks.sort((a, b) => (a.key ?? a.boot) - (b.key ?? b.boot)).map((d) => ({ ...d, volume: volumes.find((v) => v.id === d.vm_volume?.id) })),
+    nics: nics.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)),
+  };
+}
+
+
+export const newDisk = (d: VmDisk, boot: number) => ({
+  boot,
+  bus: d.bus,
+  vm_volume: { name: d.name, size: Math.round(d.sizeGb * GIB), elf_storage_policy: d.storagePolicy },
+});
+export const nicParams = (n: VmNic) => ({ connect_vlan_id: n.vlanId, model: n.model, enabled: n.enabled, ...(n.macAddress ? { mac_address: n.macAddress } : {}) });
+
+export function createBody(i: VmInputs): [string, unknown] {
+  const cpu = { cpu_sockets: i.cpuSockets, cpu_cores: i.cpuCores, vcpu: i.cpuSockets * i.cpuCores };
+  if (i.template) {
+    const ci = i.template.cloudInit as Record<string, unknown> | undefined;
+    return [
+      "/create-vm-from-template",
+      [
+        plain({
+          template_id: i.template.templateId,
+          is_full_copy: i.template.fullCopy,
+          name: i.name,
+          cluster_id: i.clusterId,
+          host_id: i.hostId,
+          description: i.description,
+          ...cpu,
+          memory: i.memoryMb * MIB,
+          ha: i.ha,
+          status: i.powerState,
+          ...(i.nics.length ? { vm_nics: i.nics.map(nicParams) } : {}),
+          ...(ci
+            ? {
+                cloud_init: plain({
+                  hostname: ci.hostname,
+                  default_user_password: ci.defaultUserPassword,
+                  public_keys: ci.publicKeys,
+                  nameservers: ci.nameservers,
+                  user_data: ci.userData,
+                }),
+              }
+            : {}),
+        }),
+      ],
+    ];
+  }
+  return [
+    "/create-vm",
+    [
+      plain({
+        cluster_id: i.clusterId,
+        host_id: i.hostId,
+        name: i.name,
+        description: i.description,
+        ...cpu,
+        memory: i.memoryMb * MIB,
+        ha: i.ha,
+        firmware: i.firmware,
+        guest_os_type: i.guestOsType,
+        status: i.powerState,
+        vm_nics: i.nics.map(nicParams),
+        vm_disks: {
+          mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n)),
+          ...(i.volumes.length ? { mount_disks: i.volumes.map((v, n) => ({ vm_volume_id: v.volumeId, bus: v.bus, boot: i.disks.length + n })) } : {}),
+          ...(i.cdRoms.length ? { mount_cd_roms: i.cdRoms.map((c, n) => plain({ boot: i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })) } : {}),
+        },
+      }),
+    ],
+  ];
+}
+
+/** Finds the VM that a create whose answer was lost made, and its create task. */
+export async function findLostCreate(t: TowerClient, name: string): Promise<WithTask<WireVm> | undefined> {
+  const [vm] = await t.get<WireVm>("/get-vms", { where: { name } });
+  if (!vm) return undefined;
+  const [task] = await t.get<Task>("/get-tasks", { where: { resource_id: vm.id, resource_mutation: "createVm" }, orderBy: "local_created_at_DESC", first: 1 });
+  return { task_id: task?.id ?? null, data: vm };
+}
+
+export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolean, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  const results = await t.mutateWhenFree("/delete-vm", { where: { id }, effect: { include_snapshots: withSnapshots } }, deadline, () => t.one("/get-vms", id));
+  await t.waitTasks(results, Math.max(1000, deadline - Date.now()), what);
+}
+
+export async function power(t: TowerClient, v: VmView, want: "RUNNING" | "STOPPED", i: VmInputs) {
+  const status = v.vm.status;
+  if (status === want) return;
+  const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000 };
+  if (want === "RUNNING") {
+    const body = i.hostId ? { where: { id: v.vm.id }, data: { host_id: i.hostId } } : { where: { id: v.vm.id } };
+    await t.change("/start-vm", body, { ...o, what: `VM ${i.name} to start` });
+    return;
+  }
+  try {
+    await t.change("/shutdown-vm", { where: { id: v.vm.id } }, { ...o, what: `VM ${i.name} to shut down` });
+  } catch (e) {
+    if (!i.forceStop || !hasCode(e, "task_failed", "wait_timeout")) throw e;
+    console.warn(`cloudtower.Vm: VM ${i.name} did not shut down gracefully (${(e as Error).message}); powering it off`);
+    await t.change("/poweroff-vm", { where: { id: v.vm.id } }, { ...o, what: `VM ${i.name} to power off` });
+  }
+}
+
+export function cpuOrMemoryChanges(olds: VmInputs, news: VmInputs): Array<"cpuSockets" | "cpuCores" | "memoryMb"> {
+  return (["cpuSockets", "cpuCores", "memoryMb"] as const).filter((k) => olds[k] !== news[k]);
+}
+
+export async function converge(t: TowerClient, id: string, olds: VmInputs, news: VmInputs): Promise<void> {
+  const o = { id, lockOf: "/get-vms", timeoutMs: news.timeoutSeconds * 1000 };
+  let v = (await view(t, id))!;
+  const basic: Record<string, unknown> = {};
+  if (news.name !== v.vm.name) basic.name = news.name;
+  if (news.description !== v.vm.description) basic.description = news.description;
+  if (news.ha !== v.vm.ha) basic.ha = news.ha;
+  const sizing: Record<string, unknown> = {};
+  if (news.cpuSockets !== v.vm.cpu.sockets || news.cpuCores !== v.vm.cpu.cores) {
+    Object.assign(sizing, { cpu_sockets: news.cpuSockets, cpu_cores: news.cpuCores, vcpu: news.cpuSockets * news.cpuCores });
+  }
+  if (news.memoryMb * MIB !== v.vm.memory) sizing.memory = news.memoryMb * MIB;
+  if (Object.keys(basic).length) await t.change("/update-vm-basic-info", { where: { id }, data: basic }, { ...o, what: `VM ${news.name} to be updated` });
+  if (Object.keys(sizing).length) {
+    if (v.vm.status === "RUNNING") {
+      if (!news.allowRestart) throw restartNeeded(news.name, cpuOrMemoryChanges(olds, news));
+      await power(t, v, "STOPPED", news);
+      v = (await view(t, id))!;
+    }
+    await t.change("/update-vm-basic-info", { where: { id }, data: sizing }, { ...o, what: `VM ${news.name} to be resized` });
+  }
+
+  // Disks, matched by volume name: removed, added, grown (never shrunk: check refuses it).
+  const byName = new Map(v.disks.filter((d) => d.volume).map((d) => [d.volume!.name, d]));
+  const wanted = new Set(news.disks.map((d) => d.name));
+  const removed = olds.disks.filter((d) => !wanted.has(d.name)).map((d) => byName.get(d.name)?.id).filter((x): x is string => !!x);
+  if (removed.length) await t.change("/remove-vm-disk", { where: { id }, data: { disk_ids: removed } }, { ...o, what: `disks of VM ${news.name} to be removed` });
+  const added = news.disks.filter((d) => !byName.has(d.name));
+  if (added.length) {
+    const boot = v.disks.length;
+    await t.change("/add-vm-disk", { where: { id }, data: { vm_disks: { mount_new_create_disks: added.map((d, n) => newDisk(d, boot + n)) } } }, { ...o, what: `disks of VM ${news.name} to be added` });
+  }
+  for (const d of news.disks) {
+    const have = byName.get(d.name);
+    if (have?.volume && Math.round(d.sizeGb * GIB) > have.volume.size) {
+      const current = (await view(t, id))!.disks.find((x) => x.volume?.name === d.name)!;
+      await t.change("/expand-vm-disk", { where: { id: current.id }, size: Math.round(d.sizeGb * GIB) }, { ...o, what: `disk ${d.name} of VM ${news.name} to grow` });
+    }
+  }
+
+  // NICs one by one: reconnect or edit by index, add the new ones, remove the extra ones (last first).
+  v = (await view(t, id))!;
+  for (let i = 0; i < Math.min(v.nics.length, news.nics.length); i++) {
+    const have = v.nics[i];
+    const want = news.nics[i];
+    const data: Record<string, unknown> = {};
+    if ((have.vlan?.id ?? "") !== want.vlanId) data.connect_vlan_id = want.vlanId;
+    if ((have.model ?? "VIRTIO") !== want.model) data.model = want.model;
+    if ((have.enabled ?? true) !== want.enabled) data.enabled = want.enabled;
+    if (want.macAddress && have.mac_address !== want.macAddress) data.mac_address = want.macAddress;
+    if (Object.keys(data).length) await t.change("/update-vm-nic", { where: { id }, data: { nic_index: i, ...data } }, { ...o, what: `NIC ${i} of VM ${news.name} to be updated` });
+  }
+  if (news.nics.length > v.nics.length) {
+    await t.change("/add-vm-nic", { where: { id }, data: { vm_nics: news.nics.slice(v.nics.length).map(nicParams) } }, { ...o, what: `NICs of VM ${news.name} to be added` });
+  }
+  if (v.nics.length > news.nics.length) {
+    const extra = Array.from({ length: v.nics.length - news.nics.length }, (_, k) => v.nics.length - 1 - k);
+    await t.change("/remove-vm-nic", { where: { id }, data: { nic_index: extra } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
+  }
+
+  await power(t, (await view(t, id))!, news.powerState, news);
+  // Placement: a running VM on another host than asked is live-migrated.
+  if (news.hostId && news.powerState === "RUNNING" && (await t.one<WireVm>("/get-vms", id))?.host?.id !== news.hostId) {
+    await t.change("/migrate-vm", { where: { id }, data: { host_id: news.hostId } }, { ...o, what: `VM ${news.name} to migrate` });
+  }
+}
+
+export function restartNeeded(name: string, fields: string[]): ProviderError {
+  return new ProviderError(
+    "validation",
+    `${fields.join(", ")}: changing the CPU or memory of VM ${name} needs it powered off while it runs; set allowRestart: true to let the provider stop and start it`,
+    { property: fields[0] },
+  );
+}
+
+export async function findAdopted(t: TowerClient, a: { id?: string; name?: string }): Promise<WireVm> {
+  const list = await t.get<WireVm>("/get-vms", { where: a.id ? { id: a.id } : { name: a.name } });
+  if (list.length === 0) throw new ProviderError("not_found", `adopt: no VM ${a.id ? `with id ${a.id}` : `named "${a.name}"`} in CloudTower`, { property: "adopt" });
+  if (list.length > 1) throw new ProviderError("validation", `adopt: ${list.length} VMs are named "${a.name}"; adopt by id`, { property: "adopt" });
+  return list[0];
+}
