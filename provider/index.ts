@@ -1,4 +1,5 @@
 /** pulumi-private-cloud: Pulumi dynamic providers for private clouds and VPS hosts. */
 export * as core from "./core";
 export * as cloudtower from "./cloudtower";
+export * as cloudsigma from "./cloudsigma";
 export * as cvm from "./cvm";

@@ -1,0 +1,95 @@
+/**
+ * The only code that speaks CloudSigma API 1.0: HTTP Basic auth (email and password), text/plain
+ * key-value bodies both ways (codec.ts), GET to read and POST to change, and the `errors:<type> <message>`
+ * bodies mapped to the core's error tree with the vendor's message intact.
+ */
+import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, hasCode, httpError, withRetry } from "../core";
+import { KvObject, decode, decodeList, encode } from "./codec";
+
+export interface SigmaSettings extends TlsOptions {
+  /** `https://api.zrh.cloudsigma.com` (no path prefix in API 1.0). */
+  endpoint: string;
+  username: string;
+  password: string;
+  /** Pause between polls of async work such as drive imaging (default 1000 ms). */
+  pollIntervalMs?: number;
+}
+
+/** The vendor's error text: `errors:<type> <message>` lines (several for field errors). */
+export function parseErrors(body: string): { type?: string; messages: string[] } {
+  const lines = body.split("\n").filter((l) => l.startsWith("errors:"));
+  if (lines.length === 0) return { messages: body.trim() ? [body.trim().slice(0, 500)] : [] };
+  const type = lines[0].slice("errors:".length).split(" ")[0];
+  return { type, messages: lines.map((l) => l.slice("errors:".length)) };
+}
+
+/** The code for a CloudSigma error: 400 carries "not found" and "in use" as well as bad input. */
+export function sigmaCode(status: number, message: string): ErrorCode {
+  if (status === 400 && /could not be found|not found|does not exist/i.test(message)) return "not_found";
+  if (status === 400 && /currently in use|is mounted|is in use|busy/i.test(message)) return "conflict";
+  if (status === 402) return "validation";
+  return codeForStatus(status);
+}
+
+export class SigmaClient {
+  private readonly http: HttpClient;
+  private readonly auth: string;
+
+  constructor(readonly settings: SigmaSettings) {
+    this.http = new HttpClient({
+      baseUrl: settings.endpoint,
+      ca: settings.ca,
+      insecure: settings.insecure,
+      secrets: () => [settings.password, this.auth],
+    });
+    this.auth = "Basic " + Buffer.from(`${settings.username}:${settings.password}`).toString("base64");
+  }
+
+  private async send(method: "GET" | "POST", path: string, body?: KvObject): Promise<HttpResponse> {
+    const res = await this.http.request({
+      method,
+      path,
+      headers: { authorization: this.auth, accept: "text/plain", ...(body ? { "content-type": "text/plain; charset=utf-8" } : {}) },
+      body: body ? encode(body) : method === "POST" ? "" : undefined,
+    });
+    if (res.status >= 300) {
+      const { type, messages } = parseErrors(res.body);
+      const message = messages.join("; ");
+      throw httpError(res.status, {
+        code: sigmaCode(res.status, message),
+        what: res.status === 401 ? "CloudSigma rejected the credentials (check cloudsigma:username and cloudsigma:password)" : `CloudSigma ${method} ${path} failed`,
+        vendorMessage: message || undefined,
+        vendorCode: type,
+      });
+    }
+    return res;
+  }
+
+  /** A read: the objects of the answer (retried on transient failures). */
+  async get(path: string): Promise<KvObject[]> {
+    return decode((await withRetry(() => this.send("GET", path), { idempotent: true })).body);
+  }
+
+  /** A bare list (UUIDs, or the values of `ip X` lines). */
+  async list(path: string): Promise<string[]> {
+    return decodeList((await withRetry(() => this.send("GET", path), { idempotent: true })).body);
+  }
+
+  /** The object at this info path, or undefined when the vendor says it does not exist. */
+  async info(path: string): Promise<KvObject | undefined> {
+    try {
+      return (await this.get(path))[0];
+    } catch (e) {
+      if (hasCode(e, "not_found")) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * A change. `idempotent` ones (set, destroy, stop) are retried on transient failures; creates and
+   * clones are not.
+   */
+  async post(path: string, body: KvObject | undefined, opts: { idempotent: boolean }): Promise<KvObject[]> {
+    return decode((await withRetry(() => this.send("POST", path, body), { idempotent: opts.idempotent })).body);
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * A CloudSigma API 1.0 simulator for drives, VLANs and static IPs: text/plain key-value bodies (any
+ * Content-Type and Accept are tolerated, as real clients send a mix), HTTP Basic auth, GET or POST on
+ * action URLs, `errors:<type> <message>` bodies (400 for a missing object, 401, 409 busy), drive clones
+ * that image over time (`imaging NN%` and an imaging claim), and the standard drive library.
+ *
+ * Choices where the manual is silent (see README): shrinking a drive with `set` is a 400; `set` and
+ * `destroy` of a drive that is imaging are 409 busy; `/resources/vlan/list` has `vlan <uuid>` lines.
+ */
+import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
+import { Kv, SigmaOptions, SigmaState } from "./state";
+
+export { SigmaState } from "./state";
+
+const UNITS: Record<string, number> = { "": 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** The request body's one object (the simulator's own reading of the format). */
+function kv(body: string): Kv {
+  const o: Kv = {};
+  for (const raw of body.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    if (!line.trim()) continue;
+    const sp = line.indexOf(" ");
+    if (sp < 0) o[line] = "";
+    else o[line.slice(0, sp)] = line.slice(sp + 1);
+  }
+  return o;
+}
+
+function text(objects: Kv | Kv[]): SimResponse {
+  const list = Array.isArray(objects) ? objects : [objects];
+  return { status: 200, body: list.map((o) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join("\n") + "\n").join("\n") };
+}
+
+function lines(values: string[]): SimResponse {
+  return { status: 200, body: values.map((v) => `${v}\n`).join("") };
+}
+
+const NO_CONTENT: SimResponse = { status: 204, body: "" };
+
+function size(value: string | undefined, field = "size"): number {
+  const m = /^(\d+)([kKMGT]?)$/.exec(value ?? "");
+  if (!m) throw new SimError(400, `${field} must be a whole number of bytes, optionally with k/M/G/T`, { type: field });
+  return Number(m[1]) * UNITS[m[2]];
+}
+
+function missing(what: string, id: string): SimError {
+  return new SimError(400, `${what} ${id} could not be found. Please re-validate your entry.`, { type: "system" });
+}
+
+const DRIVE_KEYS = /^(name|size|claim:type|readers|encryption:cipher|tags|use|avoid|user:.+)$/;
+
+export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & { state: SigmaState } {
+  const state = new SigmaState(opts);
+
+  function auth(req: SimRequest) {
+    const h = req.headers.authorization ?? "";
+    const [scheme, encoded] = String(h).split(" ");
+    const [email, ...rest] = Buffer.from(encoded ?? "", "base64").toString("utf8").split(":");
+    if (scheme !== "Basic" || email !== state.account.email || rest.join(":") !== state.account.password) {
+      throw new SimError(401, "Authorization required: HTTP Basic with your email and password", { type: "auth" });
+    }
+  }
+
+  function drive(req: SimRequest): Kv {
+    const d = state.drive(req.params.uuid);
+    if (!d) throw missing("Drive", req.params.uuid);
+    return d;
+  }
+
+  function checkDriveFields(b: Kv) {
+    for (const k of Object.keys(b)) if (!DRIVE_KEYS.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
+    if (b["claim:type"] && !["exclusive", "shared"].includes(b["claim:type"])) throw new SimError(400, "claim:type must be exclusive or shared", { type: "claim:type" });
+    if (b["encryption:cipher"] && !["none", "aes-xts-plain"].includes(b["encryption:cipher"])) throw new SimError(400, "encryption:cipher must be none or aes-xts-plain", { type: "encryption:cipher" });
+  }
+
+  const any = ["GET", "POST"];
+  const routes: Route[] = [
+    // ---- Drives ---------------------------------------------------------------------------------
+    { method: "GET", path: "/drives/list", handler: () => lines([...state.drives.keys()]) },
+    { method: "GET", path: "/drives/info", handler: () => text([...state.drives.keys()].map((u) => state.drive(u)!)) },
+    { method: "GET", path: "/drives/standard/list", handler: () => lines([...state.library.keys()]) },
+    { method: "GET", path: "/drives/standard/info", handler: () => text([...state.library.values()]) },
+    { method: "GET", path: "/drives/standard/img/list", handler: () => lines([...state.library.values()].filter((d) => d.type !== "cdrom").map((d) => d.drive)) },
+    { method: "GET", path: "/drives/standard/cd/list", handler: () => lines([...state.library.values()].filter((d) => d.type === "cdrom").map((d) => d.drive)) },
+    {
+      method: "POST",
+      path: "/drives/create",
+      handler: (req) => {
+        const b = kv(req.body);
+        if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
+        checkDriveFields(b);
+        return text(state.newDrive({ ...b, size: String(size(b.size)) }));
+      },
+    },
+    { method: "GET", path: "/drives/:uuid/info", handler: (req) => text(drive(req)) },
+    {
+      method: "POST",
+      path: "/drives/:uuid/set",
+      handler: (req) => {
+        const d = drive(req);
+        if (d.imaging) throw new SimError(409, `Drive ${d.drive} is busy imaging`, { type: "busy" });
+        const b = kv(req.body);
+        checkDriveFields(b);
+        if (b.size !== undefined) {
+          const n = size(b.size);
+          if (n < Number(d.size)) throw new SimError(400, `Drive ${d.drive} cannot shrink from ${d.size} to ${n} bytes`, { type: "size" });
+          b.size = String(n);
+        }
+        Object.assign(d, b);
+        return text(d);
+      },
+    },
+    {
+      method: "POST",
+      path: "/drives/:uuid/clone",
+      handler: (req) => {
+        const src = state.drive(req.params.uuid) ?? state.library.get(req.params.uuid);
+        if (!src) throw missing("Drive", req.params.uuid);
+        if (src.imaging) throw new SimError(409, `Drive ${src.drive} is busy imaging`, { type: "busy" });
+        const b = kv(req.body);
+        if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
+        checkDriveFields(b);
+        const n = b.size !== undefined ? size(b.size) : Number(src.size);
+        if (n < Number(src.size)) throw new SimError(400, `the new size ${n} is less than the original ${src.size}`, { type: "size" });
+        const d = state.newDrive({ ...b, size: String(n), "claim:type": b["claim:type"] ?? "exclusive" });
+        state.imaging.set(d.drive, state.now());
+        return text(state.drive(d.drive)!);
+      },
+    },
+    {
+      method: any,
+      path: "/drives/:uuid/destroy",
+      handler: (req) => {
+        const d = drive(req);
+        if (d.imaging) throw new SimError(409, `Drive ${d.drive} is busy imaging`, { type: "busy" });
+        if (d.claimed) throw new SimError(400, `Drive ${d.drive} is currently in use by a server`, { type: "system" });
+        state.drives.delete(d.drive);
+        return NO_CONTENT;
+      },
+    },
+    // ---- VLANs ----------------------------------------------------------------------------------
+    { method: "GET", path: "/resources/vlan/list", handler: () => lines([...state.vlans.keys()].map((u) => `vlan ${u}`)) },
+    { method: "GET", path: "/resources/vlan/info", handler: () => text([...state.vlans.values()]) },
+    {
+      method: any,
+      path: "/resources/vlan/create",
+      handler: (req) => {
+        const b = kv(req.body);
+        if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
+        return text(state.newVlan(b.name));
+      },
+    },
+    {
+      method: "GET",
+      path: "/resources/vlan/:uuid/info",
+      handler: (req) => text(state.vlans.get(req.params.uuid) ?? (() => { throw missing("VLAN", req.params.uuid); })()),
+    },
+    {
+      method: "POST",
+      path: "/resources/vlan/:uuid/set",
+      handler: (req) => {
+        const v = state.vlans.get(req.params.uuid);
+        if (!v) throw missing("VLAN", req.params.uuid);
+        const b = kv(req.body);
+        if (b.name !== undefined) v.name = b.name;
+        return text(v);
+      },
+    },
+    {
+      method: any,
+      path: "/resources/vlan/:uuid/destroy",
+      handler: (req) => {
+        if (!state.vlans.delete(req.params.uuid)) throw missing("VLAN", req.params.uuid);
+        return NO_CONTENT;
+      },
+    },
+    // ---- Static IPs -----------------------------------------------------------------------------
+    { method: "GET", path: "/resources/ip/list", handler: () => lines([...state.ips.keys()].map((ip) => `ip ${ip}`)) },
+    { method: "GET", path: "/resources/ip/info", handler: () => text([...state.ips.values()]) },
+    { method: any, path: "/resources/ip/create", handler: () => text(state.newIp()) },
+    {
+      method: "GET",
+      path: "/resources/ip/:ip/info",
+      handler: (req) => text(state.ips.get(req.params.ip) ?? (() => { throw missing("IP", req.params.ip); })()),
+    },
+    {
+      method: any,
+      path: "/resources/ip/:ip/destroy",
+      handler: (req) => {
+        if (!state.ips.delete(req.params.ip)) throw missing("IP", req.params.ip);
+        return NO_CONTENT;
+      },
+    },
+  ];
+
+  const wrapped = routes.map((r) => ({
+    ...r,
+    handler: (req: SimRequest) => {
+      auth(req);
+      return r.handler(req);
+    },
+  }));
+
+  return {
+    name: "cloudsigma",
+    state,
+    routes: wrapped,
+    renderError: (status, message, extra) => ({ status, body: `errors:${(extra.type as string) ?? "system"} ${message}\n` }),
+    reset: () => state.reset(),
+    seed: () => {},
+    inventory: () => ({
+      drives: [...state.drives.keys()].map((u) => ({ ...state.drive(u)!, name: state.drive(u)!.name })),
+      vlans: [...state.vlans.values()],
+      ips: [...state.ips.values()].map((ip) => ({ ...ip, name: ip.resource })),
+    }),
+    snapshot: () => state.snapshot(),
+    restore: (d) => state.restore(d as never),
+  };
+}
+
+export const createSimulator = createCloudSigmaSimulator;

@@ -1,0 +1,121 @@
+/**
+ * CloudSigma 1.0 state: the account, its drives (imaging over time after a clone), VLANs and static IPs,
+ * and the standard drive library. Objects are kept as the API shows them: key-value strings.
+ */
+import { randomUUID } from "node:crypto";
+
+export type Kv = Record<string, string>;
+
+export const LIBRARY_OWNER = "00000000-0000-0000-0000-000000000001";
+export const ALL_READERS = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
+export interface SigmaOptions {
+  /** How long a clone's imaging takes (ms, default 1000). */
+  imagingMs?: number;
+  now?: () => number;
+}
+
+export interface Account {
+  uuid: string;
+  email: string;
+  password: string;
+}
+
+export class SigmaState {
+  account: Account = { uuid: "f2e19d5c-eaa1-44e5-94aa-dc194594bd7b", email: "demo@example.com", password: "sigma-pass" };
+  drives = new Map<string, Kv>();
+  /** When each imaging drive started, for its progress. */
+  imaging = new Map<string, number>();
+  library = new Map<string, Kv>();
+  vlans = new Map<string, Kv>();
+  ips = new Map<string, Kv>();
+  private ipCounter = 10;
+  readonly imagingMs: number;
+  readonly now: () => number;
+
+  constructor(opts: SigmaOptions = {}) {
+    this.imagingMs = opts.imagingMs ?? 1000;
+    this.now = opts.now ?? Date.now;
+    this.reset();
+  }
+
+  reset() {
+    this.drives.clear();
+    this.imaging.clear();
+    this.vlans.clear();
+    this.ips.clear();
+    this.library.clear();
+    this.ipCounter = 10;
+    for (const d of [
+      { drive: "d18119ce-7afa-474a-9242-e0384b160220", name: "CentOS 5.5 Linux 64bit Preinstalled System", size: String(50 * 1024 ** 3), os: "linux", bits: "64", drive_type: "preinstalled" },
+      { drive: "a1b2c3d4-0000-4000-8000-00000000de12", name: "Debian 12 Server 64bit Preinstalled System", size: String(10 * 1024 ** 3), os: "linux", bits: "64", drive_type: "preinstalled" },
+      { drive: "0e1f2a3b-0000-4000-8000-0000000000cd", name: "Ubuntu 24.04 Server Install CD", size: String(2 * 1024 ** 3), os: "linux", bits: "64", drive_type: "installcd", type: "cdrom" },
+    ]) {
+      this.library.set(d.drive, { status: "active", user: LIBRARY_OWNER, type: "disk", readers: ALL_READERS, "claim:type": "shared", free: "true", "encryption:cipher": "aes-xts-plain", ...d });
+    }
+  }
+
+  newDrive(fields: Kv): Kv {
+    const uuid = randomUUID();
+    const d: Kv = {
+      status: "active",
+      user: this.account.uuid,
+      type: "disk",
+      "claim:type": "exclusive",
+      "encryption:cipher": "aes-xts-plain",
+      "read:bytes": "0",
+      "read:requests": "0",
+      "write:bytes": "0",
+      "write:requests": "0",
+      ...fields,
+      drive: uuid,
+    };
+    this.drives.set(uuid, d);
+    return d;
+  }
+
+  /** A drive as /info shows it now: `imaging NN%` and an imaging claim while a clone is copied. */
+  drive(uuid: string): Kv | undefined {
+    const d = this.drives.get(uuid);
+    if (!d) return undefined;
+    const started = this.imaging.get(uuid);
+    if (started !== undefined) {
+      const pct = Math.floor(((this.now() - started) / this.imagingMs) * 100);
+      if (pct >= 100) {
+        this.imaging.delete(uuid);
+        delete d.imaging;
+        if (d.claimed?.includes("imaging")) delete d.claimed;
+      } else {
+        d.imaging = `${Math.max(0, pct)}%`;
+        d.claimed = `00000000-0000-0000-0000-00000000a0a0:imaging:${uuid}`;
+      }
+    }
+    return d;
+  }
+
+  newIp(): Kv {
+    const address = `185.12.5.${this.ipCounter++}`;
+    const ip: Kv = { resource: address, netmask: "255.255.255.0", nameserver: "185.12.5.1", user: this.account.uuid, type: "ip", gateway: "185.12.5.1" };
+    this.ips.set(address, ip);
+    return ip;
+  }
+
+  newVlan(name: string): Kv {
+    const v: Kv = { resource: randomUUID(), type: "vlan", user: this.account.uuid, name };
+    this.vlans.set(v.resource, v);
+    return v;
+  }
+
+  snapshot() {
+    return { account: this.account, drives: [...this.drives.values()], imaging: [...this.imaging.entries()], vlans: [...this.vlans.values()], ips: [...this.ips.values()], ipCounter: this.ipCounter };
+  }
+
+  restore(d: ReturnType<SigmaState["snapshot"]>) {
+    this.account = d.account;
+    this.drives = new Map(d.drives.map((x) => [x.drive, x]));
+    this.imaging = new Map(d.imaging);
+    this.vlans = new Map(d.vlans.map((x) => [x.resource, x]));
+    this.ips = new Map(d.ips.map((x) => [x.resource, x]));
+    this.ipCounter = d.ipCounter;
+  }
+}
