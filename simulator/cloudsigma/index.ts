@@ -1,5 +1,5 @@
 /**
- * A CloudSigma API 1.0 simulator for drives, VLANs and static IPs: text/plain key-value bodies (any
+ * A CloudSigma API 1.0 simulator for drives, servers, server groups, VLANs, static IPs and subscriptions: text/plain key-value bodies (any
  * Content-Type and Accept are tolerated, as real clients send a mix), HTTP Basic auth, GET or POST on
  * action URLs, `errors:<type> <message>` bodies (400 for a missing object, 401, 409 busy), drive clones
  * that image over time (`imaging NN%` and an imaging claim), and the standard drive library.
@@ -8,6 +8,8 @@
  * `destroy` of a drive that is imaging are 409 busy; `/resources/vlan/list` has `vlan <uuid>` lines.
  */
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
+import { billingRoutes } from "./billing";
+import { serverRoutes } from "./servers";
 import { Kv, SigmaOptions, SigmaState } from "./state";
 
 export { SigmaState } from "./state";
@@ -194,10 +196,13 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     },
   ];
 
+  const helpers = { kv, text, lines, missing };
+  routes.push(...serverRoutes(state, helpers, { shutdownMs: opts.shutdownMs ?? 500 }), ...billingRoutes(state, helpers));
+
   const wrapped = routes.map((r) => ({
     ...r,
     handler: (req: SimRequest) => {
-      auth(req);
+      if (!r.path.startsWith("/_sim/")) auth(req);
       return r.handler(req);
     },
   }));
@@ -206,13 +211,20 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     name: "cloudsigma",
     state,
     routes: wrapped,
-    renderError: (status, message, extra) => ({ status, body: `errors:${(extra.type as string) ?? "system"} ${message}\n` }),
+    renderError: (status, message, extra) => ({
+      status,
+      // Field errors come one per line, as the manual shows them.
+      body: Array.isArray(extra.raw) ? `${(extra.raw as string[]).join("\n")}\n` : `errors:${(extra.type as string) ?? "system"} ${message}\n`,
+    }),
     reset: () => state.reset(),
     seed: () => {},
     inventory: () => ({
       drives: [...state.drives.keys()].map((u) => ({ ...state.drive(u)!, name: state.drive(u)!.name })),
       vlans: [...state.vlans.values()],
       ips: [...state.ips.values()].map((ip) => ({ ...ip, name: ip.resource })),
+      servers: [...state.servers.values()].map((x) => ({ ...x })),
+      servergroups: [...state.groups.values()],
+      subscriptions: [...state.subscriptions.values()].map((x) => ({ ...x, name: `${x.type} ${x.quantity}` })),
     }),
     snapshot: () => state.snapshot(),
     restore: (d) => state.restore(d as never),

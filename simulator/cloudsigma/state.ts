@@ -12,6 +12,8 @@ export const ALL_READERS = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 export interface SigmaOptions {
   /** How long a clone's imaging takes (ms, default 1000). */
   imagingMs?: number;
+  /** How long a guest takes to shut down on an ACPI request (ms, default 500). */
+  shutdownMs?: number;
   now?: () => number;
 }
 
@@ -29,6 +31,9 @@ export class SigmaState {
   library = new Map<string, Kv>();
   vlans = new Map<string, Kv>();
   ips = new Map<string, Kv>();
+  servers = new Map<string, Kv>();
+  groups = new Map<string, Kv>();
+  subscriptions = new Map<string, Kv>();
   private ipCounter = 10;
   readonly imagingMs: number;
   readonly now: () => number;
@@ -44,6 +49,9 @@ export class SigmaState {
     this.imaging.clear();
     this.vlans.clear();
     this.ips.clear();
+    this.servers.clear();
+    this.groups.clear();
+    this.subscriptions.clear();
     this.library.clear();
     this.ipCounter = 10;
     for (const d of [
@@ -107,7 +115,17 @@ export class SigmaState {
   }
 
   snapshot() {
-    return { account: this.account, drives: [...this.drives.values()], imaging: [...this.imaging.entries()], vlans: [...this.vlans.values()], ips: [...this.ips.values()], ipCounter: this.ipCounter };
+    return {
+      account: this.account,
+      drives: [...this.drives.values()],
+      imaging: [...this.imaging.entries()],
+      vlans: [...this.vlans.values()],
+      ips: [...this.ips.values()],
+      servers: [...this.servers.values()],
+      groups: [...this.groups.values()],
+      subscriptions: [...this.subscriptions.values()],
+      ipCounter: this.ipCounter,
+    };
   }
 
   restore(d: ReturnType<SigmaState["snapshot"]>) {
@@ -116,6 +134,9 @@ export class SigmaState {
     this.imaging = new Map(d.imaging);
     this.vlans = new Map(d.vlans.map((x) => [x.resource, x]));
     this.ips = new Map(d.ips.map((x) => [x.resource, x]));
+    this.servers = new Map(d.servers.map((x) => [x.server, x]));
+    this.groups = new Map(d.groups.map((x) => [x.uuid, x]));
+    this.subscriptions = new Map(d.subscriptions.map((x) => [x.subscription, x]));
     this.ipCounter = d.ipCounter;
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * The Billing API's subscriptions in the CloudSigma simulator: resources (cpu, mem, disk, xfer), IPs,
+ * VLANs and software, each with `create` and `calculate`; extension with `/subscriptions/<uuid>/set`
+ * and its `calculate`; the manual's minimums (CPU 2000 core MHz, memory 1024 MB) as field errors.
+ *
+ * Prices (our choice; the manual's examples give 2 IPs for a month = 16.00, 2 VLANs = 40.00, one of each
+ * software licence = 45.00 EUR): per unit and month, cpu 0.01/MHz, mem 0.02/MB, disk 0.20/GB,
+ * xfer 0.05/GB, ip 8.00, vlan 20.00, msft_lwa_00135 10.00, msft_p73_04837 20.00, msft_tfa_00009 15.00.
+ */
+import { randomUUID } from "node:crypto";
+import { Route, SimError, SimRequest } from "../core";
+import { ServerHelpers } from "./servers";
+import { Kv, SigmaState } from "./state";
+
+export const PRICES: Record<string, number> = {
+  cpu: 0.01, mem: 0.02, disk: 0.2, xfer: 0.05, ip: 8, vlan: 20, msft_lwa_00135: 10, msft_p73_04837: 20, msft_tfa_00009: 15,
+};
+const LABELS: Record<string, [string, string]> = {
+  cpu: ["CPU", "core MHz"],
+  mem: ["Memory", "MB"],
+  disk: ["Disk", "GB"],
+  xfer: ["Committed data transfer", "GB per month"],
+  ip: ["Static IP address", "IPs"],
+  vlan: ["Private network VLAN", "VLANs"],
+};
+const MINIMUM: Record<string, [number, string]> = {
+  cpu: [2000, "The minimum CPU subscription is 2000 core MHz"],
+  mem: [1024, "The minimum memory subscription is 1024 MB"],
+};
+
+/** `Y-m-d H:M`, the manual's date format. */
+export function ymdhm(t: number): string {
+  return new Date(t).toISOString().slice(0, 16).replace("T", " ");
+}
+
+function addMonths(start: string, months: number): string {
+  const d = new Date(start.replace(" ", "T") + ":00Z");
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return ymdhm(d.getTime());
+}
+
+export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
+  /** Quantities and term of a request; field errors (the manual's style) as a 400. */
+  function parse(req: SimRequest, keys: string[]) {
+    const b = h.kv(req.body);
+    const errors: string[] = [];
+    if (!b.start_time) errors.push("errors:start_time This field is required.");
+    else if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(b.start_time)) errors.push("errors:start_time Use the format Y-m-d H:M");
+    const months = Number(b.months ?? "1");
+    if (!Number.isInteger(months) || months < 1) errors.push("errors:months Must be a whole number of months, at least 1");
+    const quantities: Record<string, number> = {};
+    for (const k of Object.keys(b)) {
+      if (k === "start_time" || k === "months") continue;
+      if (!keys.includes(k)) errors.push(`errors:${k} Unknown key`);
+      else if (!/^\d+$/.test(b[k])) errors.push(`errors:${k} Must be a whole number`);
+      else quantities[k] = Number(b[k]);
+    }
+    for (const [k, [min, msg]] of Object.entries(MINIMUM)) {
+      if (quantities[k] !== undefined && quantities[k] > 0 && quantities[k] < min) errors.push(`errors:${k} ${msg}`);
+    }
+    if (errors.length) throw new SimError(400, errors.map((e) => e.replace(/^errors:\S+ /, "")).join("; "), { type: errors[0].split(" ")[0].slice(7), raw: errors });
+    return { quantities, months, start: (b.start_time ?? "").slice(0, 16) };
+  }
+
+  const amount = (q: Record<string, number>, months: number) =>
+    ({ amount: (Object.entries(q).reduce((n, [k, v]) => n + (PRICES[k] ?? 0) * v, 0) * months).toFixed(2), currency: "EUR" });
+
+  function create(type: "resources" | "ip" | "vlan" | "software", q: Record<string, number>, months: number, start: string): Kv[] {
+    const end = addMonths(start, months);
+    const base = (t: string, quantity: number): Kv => {
+      const [label, unit] = LABELS[t] ?? [t, "licences"];
+      return { type: t, subscription: randomUUID(), type_str: label, unit, quantity: String(quantity), start_time: start, end_time: end, months: String(months) };
+    };
+    const out: Kv[] = [];
+    if (type === "resources" || type === "software") for (const [k, v] of Object.entries(q)) if (v > 0) out.push(base(k, v));
+    if (type === "ip") for (let i = 0; i < (q.quantity ?? 0); i++) out.push({ ...base("ip", q.quantity), resource: state.newIp().resource });
+    if (type === "vlan") for (let i = 0; i < (q.quantity ?? 0); i++) out.push({ ...base("vlan", q.quantity), resource: state.newVlan(`subscribed VLAN ${i + 1}`).resource });
+    for (const s of out) state.subscriptions.set(s.subscription, s);
+    return out;
+  }
+
+  const kinds: Array<["resources" | "ip" | "vlan" | "software", string, string[]]> = [
+    ["resources", "/subscriptions/resources", ["cpu", "mem", "disk", "xfer"]],
+    ["ip", "/subscriptions/network/ip", ["quantity"]],
+    ["vlan", "/subscriptions/network/vlan", ["quantity"]],
+    ["software", "/subscriptions/software", ["msft_lwa_00135", "msft_p73_04837", "msft_tfa_00009"]],
+  ];
+  const priceKey = (type: string, k: string) => (type === "ip" || type === "vlan" ? type : k);
+
+  const routes: Route[] = kinds.flatMap(([type, path, keys]): Route[] => [
+    {
+      method: "POST",
+      path: `${path}/create`,
+      handler: (req) => {
+        const { quantities, months, start } = parse(req, keys);
+        return h.text(create(type, quantities, months, start));
+      },
+    },
+    {
+      method: "POST",
+      path: `${path}/calculate`,
+      handler: (req) => {
+        const { quantities, months } = parse(req, keys);
+        const priced = Object.fromEntries(Object.entries(quantities).map(([k, v]) => [priceKey(type, k), v]));
+        return h.text(amount(priced, months));
+      },
+    },
+  ]);
+
+  function subscription(req: SimRequest): Kv {
+    const s = state.subscriptions.get(req.params.uuid);
+    if (!s) throw h.missing("Subscription", req.params.uuid);
+    return s;
+  }
+  function extension(req: SimRequest): number {
+    const months = Number(h.kv(req.body).months);
+    if (!Number.isInteger(months) || months < 1) throw new SimError(400, "months: Must be a whole number of months, at least 1", { type: "months" });
+    return months;
+  }
+
+  routes.push(
+    { method: "GET", path: "/subscriptions/list", handler: () => h.text([...state.subscriptions.values()]) },
+    { method: "GET", path: "/subscriptions/:uuid/info", handler: (req) => h.text(subscription(req)) },
+    {
+      method: "POST",
+      path: "/subscriptions/:uuid/set",
+      handler: (req) => {
+        const s = subscription(req);
+        const months = extension(req);
+        s.end_time = addMonths(s.end_time, months);
+        s.months = String(Number(s.months) + months);
+        return h.text(s);
+      },
+    },
+    {
+      method: "POST",
+      path: "/subscriptions/:uuid/set/calculate",
+      handler: (req) => {
+        const s = subscription(req);
+        return h.text(amount({ [s.type]: Number(s.quantity) }, extension(req)));
+      },
+    },
+  );
+  return routes;
+}
