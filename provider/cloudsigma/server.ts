@@ -170,7 +170,8 @@ export function toOutputs(inputs: ServerInputs, s: KvObject): ServerOutputs {
     name: unescapeText(s.name ?? ""),
     cpuMhz: Number(s.cpu),
     memMb: Number(s.mem),
-    smp: s.smp === "auto" || s.smp === undefined ? inputs.smp : Number(s.smp),
+    // With smp "auto" the API shows the number it derived; the input stays "auto".
+    smp: inputs.smp === "auto" || s.smp === undefined ? inputs.smp : Number(s.smp),
     persistent: s.persistent === "true",
     drives,
     boot: tokens(s.boot),

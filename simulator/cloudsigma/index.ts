@@ -64,8 +64,9 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     }
   }
 
-  function drive(req: SimRequest): Kv {
-    const d = state.drive(req.params.uuid);
+  /** An account drive; for reads also a library drive (they are readable by all). */
+  function drive(req: SimRequest, orLibrary = false): Kv {
+    const d = state.drive(req.params.uuid) ?? (orLibrary ? state.library.get(req.params.uuid) : undefined);
     if (!d) throw missing("Drive", req.params.uuid);
     return d;
   }
@@ -95,7 +96,7 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
         return text(state.newDrive({ ...b, size: String(size(b.size)) }));
       },
     },
-    { method: "GET", path: "/drives/:uuid/info", handler: (req) => text(drive(req)) },
+    { method: "GET", path: "/drives/:uuid/info", handler: (req) => text(drive(req, true)) },
     {
       method: "POST",
       path: "/drives/:uuid/set",

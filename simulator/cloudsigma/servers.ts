@@ -98,6 +98,8 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
   /** The server as /info shows it: runtime addresses in place of `auto` while it runs. */
   function shown(s: Kv): Kv {
     const out = { ...s };
+    // `smp auto` is derived from the CPU quota (at most 2.2 GHz per core), and shown as a number.
+    if (s.smp === "auto") out.smp = String(Math.max(1, Math.ceil(Number(s.cpu ?? 0) / 2200)));
     delete out["nic:0:dhcp:ip"];
     delete out["vnc:ip:actual"];
     if (s.status === "active") {
