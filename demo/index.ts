@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cloudtower, cvm } from "pulumi-private-cloud";
+import { cloudsigma, cloudtower, cvm } from "pulumi-private-cloud";
+import { cloudsigmaFleet } from "../examples/cloudsigma-fleet/fleet";
 import { cloudtowerFleet } from "../examples/cloudtower-fleet/fleet";
 import { cvmFleet, demoFleet } from "../examples/cvm-fleet/fleet";
 
@@ -16,6 +17,16 @@ const tower = cloudtowerFleet(cloudtower, {
 });
 export const towerVms = [...tower.webVms, ...tower.dbVms].map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
 export const towerSnapshots = tower.snapshots.map((s) => s.name);
+
+// CloudSigma: the fleet of examples/cloudsigma-fleet (servers from cloned drives, static IPs, a VLAN,
+// a subscription). `scripts/demo.sh` grows the database's data drive (dataDiskGb).
+const sigma = cloudsigmaFleet(cloudsigma, {
+  baseImage: config.get("baseImage") ?? "a1b2c3d4-0000-4000-8000-00000000de12",
+  dataDiskGb: config.getNumber("dataDiskGb"),
+  subscriptionStart: "2026-12-01 00:00",
+});
+export const sigmaServers = sigma.servers.map((s) => pulumi.interpolate`${s.name}: ${s.status}, ${s.ip ?? "no public IP"}`);
+export const sigmaSubscription = pulumi.interpolate`${sigma.subscription.price} until ${sigma.subscription.endTime}`;
 
 // CVM VPS panel: the fleet of examples/cvm-fleet. `scripts/demo.sh` sets dbPower to show an update.
 const cvmVms = cvmFleet(cvm, demoFleet(config.get("dbPower") === "running" ? "running" : "stopped"));

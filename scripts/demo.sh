@@ -38,7 +38,11 @@ pulumi config set cloudtower:endpoint "$(url cloudtower)" --non-interactive
 pulumi config set cloudtower:username admin --non-interactive
 pulumi config set --secret cloudtower:password tower-pass --non-interactive
 pulumi config set cloudtower:pollIntervalMs 250 --non-interactive
-for k in dbPower webCount dbMemoryMb; do pulumi config rm "$k" --non-interactive 2>/dev/null || true; done
+pulumi config set cloudsigma:endpoint "$(url cloudsigma)" --non-interactive
+pulumi config set cloudsigma:username demo@example.com --non-interactive
+pulumi config set --secret cloudsigma:password sigma-pass --non-interactive
+pulumi config set cloudsigma:pollIntervalMs 250 --non-interactive
+for k in dbPower webCount dbMemoryMb dataDiskGb; do pulumi config rm "$k" --non-interactive 2>/dev/null || true; done
 
 inventory() {
   for v in $(grep -v '^ready$' "$work/sim/urls" | awk '{print $1}'); do
@@ -55,10 +59,13 @@ step "pulumi up"
 pulumi up --yes --skip-preview --non-interactive
 pulumi stack output --json
 
-step "pulumi refresh (expect no changes)"
+step "pulumi refresh (CloudSigma drives learn which servers mounted them after they were made)"
+pulumi refresh --yes --non-interactive
+step "pulumi refresh again (expect no changes)"
 pulumi refresh --yes --expect-no-changes --non-interactive
 
-step "An update: one more web VM, bigger databases (restarted to resize), and start the database VPS"
+step "An update: one more web VM, bigger databases (restarted to resize), a bigger data drive, and start the database VPS"
+pulumi config set dataDiskGb 150 --non-interactive
 pulumi config set webCount 4 --non-interactive
 pulumi config set dbMemoryMb 8192 --non-interactive
 pulumi config set dbPower running --non-interactive

@@ -1,0 +1,52 @@
+/**
+ * A CloudSigma fleet as a table: web servers booting from drives cloned from one base image, each with a
+ * static IP on its public NIC; a database server with a second, empty data drive; a private VLAN joining
+ * them on NIC 1; and a resource subscription sized from the fleet's totals. The namespace is passed in,
+ * so that the root demo stack can reuse this table with its own installed copy of the package.
+ */
+import type { cloudsigma as CloudSigma } from "pulumi-private-cloud";
+
+export interface FleetSettings {
+  /** The library image (or own drive) that root drives are cloned from. */
+  baseImage: string;
+  webCount?: number;
+  /** Size of the database's data drive in GiB (grow it to show an in-place update). */
+  dataDiskGb?: number;
+  /** When the subscription starts, `YYYY-MM-DD HH:MM` (UTC), and for how long. */
+  subscriptionStart: string;
+  subscriptionMonths?: number;
+}
+
+export interface ServerRow { name: string; cpuMhz: number; memMb: number; rootGb: number; dataGb?: number; publicIp: boolean }
+
+export function fleetTable(s: FleetSettings): ServerRow[] {
+  const web = Array.from({ length: s.webCount ?? 2 }, (_, i) => ({ name: `web-${i + 1}`, cpuMhz: 2000, memMb: 2048, rootGb: 20, publicIp: true }));
+  return [...web, { name: "db-1", cpuMhz: 4000, memMb: 4096, rootGb: 40, dataGb: s.dataDiskGb ?? 100, publicIp: false }];
+}
+
+export function cloudsigmaFleet(cs: typeof CloudSigma, s: FleetSettings) {
+  const rows = fleetTable(s);
+  const net = new cs.Vlan("private", { name: "private" });
+  const servers = rows.map((r) => {
+    const root = new cs.Drive(`${r.name}-root`, { name: `${r.name}-root`, sizeGb: r.rootGb, cloneFrom: s.baseImage });
+    const data = r.dataGb ? new cs.Drive(`${r.name}-data`, { name: `${r.name}-data`, sizeGb: r.dataGb, tags: ["affinity:ssd"] }) : undefined;
+    const ip = r.publicIp ? new cs.StaticIp(`${r.name}-ip`) : undefined;
+    return new cs.Server(r.name, {
+      name: r.name,
+      cpuMhz: r.cpuMhz,
+      memMb: r.memMb,
+      drives: [{ device: "ide:0:0", driveUuid: root.id }, ...(data ? [{ device: "ide:0:1", driveUuid: data.id }] : [])],
+      nic0: { model: "virtio", dhcp: ip ? ip.address : "auto" },
+      nic1: { vlanUuid: net.id },
+    });
+  });
+  const subscription = new cs.Subscription("fleet-resources", {
+    kind: "resources",
+    cpuMhz: rows.reduce((n, r) => n + r.cpuMhz, 0),
+    memMb: rows.reduce((n, r) => n + r.memMb, 0),
+    diskGb: rows.reduce((n, r) => n + r.rootGb + (r.dataGb ?? 0), 0),
+    months: s.subscriptionMonths ?? 1,
+    startTime: s.subscriptionStart,
+  });
+  return { net, servers, subscription };
+}

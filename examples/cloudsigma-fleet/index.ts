@@ -1,0 +1,15 @@
+import * as pulumi from "@pulumi/pulumi";
+import { cloudsigma } from "pulumi-private-cloud";
+import { cloudsigmaFleet } from "./fleet";
+
+const config = new pulumi.Config();
+const fleet = cloudsigmaFleet(cloudsigma, {
+  baseImage: config.require("baseImage"),
+  webCount: config.getNumber("webCount"),
+  dataDiskGb: config.getNumber("dataDiskGb"),
+  subscriptionStart: config.get("subscriptionStart") ?? "2026-12-01 00:00",
+  subscriptionMonths: config.getNumber("subscriptionMonths"),
+});
+
+export const servers = fleet.servers.map((s) => pulumi.interpolate`${s.name}: ${s.status}, ${s.ip ?? "no public IP"}`);
+export const subscription = pulumi.interpolate`${fleet.subscription.price} until ${fleet.subscription.endTime}`;
