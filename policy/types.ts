@@ -4,6 +4,11 @@
  */
 export const TYPES = {
   cvm: { Vm: "pulumi-nodejs:dynamic/cvm:Vm" },
+  cloudsigma: {
+    Drive: "pulumi-nodejs:dynamic/cloudsigma:Drive",
+    Server: "pulumi-nodejs:dynamic/cloudsigma:Server",
+    Subscription: "pulumi-nodejs:dynamic/cloudsigma:Subscription",
+  },
   cloudtower: {
     Vm: "pulumi-nodejs:dynamic/cloudtower:Vm",
     Vlan: "pulumi-nodejs:dynamic/cloudtower:Vlan",
