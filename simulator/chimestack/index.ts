@@ -1,0 +1,399 @@
+/**
+ * A ChimeStack API simulator (`/v1`): the `{error, requestId, result}` envelope, Bearer tokens from
+ * `POST /v1/login` that expire, lists as `{elements, size, total}`, AZs, clusters (enable/disable),
+ * networks and subnets, the instance and volume specs, images and security groups the VMs use, and VMs
+ * whose create answers a stub at once (state 0, Go zero `created_at`, volumes with `operation` set) that
+ * fills in over time (state 1, operation ""); start, stop, rename, delete.
+ *
+ * Choices where the documents are silent (see README): VM state 1 = running, 2 = stopped, 0 = in
+ * progress; a stop or start takes `transitionMs` with `operation` "stopping"/"starting"; error codes are
+ * the HTTP status; a wrong login is a 401.
+ *
+ * Control routes beside the shared /_sim/ ones:
+ *   POST /_sim/chimestack/expire-tokens
+ */
+import { randomUUID } from "node:crypto";
+import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
+
+type Obj = Record<string, unknown> & { uuid: string };
+
+export interface ChimeOptions {
+  /** How long a VM create takes to finish (ms, default 500). */
+  createMs?: number;
+  /** How long a start or stop takes (ms, default 200). */
+  transitionMs?: number;
+  /** Token lifetime (ms, default 12 h as the login example shows). */
+  tokenTtlMs?: number;
+  now?: () => number;
+}
+
+export const DEMO = {
+  user: "admin",
+  password: "admin-pass",
+  az: "cbd2819b-b49a-47ad-9fa4-307774d97865",
+  instanceSpec: "5e0b8c74-1c1b-4a3a-9a5e-1f1f5e0b8c74",
+  volumeSpec: "38112d5c-7f13-438a-aec5-d14de51bd30f",
+  image: "993933dc-f0e2-4bd6-966f-0b4872ea93cc",
+  securityGroup: "7d1c2b3a-0000-4000-8000-00000000a5a5",
+  host: "a428263d-64a9-4653-8d7e-556c20c0d77a",
+};
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
+  const now = opts.now ?? Date.now;
+  const createMs = opts.createMs ?? 500;
+  const transitionMs = opts.transitionMs ?? 200;
+  const ttl = opts.tokenTtlMs ?? 12 * 3600_000;
+  let tokens = new Map<string, number>();
+  const data = {
+    azs: new Map<string, Obj>(),
+    clusters: new Map<string, Obj>(),
+    networks: new Map<string, Obj>(),
+    subnets: new Map<string, Obj>(),
+    vms: new Map<string, Obj>(),
+    specs: new Map<string, Obj>(),
+    volumeSpecs: new Map<string, Obj>(),
+    images: new Map<string, Obj>(),
+    sgs: new Map<string, Obj>(),
+  };
+  /** When each VM's current operation ends, and the state it ends in. */
+  const pending = new Map<string, { at: number; state: number }>();
+
+  function reset() {
+    tokens = new Map();
+    for (const m of Object.values(data)) m.clear();
+    pending.clear();
+    data.azs.set(DEMO.az, { uuid: DEMO.az, name: "az-1", description: "", state: 1, created_at: iso() });
+    data.specs.set(DEMO.instanceSpec, { uuid: DEMO.instanceSpec, name: "small", vcpus: 1, memory: 1024 ** 3, type: 0 });
+    data.specs.set("6f1c9d85-2d2c-4b4b-8b6f-2f2f6f1c9d85", { uuid: "6f1c9d85-2d2c-4b4b-8b6f-2f2f6f1c9d85", name: "medium", vcpus: 2, memory: 4 * 1024 ** 3, type: 0 });
+    data.volumeSpecs.set(DEMO.volumeSpec, { uuid: DEMO.volumeSpec, name: "ssd", iops: 500, throughput: 10485760 });
+    data.images.set(DEMO.image, { uuid: DEMO.image, name: "ubuntu-22.04", format: "qcow2", os_type: "linux", state: 1 });
+    data.sgs.set(DEMO.securityGroup, { uuid: DEMO.securityGroup, name: "default" });
+  }
+  reset();
+
+  function iso() {
+    return new Date(now()).toISOString();
+  }
+
+  function ok(result: unknown): SimResponse {
+    return { status: 200, body: { requestId: randomUUID(), error: null, result } };
+  }
+
+  function json(req: SimRequest): Record<string, unknown> {
+    try {
+      return req.body ? JSON.parse(req.body) : {};
+    } catch {
+      throw new SimError(400, "the body is not JSON");
+    }
+  }
+
+  function need(b: Record<string, unknown>, ...keys: string[]) {
+    for (const k of keys) if (b[k] === undefined || b[k] === "") throw new SimError(400, `${k} is required`);
+  }
+
+  function auth(req: SimRequest) {
+    const h = String(req.headers.authorization ?? "");
+    const token = h.startsWith("Bearer ") ? h.slice(7) : "";
+    const exp = tokens.get(token);
+    if (exp === undefined || exp <= now()) throw new SimError(401, "the token is missing, invalid or expired");
+  }
+
+  function list(items: Obj[], req: SimRequest): SimResponse {
+    const q = req.query;
+    let out = items;
+    for (const f of ["name", "state", "uuid"]) if (q.get(f)) out = out.filter((x) => String(x[f]) === q.get(f));
+    const page = Math.max(1, Number(q.get("page") ?? 1));
+    const size = Math.max(1, Number(q.get("size") ?? 20));
+    const slice = out.slice((page - 1) * size, page * size);
+    return ok({ elements: slice, size: slice.length, total: out.length });
+  }
+
+  function get<T extends Obj>(m: Map<string, T>, uuid: string, what: string): T {
+    const o = m.get(uuid);
+    if (!o) throw new SimError(404, `${what} ${uuid} not found`);
+    return o;
+  }
+
+  /** A VM as GET shows it now: its create or power operation ends when its time comes. */
+  function vm(uuid: string): Obj {
+    const v = get(data.vms, uuid, "vm");
+    const p = pending.get(uuid);
+    if (p && now() >= p.at) {
+      pending.delete(uuid);
+      v.state = p.state;
+      v.operation = "";
+      if (v.created_at === ZERO_TIME) v.created_at = iso();
+      for (const x of [...(v.volumes as Obj[]), ...(v.nics as Obj[])]) {
+        x.state = 2;
+        x.operation = "";
+        x.attached_vms = [uuid];
+      }
+      (v.nics as Obj[]).forEach((n, i) => {
+        if (!n.ip) n.ip = `192.168.231.${10 + data.vms.size + i}`;
+        if (!n.mac) n.mac = `fa:16:3e:${(data.vms.size % 250).toString(16).padStart(2, "0")}:00:0${i}`;
+      });
+      v.tasks = [{ uuid: randomUUID(), operation_name: "create", resource_type: "vm", resource_uuid: uuid, state: 1, finished_at: iso() }];
+    }
+    return v;
+  }
+
+  const az = (req: SimRequest) => get(data.azs, req.params.az, "az");
+  const cluster = (req: SimRequest) => {
+    az(req);
+    const c = get(data.clusters, req.params.cluster, "cluster");
+    if (c.az_uuid !== req.params.az) throw new SimError(404, `cluster ${req.params.cluster} not found in az ${req.params.az}`);
+    return c;
+  };
+  const network = (req: SimRequest) => {
+    cluster(req);
+    const n = get(data.networks, req.params.network, "network");
+    if (n.cluster_uuid !== req.params.cluster) throw new SimError(404, `network ${req.params.network} not found in cluster ${req.params.cluster}`);
+    return n;
+  };
+
+  const C = "/v1/az/:az/cluster";
+  const N = `${C}/:cluster/network`;
+  const S = `${N}/:network/subnet`;
+  const routes: Route[] = [
+    {
+      method: "POST",
+      path: "/v1/login",
+      handler: (req) => {
+        const b = json(req);
+        if (b.user_name !== DEMO.user || b.password !== DEMO.password) throw new SimError(401, "wrong user name or password");
+        const token = randomUUID();
+        tokens.set(token, now() + ttl);
+        return ok({ user: { uuid: token, user_uuid: "0c2a5a1e-0000-4000-8000-0000000000ad", created_at: iso(), expired_at: new Date(now() + ttl).toISOString() } });
+      },
+    },
+    { method: "POST", path: "/v1/logout", handler: (req) => (tokens.delete(String(json(req).token)), ok("ok")) },
+    { method: "POST", path: "/v1/auth", handler: (req) => ok({ valid: (tokens.get(String(json(req).token)) ?? 0) > now() }) },
+    { method: "GET", path: "/v1/az", handler: (req) => list([...data.azs.values()], req) },
+    { method: "GET", path: "/v1/az/:az", handler: (req) => ok({ az: az(req) }) },
+    { method: "GET", path: "/v1/instance_spec", handler: (req) => list([...data.specs.values()], req) },
+    { method: "GET", path: "/v1/instance_spec/:uuid", handler: (req) => ok({ instance_spec: get(data.specs, req.params.uuid, "instance_spec") }) },
+    { method: "GET", path: "/v1/volume_spec", handler: (req) => list([...data.volumeSpecs.values()], req) },
+    { method: "GET", path: "/v1/image", handler: (req) => list([...data.images.values()], req) },
+    { method: "GET", path: "/v1/securitygroup", handler: (req) => list([...data.sgs.values()], req) },
+    // ---- Clusters --------------------------------------------------------------------------------
+    { method: "GET", path: C, handler: (req) => (az(req), list([...data.clusters.values()].filter((c) => c.az_uuid === req.params.az), req)) },
+    {
+      method: "POST",
+      path: C,
+      handler: (req) => {
+        const a = az(req);
+        const b = json(req);
+        need(b, "name");
+        const c: Obj = { uuid: randomUUID(), name: b.name, description: b.description ?? "", arch: b.arch ?? "x86_64", hypervisor_type: b.hypervisor_type ?? "kvm", type: b.type ?? 0, state: 1, az_uuid: a.uuid, az_name: a.name, created_at: iso() };
+        data.clusters.set(c.uuid, c);
+        return ok({ cluster: c });
+      },
+    },
+    { method: "GET", path: `${C}/:cluster`, handler: (req) => ok({ cluster: cluster(req) }) },
+    {
+      method: "PATCH",
+      path: `${C}/:cluster`,
+      handler: (req) => {
+        const c = cluster(req);
+        const b = json(req);
+        need(b, "name");
+        for (const k of ["name", "description", "arch", "hypervisor_type", "type"]) if (b[k] !== undefined) c[k] = b[k];
+        return ok({ cluster: "ok" });
+      },
+    },
+    {
+      method: "DELETE",
+      path: `${C}/:cluster`,
+      handler: (req) => {
+        const c = cluster(req);
+        if ([...data.networks.values()].some((n) => n.cluster_uuid === c.uuid)) throw new SimError(400, `cluster ${c.name} still has networks`);
+        if ([...data.vms.values()].some((v) => v.cluster_uuid === c.uuid)) throw new SimError(400, `cluster ${c.name} still has virtual machines`);
+        data.clusters.delete(c.uuid);
+        return ok(1);
+      },
+    },
+    { method: "PUT", path: `${C}/:cluster/disable`, handler: (req) => ((cluster(req).state = 2), ok({ cluster: "ok" })) },
+    { method: "PUT", path: `${C}/:cluster/enable`, handler: (req) => ((cluster(req).state = 1), ok({ cluster: "ok" })) },
+    // ---- Networks and subnets -------------------------------------------------------------------
+    { method: "GET", path: N, handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster), req)) },
+    {
+      method: "POST",
+      path: N,
+      handler: (req) => {
+        const c = cluster(req);
+        const b = json(req);
+        need(b, "name", "bridge_name", "interface_name");
+        const n: Obj = { uuid: randomUUID(), name: b.name, bridge_name: b.bridge_name, interface_name: b.interface_name, type: b.type ?? 0, description: b.description ?? "", cluster_uuid: c.uuid, az_uuid: c.az_uuid, state: 1, created_at: iso() };
+        data.networks.set(n.uuid, n);
+        return ok({ network: n });
+      },
+    },
+    { method: "GET", path: `${N}/:network`, handler: (req) => ok({ network: network(req) }) },
+    {
+      method: "PATCH",
+      path: `${N}/:network`,
+      handler: (req) => {
+        const n = network(req);
+        const b = json(req);
+        need(b, "name");
+        n.name = b.name;
+        if (b.description !== undefined) n.description = b.description;
+        return ok({ network: "ok" });
+      },
+    },
+    {
+      method: "DELETE",
+      path: `${N}/:network`,
+      handler: (req) => {
+        const n = network(req);
+        if ([...data.subnets.values()].some((s) => s.network_uuid === n.uuid)) throw new SimError(400, `network ${n.name} still has subnets`);
+        data.networks.delete(n.uuid);
+        return ok(1);
+      },
+    },
+    { method: "GET", path: S, handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network), req)) },
+    {
+      method: "POST",
+      path: S,
+      handler: (req) => {
+        const n = network(req);
+        const b = json(req);
+        need(b, "name", "cidr");
+        if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(String(b.cidr))) throw new SimError(400, `cidr ${b.cidr} is not a CIDR`);
+        const s: Obj = { uuid: randomUUID(), name: b.name, cidr: b.cidr, gateway: b.gateway ?? "", reserved_ips: b.reserved_ips ?? "", description: b.description ?? "", network_uuid: n.uuid, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso() };
+        data.subnets.set(s.uuid, s);
+        return ok({ subnet: s });
+      },
+    },
+    { method: "GET", path: `${S}/:subnet`, handler: (req) => (network(req), ok({ subnet: get(data.subnets, req.params.subnet, "subnet") })) },
+    {
+      method: "PATCH",
+      path: `${S}/:subnet`,
+      handler: (req) => {
+        network(req);
+        const s = get(data.subnets, req.params.subnet, "subnet");
+        const b = json(req);
+        need(b, "name", "cidr");
+        for (const k of ["name", "cidr", "gateway", "reserved_ips", "description"]) if (b[k] !== undefined) s[k] = b[k];
+        return ok({ subnet: "ok" });
+      },
+    },
+    {
+      method: "DELETE",
+      path: `${S}/:subnet`,
+      handler: (req) => {
+        network(req);
+        const s = get(data.subnets, req.params.subnet, "subnet");
+        if ([...data.vms.values()].some((v) => (v.nics as Obj[]).some((n) => n.subnet_uuid === s.uuid))) throw new SimError(400, `subnet ${s.name} is used by virtual machines`);
+        data.subnets.delete(s.uuid);
+        return ok(1);
+      },
+    },
+    // ---- VMs -------------------------------------------------------------------------------------
+    { method: "GET", path: "/v1/vm", handler: (req) => list([...data.vms.keys()].map(vm), req) },
+    {
+      method: "POST",
+      path: "/v1/vm",
+      handler: (req) => {
+        const b = json(req);
+        need(b, "az_uuid", "cluster_uuid", "instance_spec_uuid", "name", "nics", "volumes");
+        get(data.azs, String(b.az_uuid), "az");
+        const c = get(data.clusters, String(b.cluster_uuid), "cluster");
+        if (c.state !== 1) throw new SimError(400, `cluster ${c.name} is disabled`);
+        const spec = get(data.specs, String(b.instance_spec_uuid), "instance_spec");
+        if (!/^[A-Za-z0-9_-]{2,64}$/.test(String(b.name))) throw new SimError(400, "name must be 2-64 characters of A-Z a-z 0-9 _ -");
+        const requestId = randomUUID();
+        const nics = (b.nics as Array<Record<string, unknown>>).map((n) => {
+          need(n, "name", "subnet_uuid", "sg_uuid");
+          const s = get(data.subnets, String(n.subnet_uuid), "subnet");
+          get(data.sgs, String(n.sg_uuid), "securitygroup");
+          const net = data.networks.get(String(s.network_uuid))!;
+          return { uuid: randomUUID(), name: n.name, subnet_uuid: s.uuid, subnet_name: s.name, subnet_cidr: s.cidr, network_name: net.bridge_name, network_type: net.type, ip: n.ip ?? "", mac: "", primary: n.primary ?? 0, description: n.description ?? "", gateway: s.gateway, netmask: "", state: 0, operation: "", attached_vms: [], created_at: ZERO_TIME };
+        });
+        const volumes = (b.volumes as Array<Record<string, unknown>>).map((v) => {
+          need(v, "name", "size", "volume_spec_uuid");
+          if (typeof v.size !== "number" || v.size <= 0) throw new SimError(400, `volume ${v.name}: size must be a positive number of bytes`);
+          get(data.volumeSpecs, String(v.volume_spec_uuid), "volume_spec");
+          if (v.image_uuid) get(data.images, String(v.image_uuid), "image");
+          return { uuid: randomUUID(), name: v.name, size: v.size, root: v.root ?? 0, image_uuid: v.image_uuid ?? "", volume_spec_uuid: v.volume_spec_uuid, az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host, state: 0, operation: requestId, attached_vms: [], created_at: ZERO_TIME, cdrom: 0, iops: 500, throughput: 10485760 };
+        });
+        const v: Obj = {
+          uuid: randomUUID(), name: b.name, description: b.description ?? "", az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host,
+          host_ip: "", host_name: "", hyper_type: c.hypervisor_type, boot_type: "", image_name: "", memory: spec.memory, vcpus: spec.vcpus,
+          os_type: "", os_detail: "", os_arch: "", spec_type: spec.type, state: 0, operation: "create", tags: null, nics, volumes, tasks: [], created_at: ZERO_TIME,
+        };
+        data.vms.set(v.uuid, v);
+        pending.set(v.uuid, { at: now() + createMs, state: 1 }); // v0.1: a VM starts when it is created
+        return ok({ vm: v });
+      },
+    },
+    { method: "GET", path: "/v1/vm/:vm", handler: (req) => ok({ vm: vm(req.params.vm) }) },
+    {
+      method: "PATCH",
+      path: "/v1/vm/:vm",
+      handler: (req) => {
+        const v = vm(req.params.vm);
+        const b = json(req);
+        for (const k of Object.keys(b)) if (!["name", "description"].includes(k)) throw new SimError(400, `${k} cannot be updated`);
+        if (b.name !== undefined) v.name = b.name;
+        if (b.description !== undefined) v.description = b.description;
+        return ok({ vm: "ok" });
+      },
+    },
+    ...(["start", "stop"] as const).map(
+      (action): Route => ({
+        method: "PUT",
+        path: `/v1/vm/:vm/${action}`,
+        handler: (req) => {
+          const v = vm(req.params.vm);
+          if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
+          v.operation = action === "start" ? "starting" : "stopping";
+          pending.set(v.uuid, { at: now() + transitionMs, state: action === "start" ? 1 : 2 });
+          return ok({ vm: "ok" });
+        },
+      }),
+    ),
+    {
+      method: "DELETE",
+      path: "/v1/vm/:vm",
+      handler: (req) => {
+        vm(req.params.vm);
+        data.vms.delete(req.params.vm);
+        pending.delete(req.params.vm);
+        return ok({ vm: "ok" });
+      },
+    },
+    {
+      method: "POST",
+      path: "/_sim/chimestack/expire-tokens",
+      handler: () => {
+        tokens.clear();
+        return { status: 200, body: { ok: true } };
+      },
+    },
+  ];
+
+  const wrapped = routes.map((r) =>
+    r.path.startsWith("/_sim/") || /\/v1\/(login|logout|auth)$/.test(r.path) ? r : { ...r, handler: (req: SimRequest) => (auth(req), r.handler(req)) },
+  );
+
+  return {
+    name: "chimestack",
+    routes: wrapped,
+    renderError: (status, message) => ({
+      status,
+      body: { requestId: randomUUID(), error: { code: status, message, status: status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : status === 400 ? "BadRequest" : "InternalError" }, result: null },
+    }),
+    reset,
+    seed: () => {},
+    inventory: () => ({
+      clusters: [...data.clusters.values()],
+      networks: [...data.networks.values()],
+      subnets: [...data.subnets.values()],
+      vms: [...data.vms.keys()].map(vm).map((v) => ({ ...v, status: String(v.state) })),
+    }),
+  };
+}
+
+export const createSimulator = createChimeStackSimulator;
