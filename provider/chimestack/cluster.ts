@@ -90,8 +90,7 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
     const w = await chime().getOne<Wire>(path(props!.azUuid, id), "cluster");
     if (!w) return { id: "" };
     const outs = toOutputs(props as ClusterInputs, w);
-    const inputs = Object.fromEntries(INPUTS.map((k) => [k, outs[k]]));
-    return { id, props: outs, inputs: inputs as never };
+    return { id, props: outs, inputs: plain(Object.fromEntries(INPUTS.map((k) => [k, outs[k]]))) as never };
   },
   async update(id, olds, news) {
     const c = chime();

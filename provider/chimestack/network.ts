@@ -85,7 +85,7 @@ export const networkProvider: Required<pulumi.dynamic.ResourceProvider<NetworkIn
     const w = await chime().getOne<Record<string, unknown>>(netPath(props!, id), "network");
     if (!w) return { id: "" };
     const outs = networkOutputs(props as NetworkInputs, w);
-    return { id, props: outs, inputs: Object.fromEntries(NET_INPUTS.map((k) => [k, outs[k]])) as never };
+    return { id, props: outs, inputs: plain(Object.fromEntries(NET_INPUTS.map((k) => [k, outs[k]]))) as never };
   },
   async update(id, _olds, news) {
     await chime().call("PATCH", netPath(news, id), { name: news.name, description: news.description }, { idempotent: true });

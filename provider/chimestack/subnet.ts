@@ -79,7 +79,7 @@ export const subnetProvider: Required<pulumi.dynamic.ResourceProvider<SubnetInpu
     const w = await chime().getOne<Record<string, unknown>>(subnetPath(props!, id), "subnet");
     if (!w) return { id: "" };
     const outs = subnetOutputs(props as SubnetInputs, w);
-    return { id, props: outs, inputs: Object.fromEntries(SUBNET_INPUTS.map((k) => [k, outs[k]])) as never };
+    return { id, props: outs, inputs: plain(Object.fromEntries(SUBNET_INPUTS.map((k) => [k, outs[k]]))) as never };
   },
   async update(id, _olds, news) {
     await chime().call("PATCH", subnetPath(news, id), subnetBody(news), { idempotent: true });

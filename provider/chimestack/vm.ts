@@ -226,7 +226,7 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
     const v = await get(id);
     if (!v) return { id: "" };
     const outs = { ...toOutputs(props as unknown as VmInputs, v, id), secretsHash: props!.secretsHash };
-    return { id, props: outs, inputs: Object.fromEntries(INPUTS.map((k) => [k, outs[k]])) as never };
+    return { id, props: outs, inputs: plain(Object.fromEntries(INPUTS.map((k) => [k, outs[k]]))) as never };
   },
 
   async update(id, olds, news) {
