@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cloudsigma, cloudtower, cvm } from "pulumi-private-cloud";
+import { chimestack, cloudsigma, cloudtower, cvm } from "pulumi-private-cloud";
+import { chimestackCluster } from "../examples/chimestack-cluster/fleet";
 import { cloudsigmaFleet } from "../examples/cloudsigma-fleet/fleet";
 import { cloudtowerFleet } from "../examples/cloudtower-fleet/fleet";
 import { cvmFleet, demoFleet } from "../examples/cvm-fleet/fleet";
@@ -27,6 +28,18 @@ const sigma = cloudsigmaFleet(cloudsigma, {
 });
 export const sigmaServers = sigma.servers.map((s) => pulumi.interpolate`${s.name}: ${s.status}, ${s.ip ?? "no public IP"}`);
 export const sigmaSubscription = pulumi.interpolate`${sigma.subscription.price} until ${sigma.subscription.endTime}`;
+
+// ChimeStack: the cluster of examples/chimestack-cluster, on the simulator's demo AZ and catalogue.
+// `scripts/demo.sh` stops the app VMs (appPower).
+const chime = chimestackCluster(chimestack, {
+  azUuid: "cbd2819b-b49a-47ad-9fa4-307774d97865",
+  instanceSpecUuid: "5e0b8c74-1c1b-4a3a-9a5e-1f1f5e0b8c74",
+  volumeSpecUuid: "38112d5c-7f13-438a-aec5-d14de51bd30f",
+  imageUuid: "993933dc-f0e2-4bd6-966f-0b4872ea93cc",
+  securityGroupUuid: "7d1c2b3a-0000-4000-8000-00000000a5a5",
+  appPower: config.get("appPower") === "stopped" ? "stopped" : "running",
+});
+export const chimeVms = chime.vms.map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.ips}`);
 
 // CVM VPS panel: the fleet of examples/cvm-fleet. `scripts/demo.sh` sets dbPower to show an update.
 const cvmVms = cvmFleet(cvm, demoFleet(config.get("dbPower") === "running" ? "running" : "stopped"));

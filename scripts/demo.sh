@@ -42,7 +42,11 @@ pulumi config set cloudsigma:endpoint "$(url cloudsigma)" --non-interactive
 pulumi config set cloudsigma:username demo@example.com --non-interactive
 pulumi config set --secret cloudsigma:password sigma-pass --non-interactive
 pulumi config set cloudsigma:pollIntervalMs 250 --non-interactive
-for k in dbPower webCount dbMemoryMb dataDiskGb; do pulumi config rm "$k" --non-interactive 2>/dev/null || true; done
+pulumi config set chimestack:endpoint "$(url chimestack)" --non-interactive
+pulumi config set chimestack:username admin --non-interactive
+pulumi config set --secret chimestack:password admin-pass --non-interactive
+pulumi config set chimestack:pollIntervalMs 250 --non-interactive
+for k in dbPower webCount dbMemoryMb dataDiskGb appPower; do pulumi config rm "$k" --non-interactive 2>/dev/null || true; done
 
 inventory() {
   for v in $(grep -v '^ready$' "$work/sim/urls" | awk '{print $1}'); do
@@ -64,7 +68,8 @@ pulumi refresh --yes --non-interactive
 step "pulumi refresh again (expect no changes)"
 pulumi refresh --yes --expect-no-changes --non-interactive
 
-step "An update: one more web VM, bigger databases (restarted to resize), a bigger data drive, and start the database VPS"
+step "An update: one more web VM, bigger databases (restarted to resize), a bigger data drive, stopped app VMs, and the database VPS started"
+pulumi config set appPower stopped --non-interactive
 pulumi config set dataDiskGb 150 --non-interactive
 pulumi config set webCount 4 --non-interactive
 pulumi config set dbMemoryMb 8192 --non-interactive
@@ -80,6 +85,6 @@ pulumi preview --expect-no-changes --non-interactive
 
 step "pulumi destroy"
 pulumi destroy --yes --skip-preview --non-interactive
-step "Simulator inventory after destroy (CloudTower keeps only what it had; CVM VPSes are released, not deleted)"
+step "Simulator inventory after destroy (CloudTower keeps only what it had, ChimeStack nothing, CloudSigma its subscriptions; CVM VPSes are released, not deleted)"
 inventory
 step "Demo finished"
