@@ -28,6 +28,8 @@ export interface VmArgs {
   description?: pulumi.Input<string>;
   volumes: pulumi.Input<pulumi.Input<{ name: pulumi.Input<string>; sizeGb: pulumi.Input<number>; volumeSpecUuid: pulumi.Input<string>; imageUuid?: pulumi.Input<string>; root?: pulumi.Input<boolean> }>[]>;
   nics: pulumi.Input<pulumi.Input<{ name: pulumi.Input<string>; subnetUuid: pulumi.Input<string>; securityGroupUuid: pulumi.Input<string>; ip?: pulumi.Input<string>; primary?: pulumi.Input<boolean> }>[]>;
+  /** A CD-ROM from an ISO image at creation. */
+  cdrom?: pulumi.Input<{ name: pulumi.Input<string>; imageUuid: pulumi.Input<string>; volumeSpecUuid: pulumi.Input<string>; bootable?: pulumi.Input<boolean> }>;
   /** The root password (cloud-init); a secret. */
   password?: pulumi.Input<string>;
   vncPassword?: pulumi.Input<string>;
@@ -44,6 +46,7 @@ export interface VmInputs {
   description: string;
   volumes: Array<{ name: string; sizeGb: number; volumeSpecUuid: string; imageUuid?: string; root: boolean }>;
   nics: Array<{ name: string; subnetUuid: string; securityGroupUuid: string; ip?: string; primary: boolean }>;
+  cdrom?: { name: string; imageUuid: string; volumeSpecUuid: string; bootable: boolean };
   password?: string;
   vncPassword?: string;
   powerState: "running" | "stopped";
@@ -80,8 +83,8 @@ interface WireVm {
   volumes: Array<{ uuid: string; name: string; size: number; root: number }>;
 }
 
-const INPUTS = ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "name", "description", "volumes", "nics", "powerState", "timeoutSeconds"] as const;
-const REPLACE_ON = ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "volumes", "nics"] as const;
+const INPUTS = ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "name", "description", "volumes", "nics", "cdrom", "powerState", "timeoutSeconds"] as const;
+const REPLACE_ON = ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "cdrom"] as const;
 const NAME = /^[A-Za-z0-9_-]{2,64}$/;
 
 export function vmSchema() {
@@ -117,6 +120,7 @@ export function vmSchema() {
         )
         .min(1, "a VM needs a NIC")
         .max(16),
+      cdrom: z.strictObject({ name: z.string().regex(NAME, "must be 2-64 characters of A-Z a-z 0-9 _ -"), imageUuid: z.string().min(1), volumeSpecUuid: z.string().min(1), bootable: z.boolean().default(false) }).optional(),
       password: z.string().min(1).optional(),
       vncPassword: z.string().min(1).optional(),
       powerState: z.enum(["running", "stopped"], { error: 'must be "running" or "stopped"' }).default("running"),
@@ -124,6 +128,11 @@ export function vmSchema() {
     })
     .superRefine((v, ctx) => {
       if (v.volumes.filter((x) => x.root).length > 1) ctx.addIssue({ code: "custom", path: ["volumes"], message: "only one volume can be the root" });
+      if (v.nics.filter((x) => x.primary).length > 1) ctx.addIssue({ code: "custom", path: ["nics"], message: "only one NIC can be the primary" });
+      for (const [field, list] of [["volumes", v.volumes], ["nics", v.nics]] as const) {
+        const names = list.map((x) => x.name);
+        names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: "custom", path: [field, i, "name"], message: `two ${field} are named ${n}` }));
+      }
     });
 }
 
@@ -152,6 +161,17 @@ export function toOutputs(i: VmInputs, w: WireVm, hashSalt: string): VmOutputs {
   });
 }
 
+/** True when a list cannot change by attach and detach alone: a kept item changed, or the key item moved. */
+function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key: (x: T) => boolean): boolean {
+  for (const n of news) {
+    const o = olds.find((x) => x.name === n.name);
+    if (o && JSON.stringify(o) !== JSON.stringify(n)) return true;
+  }
+  const oldKey = olds.find(key)?.name;
+  const newKey = news.find(key)?.name;
+  return oldKey !== newKey;
+}
+
 const get = (uuid: string) => chime().getOne<WireVm>(`/v1/vm/${uuid}`, "vm");
 
 /** Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress). */
@@ -174,6 +194,43 @@ async function power(uuid: string, v: WireVm, i: VmInputs): Promise<WireVm> {
   return settled(uuid, i.powerState, i);
 }
 
+/**
+ * Data volumes and secondary NICs, one by one: the removed ones detached and deleted, the new ones made
+ * apart (a volume is awaited until ready), then attached.
+ */
+async function attachments(id: string, olds: VmOutputs, news: VmInputs) {
+  const c = chime();
+  const cluster = `/v1/az/${news.azUuid}/cluster/${news.clusterUuid}`;
+  const have = (await settled(id, "any", news)) as WireVm;
+  for (const gone of olds.volumes.filter((o) => !news.volumes.some((n) => n.name === o.name))) {
+    const w = have.volumes.find((x) => x.name === gone.name);
+    if (!w) continue;
+    await c.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: w.uuid }, { idempotent: true });
+    await c.call("DELETE", `${cluster}/volume/${w.uuid}`, undefined, { idempotent: true });
+  }
+  for (const gone of olds.nics.filter((o) => !news.nics.some((n) => n.name === o.name))) {
+    const w = have.nics.find((x) => x.name === gone.name);
+    if (!w) continue;
+    await c.call("PUT", `/v1/vm/${id}/detach_nic`, { nic_uuid: w.uuid }, { idempotent: true });
+    await c.call("DELETE", `/v1/nic/${w.uuid}`, undefined, { idempotent: true });
+  }
+  for (const add of news.volumes.filter((n) => !olds.volumes.some((o) => o.name === n.name))) {
+    const { volume } = await c.call<{ volume: { uuid: string } }>("POST", `${cluster}/volume`, plain({ name: add.name, size: Math.round(add.sizeGb * GIB), volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }));
+    await waitFor(
+      async () => {
+        const v = await c.getOne<{ state: number; operation: string }>(`${cluster}/volume/${volume.uuid}`, "volume");
+        return v && !v.operation && v.state !== 0 ? { done: true, value: v } : { done: false, progress: v?.operation || `state ${v?.state}` };
+      },
+      { timeoutMs: news.timeoutSeconds * 1000, intervalMs: c.settings.pollIntervalMs ?? 1000, what: `volume ${add.name} to be ready` },
+    );
+    await c.call("PUT", `/v1/vm/${id}/attach_disk`, { volume_uuid: volume.uuid }, { idempotent: true });
+  }
+  for (const add of news.nics.filter((n) => !olds.nics.some((o) => o.name === n.name))) {
+    const { nic } = await c.call<{ nic: { uuid: string } }>("POST", "/v1/nic", plain({ name: add.name, subnet_uuid: add.subnetUuid, sg_uuid: add.securityGroupUuid, ip: add.ip, primary: 0 }));
+    await c.call("PUT", `/v1/vm/${id}/attach_nic`, { nic_uuid: nic.uuid }, { idempotent: true });
+  }
+}
+
 export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOutputs>> = {
   async configure(req) {
     configureChime(req.config);
@@ -194,6 +251,10 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
 
   async diff(id, olds, news) {
     const d = diffInputs(olds as never, news as never, { inputs: INPUTS, replaceOn: REPLACE_ON });
+    // Volumes and NICs are added and removed in place; a changed one, the root volume or the primary NIC
+    // is a replacement.
+    if (!containsUnknown(news.volumes) && inPlaceImpossible(olds.volumes, news.volumes, (x) => x.root)) d.replaces.push("volumes");
+    if (!containsUnknown(news.nics) && inPlaceImpossible(olds.nics, news.nics, (x) => x.primary)) d.replaces.push("nics");
     const secretsChanged = containsUnknown(news.password) || containsUnknown(news.vncPassword) || secretsHash(news, id) !== olds.secretsHash;
     return { changes: d.changes || secretsChanged, replaces: secretsChanged ? [...d.replaces, "password"] : d.replaces, deleteBeforeReplace: false };
   },
@@ -210,6 +271,7 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
       vnc_password: i.vncPassword,
       volumes: i.volumes.map((v) => plain({ name: v.name, size: Math.round(v.sizeGb * GIB), volume_spec_uuid: v.volumeSpecUuid, image_uuid: v.imageUuid, root: v.root ? 1 : 0 })),
       nics: i.nics.map((n) => plain({ name: n.name, subnet_uuid: n.subnetUuid, sg_uuid: n.securityGroupUuid, ip: n.ip, primary: n.primary ? 1 : 0 })),
+      cdrom: i.cdrom ? { name: i.cdrom.name, image_uuid: i.cdrom.imageUuid, volume_spec_uuid: i.cdrom.volumeSpecUuid, bootable: i.cdrom.bootable ? 1 : 0 } : undefined,
     });
     const { vm } = await chime().call<{ vm: WireVm }>("POST", "/v1/vm", body);
     let v: WireVm;
@@ -233,6 +295,7 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
     if (news.name !== olds.name || news.description !== olds.description) {
       await chime().call("PATCH", `/v1/vm/${id}`, { name: news.name, description: news.description }, { idempotent: true });
     }
+    await attachments(id, olds, news);
     const v = await settled(id, "any", news);
     return { outs: toOutputs(news, await power(id, v, news), id) };
   },

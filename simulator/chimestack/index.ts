@@ -55,6 +55,9 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     volumeSpecs: new Map<string, Obj>(),
     images: new Map<string, Obj>(),
     sgs: new Map<string, Obj>(),
+    /** Volumes and NICs made on their own (`POST .../volume`, `POST /v1/nic`), to attach to VMs. */
+    volumes: new Map<string, Obj>(),
+    nics: new Map<string, Obj>(),
   };
   /** When each VM's current operation ends, and the state it ends in. */
   const pending = new Map<string, { at: number; state: number }>();
@@ -136,6 +139,19 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       v.tasks = [{ uuid: randomUUID(), operation_name: "create", resource_type: "vm", resource_uuid: uuid, state: 1, finished_at: iso() }];
     }
     return v;
+  }
+
+  /** A volume made apart is ready once its create time has passed. */
+  function shownVolume(v: Obj): Obj {
+    if (v.ready_at !== undefined && now() >= Number(v.ready_at)) {
+      delete v.ready_at;
+      v.state = 1;
+      v.operation = "";
+      if (v.created_at === ZERO_TIME) v.created_at = iso();
+    }
+    const { ready_at, ...shown } = v;
+    void ready_at;
+    return shown as Obj;
   }
 
   const az = (req: SimRequest) => get(data.azs, req.params.az, "az");
@@ -311,13 +327,19 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           const net = data.networks.get(String(s.network_uuid))!;
           return { uuid: randomUUID(), name: n.name, subnet_uuid: s.uuid, subnet_name: s.name, subnet_cidr: s.cidr, network_name: net.bridge_name, network_type: net.type, ip: n.ip ?? "", mac: "", primary: n.primary ?? 0, description: n.description ?? "", gateway: s.gateway, netmask: "", state: 0, operation: "", attached_vms: [], created_at: ZERO_TIME };
         });
-        const volumes = (b.volumes as Array<Record<string, unknown>>).map((v) => {
+        const volumes: Obj[] = (b.volumes as Array<Record<string, unknown>>).map((v): Obj => {
           need(v, "name", "size", "volume_spec_uuid");
           if (typeof v.size !== "number" || v.size <= 0) throw new SimError(400, `volume ${v.name}: size must be a positive number of bytes`);
           get(data.volumeSpecs, String(v.volume_spec_uuid), "volume_spec");
           if (v.image_uuid) get(data.images, String(v.image_uuid), "image");
           return { uuid: randomUUID(), name: v.name, size: v.size, root: v.root ?? 0, image_uuid: v.image_uuid ?? "", volume_spec_uuid: v.volume_spec_uuid, az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host, state: 0, operation: requestId, attached_vms: [], created_at: ZERO_TIME, cdrom: 0, iops: 500, throughput: 10485760 };
         });
+        const cdrom = b.cdrom as Record<string, unknown> | undefined;
+        if (cdrom) {
+          need(cdrom, "name", "image_uuid", "volume_spec_uuid");
+          get(data.images, String(cdrom.image_uuid), "image");
+          volumes.push({ uuid: randomUUID(), name: cdrom.name, size: 0, root: 0, image_uuid: cdrom.image_uuid, volume_spec_uuid: cdrom.volume_spec_uuid, az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host, state: 0, operation: requestId, attached_vms: [], created_at: ZERO_TIME, cdrom: 1, bootable: cdrom.bootable ?? 0, iops: 500, throughput: 10485760 });
+        }
         const v: Obj = {
           uuid: randomUUID(), name: b.name, description: b.description ?? "", az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host,
           host_ip: "", host_name: "", hyper_type: c.hypervisor_type, boot_type: "", image_name: "", memory: spec.memory, vcpus: spec.vcpus,
@@ -364,6 +386,96 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         return ok({ vm: "ok" });
       },
     },
+    // ---- Volumes and NICs made apart, attached and detached -------------------------------------
+    {
+      method: "POST",
+      path: `${C}/:cluster/volume`,
+      handler: (req) => {
+        const c = cluster(req);
+        const b = json(req);
+        need(b, "name", "size", "volume_spec_uuid");
+        if (typeof b.size !== "number" || b.size <= 0) throw new SimError(400, "size must be a positive number of bytes");
+        get(data.volumeSpecs, String(b.volume_spec_uuid), "volume_spec");
+        const requestId = randomUUID();
+        const v: Obj = { uuid: randomUUID(), name: b.name, size: b.size, root: 0, image_uuid: b.image_uuid ?? "", volume_spec_uuid: b.volume_spec_uuid, description: b.description ?? "", az_uuid: c.az_uuid, cluster_uuid: c.uuid, state: 0, operation: `Creating#${requestId}`, attached_vms: [], created_at: ZERO_TIME, cdrom: 0, ready_at: now() + createMs };
+        data.volumes.set(v.uuid, v);
+        return ok({ volume: shownVolume(v) });
+      },
+    },
+    { method: "GET", path: `${C}/:cluster/volume/:volume`, handler: (req) => (cluster(req), ok({ volume: shownVolume(get(data.volumes, req.params.volume, "volume")) })) },
+    {
+      method: "DELETE",
+      path: `${C}/:cluster/volume/:volume`,
+      handler: (req) => {
+        cluster(req);
+        const v = get(data.volumes, req.params.volume, "volume");
+        if ((v.attached_vms as string[]).length) throw new SimError(400, `volume ${v.name} is attached to a virtual machine`);
+        data.volumes.delete(v.uuid);
+        return ok(1);
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/nic",
+      handler: (req) => {
+        const b = json(req);
+        need(b, "name", "subnet_uuid", "sg_uuid");
+        const s = get(data.subnets, String(b.subnet_uuid), "subnet");
+        get(data.sgs, String(b.sg_uuid), "securitygroup");
+        const n: Obj = { uuid: randomUUID(), name: b.name, subnet_uuid: s.uuid, subnet_name: s.name, subnet_cidr: s.cidr, ip: b.ip ?? `192.168.231.${100 + data.nics.size}`, mac: `fa:16:3e:aa:00:${(data.nics.size % 250).toString(16).padStart(2, "0")}`, primary: b.primary ?? 0, description: b.description ?? "", gateway: s.gateway, state: 1, operation: "", attached_vms: [], created_at: iso() };
+        data.nics.set(n.uuid, n);
+        return ok({ nic: n });
+      },
+    },
+    { method: "GET", path: "/v1/nic/:nic", handler: (req) => ok({ nic: get(data.nics, req.params.nic, "nic") }) },
+    {
+      method: "DELETE",
+      path: "/v1/nic/:nic",
+      handler: (req) => {
+        const n = get(data.nics, req.params.nic, "nic");
+        if ((n.attached_vms as string[]).length) throw new SimError(400, `nic ${n.name} is attached to a virtual machine`);
+        data.nics.delete(n.uuid);
+        return ok(1);
+      },
+    },
+    ...(
+      [
+        ["attach_disk", "volume_uuid", "volumes", data.volumes],
+        ["detach_disk", "volume_uuid", "volumes", data.volumes],
+        ["attach_nic", "nic_uuid", "nics", data.nics],
+        ["detach_nic", "nic_uuid", "nics", data.nics],
+      ] as const
+    ).map(
+      ([action, key, field, pool]): Route => ({
+        method: "PUT",
+        path: `/v1/vm/:vm/${action}`,
+        handler: (req) => {
+          const v = vm(req.params.vm);
+          if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
+          const b = json(req);
+          need(b, key);
+          const list = v[field] as Obj[];
+          const uuid = String(b[key]);
+          if (action.startsWith("attach")) {
+            const x = pool.get(uuid);
+            if (!x) throw new SimError(404, `${field.slice(0, -1)} ${uuid} not found`);
+            if (field === "volumes") shownVolume(x);
+            if (x.state === 0 || x.operation) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is not ready`);
+            if ((x.attached_vms as string[]).length) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is already attached`);
+            Object.assign(x, { state: 2, attached_vms: [v.uuid] });
+            list.push(x);
+          } else {
+            const i = list.findIndex((x) => x.uuid === uuid);
+            if (i < 0) throw new SimError(400, `${field.slice(0, -1)} ${uuid} is not attached to vm ${v.name}`);
+            if (list[i].primary === 1 || list[i].root === 1) throw new SimError(400, `the primary nic or root volume cannot be detached`);
+            const [x] = list.splice(i, 1);
+            Object.assign(x, { state: 1, attached_vms: [] });
+            pool.set(x.uuid, x);
+          }
+          return ok({ vm: "ok" });
+        },
+      }),
+    ),
     {
       method: "POST",
       path: "/_sim/chimestack/expire-tokens",
@@ -392,6 +504,8 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       networks: [...data.networks.values()],
       subnets: [...data.subnets.values()],
       vms: [...data.vms.keys()].map(vm).map((v) => ({ ...v, status: String(v.state) })),
+      volumes: [...data.volumes.values()].map(shownVolume),
+      nics: [...data.nics.values()],
     }),
   };
 }

@@ -63,6 +63,40 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await vmProvider.diff(id, outs as VmOutputs, vmInputs(p, { instanceSpecUuid: "other", password: "root-secret-1", vncPassword: "vnc-secret-1" }))).replaces).toEqual(["instanceSpecUuid"]);
   });
 
+  it("adds a data volume and a second NIC in place, then removes them, never touching the others", async () => {
+    const p = await place();
+    const { id, outs } = await vmProvider.create(vmInputs(p));
+    const rootUuid = outs!.volumeDetails[0].uuid;
+    const more = vmInputs(p, {
+      volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true }, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }],
+      nics: [{ name: "nic0", subnetUuid: p.subnet, securityGroupUuid: DEMO.securityGroup }, { name: "nic1", subnetUuid: p.subnet, securityGroupUuid: DEMO.securityGroup }],
+    });
+    expect(await vmProvider.diff(id, outs as VmOutputs, more)).toMatchObject({ changes: true, replaces: [] });
+    const grown = await vmProvider.update(id, outs as VmOutputs, more);
+    expect(grown.outs!.volumeDetails.map((v) => v.name)).toEqual(["root", "data"]);
+    expect(grown.outs!.volumeDetails[0].uuid).toBe(rootUuid);
+    expect(grown.outs!.nicDetails.map((n) => n.name)).toEqual(["nic0", "nic1"]);
+    const shrunk = await vmProvider.update(id, grown.outs as VmOutputs, vmInputs(p));
+    expect(shrunk.outs!.volumeDetails.map((v) => v.uuid)).toEqual([rootUuid]);
+    expect(shrunk.outs!.nicDetails.map((n) => n.name)).toEqual(["nic0"]);
+    const inv = await ctx.sim.control("GET", "/_sim/inventory");
+    expect(inv.volumes).toEqual([]);
+    expect(inv.nics).toEqual([]);
+  });
+
+  it("replaces when a kept volume changes or the root volume moves", async () => {
+    const p = await place();
+    const { id, outs } = await vmProvider.create(vmInputs(p));
+    const bigger = vmInputs(p, { volumes: [{ name: "root", sizeGb: 20, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true }] });
+    expect((await vmProvider.diff(id, outs as VmOutputs, bigger)).replaces).toEqual(["volumes"]);
+  });
+
+  it("mounts a CD-ROM at creation", async () => {
+    const p = await place();
+    const { outs } = await vmProvider.create(vmInputs(p, { cdrom: { name: "install-iso", imageUuid: DEMO.image, volumeSpecUuid: DEMO.volumeSpec, bootable: true } }));
+    expect(outs!.volumeDetails.map((v) => v.name)).toContain("install-iso");
+  });
+
   it("deletes with its volumes, and tolerates a VM that is already gone", async () => {
     const p = await place();
     const { id, outs } = await vmProvider.create(vmInputs(p));
