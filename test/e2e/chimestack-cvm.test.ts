@@ -59,7 +59,7 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     expect(exported).not.toContain(DEMO.password);
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(d.stdout).toMatch(/- 7 deleted/);
-    expect(await inventory()).toEqual({ clusters: [], networks: [], subnets: [], vms: [] });
+    expect(await inventory()).toEqual({ clusters: [], networks: [], subnets: [], vms: [], volumes: [], nics: [] });
   }, 300_000);
 });
 
