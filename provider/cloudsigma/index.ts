@@ -1,16 +1,31 @@
 /** CloudSigma API 1.0: drives, servers, server groups, VLANs, static IPs and subscriptions. */
-export { Drive, driveProvider } from "./drive";
+import { plainResults } from "../core";
+import { driveProvider as rawDriveProvider } from "./drive";
+import { vlanProvider as rawVlanProvider } from "./vlan";
+import { serverProvider as rawServerProvider } from "./server";
+import { serverGroupProvider as rawServerGroupProvider } from "./server-group";
+import { subscriptionProvider as rawSubscriptionProvider } from "./subscription";
+import { staticIpProvider as rawStaticIpProvider } from "./static-ip";
+export { Drive } from "./drive";
 export type { DriveArgs, DriveInputs, DriveOutputs } from "./drive";
-export { Vlan, vlanProvider } from "./vlan";
+export { Vlan } from "./vlan";
 export type { VlanArgs, VlanInputs, VlanOutputs } from "./vlan";
-export { Server, serverProvider } from "./server";
+export { Server } from "./server";
 export type { ServerArgs, ServerInputs, ServerOutputs } from "./server";
-export { ServerGroup, serverGroupProvider } from "./server-group";
+export { ServerGroup } from "./server-group";
 export type { ServerGroupArgs, ServerGroupInputs, ServerGroupOutputs } from "./server-group";
-export { Subscription, subscriptionProvider } from "./subscription";
+export { Subscription } from "./subscription";
 export type { SubscriptionArgs, SubscriptionInputs, SubscriptionOutputs } from "./subscription";
-export { StaticIp, staticIpProvider } from "./static-ip";
+export { StaticIp } from "./static-ip";
 export type { StaticIpArgs, StaticIpOutputs } from "./static-ip";
 export { SigmaClient } from "./client";
 export type { SigmaSettings } from "./client";
 export * as codec from "./codec";
+
+// Providers as the resources load them (lazyProvider): every result plain JSON.
+export const driveProvider = plainResults(rawDriveProvider);
+export const vlanProvider = plainResults(rawVlanProvider);
+export const serverProvider = plainResults(rawServerProvider);
+export const serverGroupProvider = plainResults(rawServerGroupProvider);
+export const subscriptionProvider = plainResults(rawSubscriptionProvider);
+export const staticIpProvider = plainResults(rawStaticIpProvider);

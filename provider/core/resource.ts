@@ -161,3 +161,27 @@ export function lazyProvider(specifier: string, exportName: string): pulumi.dyna
     delete: (id, props) => impl().delete(id, props),
   };
 }
+
+/**
+ * A provider whose every result reaches Pulumi as plain JSON: `undefined` anywhere in a check's inputs or
+ * in create/read/update results fails with "Unexpected struct type", so each vendor exports its providers
+ * through this guard (the resource files keep the raw objects for unit tests).
+ */
+export function plainResults<I, O>(p: Required<pulumi.dynamic.ResourceProvider<I, O>>): Required<pulumi.dynamic.ResourceProvider<I, O>> {
+  return {
+    ...p,
+    check: async (olds, news) => {
+      const r = await p.check(olds, news);
+      return r.inputs === undefined ? r : { ...r, inputs: plain(r.inputs) };
+    },
+    create: async (inputs) => {
+      const r = await p.create(inputs);
+      return r.outs === undefined ? r : { ...r, outs: plain(r.outs) };
+    },
+    read: async (id, props) => plain(await p.read(id, props)),
+    update: async (id, olds, news) => {
+      const r = await p.update(id, olds, news);
+      return r.outs === undefined ? r : { ...r, outs: plain(r.outs) };
+    },
+  };
+}
