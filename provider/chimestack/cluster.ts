@@ -1,7 +1,7 @@
 /** chimestack.Cluster: a cluster in an availability zone, with its enabled state. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
 import { chime, configureChime } from "./config";
 
 const TYPES = ["hyperconverged", "compute", "storage"] as const;
@@ -111,11 +111,8 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
   },
 };
 
-export class Cluster extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Cluster";
-  static override isInstance(o: unknown): o is Cluster {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Cluster.__pulumiType;
-  }
+export class Cluster extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Cluster";
   declare readonly uuid: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly azUuid: pulumi.Output<string>;

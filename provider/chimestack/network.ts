@@ -1,7 +1,7 @@
 /** chimestack.Network: a network of a cluster (a bridge on its hosts); subnets and VM NICs live on it. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
 import { chime, configureChime } from "./config";
 
 const NET_TYPES = ["classical", "vlan", "vxlan"] as const;
@@ -98,11 +98,8 @@ export const networkProvider: Required<pulumi.dynamic.ResourceProvider<NetworkIn
   },
 };
 
-export class Network extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Network";
-  static override isInstance(o: unknown): o is Network {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Network.__pulumiType;
-  }
+export class Network extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Network";
   declare readonly uuid: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly azUuid: pulumi.Output<string>;

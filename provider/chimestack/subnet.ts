@@ -1,7 +1,7 @@
 /** chimestack.Subnet: an address range of a network; VM NICs take their addresses from it. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource } from "../core";
 import { chime, configureChime } from "./config";
 import { missingCluster, netPath, tolerantDelete } from "./network";
 
@@ -92,11 +92,8 @@ export const subnetProvider: Required<pulumi.dynamic.ResourceProvider<SubnetInpu
   },
 };
 
-export class Subnet extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Subnet";
-  static override isInstance(o: unknown): o is Subnet {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Subnet.__pulumiType;
-  }
+export class Subnet extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Subnet";
   declare readonly uuid: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly cidr: pulumi.Output<string>;

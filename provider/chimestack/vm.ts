@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource } from "../core";
 import { chime, configureChime } from "./config";
 import { missingCluster } from "./network";
 
@@ -310,11 +310,8 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
   },
 };
 
-export class Vm extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Vm";
-  static override isInstance(o: unknown): o is Vm {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Vm.__pulumiType;
-  }
+export class Vm extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Vm";
   declare readonly uuid: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;

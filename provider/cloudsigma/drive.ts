@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, retryWhileBusy, sleep, waitFor } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, retryWhileBusy, sleep, waitFor, VendorResource } from "../core";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -185,11 +185,8 @@ export const driveProvider: Required<pulumi.dynamic.ResourceProvider<DriveInputs
   },
 };
 
-export class Drive extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Drive";
-  static override isInstance(o: unknown): o is Drive {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Drive.__pulumiType;
-  }
+export class Drive extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Drive";
   declare readonly name: pulumi.Output<string>;
   declare readonly sizeGb: pulumi.Output<number>;
   declare readonly uuid: pulumi.Output<string>;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -96,11 +96,8 @@ export const serverGroupProvider: Required<pulumi.dynamic.ResourceProvider<Serve
   },
 };
 
-export class ServerGroup extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:ServerGroup";
-  static override isInstance(o: unknown): o is ServerGroup {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === ServerGroup.__pulumiType;
-  }
+export class ServerGroup extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:ServerGroup";
   declare readonly name: pulumi.Output<string>;
   declare readonly servers: pulumi.Output<string[]>;
   declare readonly uuid: pulumi.Output<string>;

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource } from "../core";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -317,11 +317,8 @@ export const serverProvider: Required<pulumi.dynamic.ResourceProvider<ServerInpu
   },
 };
 
-export class Server extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Server";
-  static override isInstance(o: unknown): o is Server {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Server.__pulumiType;
-  }
+export class Server extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Server";
   declare readonly name: pulumi.Output<string>;
   declare readonly uuid: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, hasCode, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, hasCode, lazyProvider, plain, VendorResource } from "../core";
 import { KvObject, tokens } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -61,11 +61,8 @@ export const staticIpProvider: Required<pulumi.dynamic.ResourceProvider<StaticIp
   },
 };
 
-export class StaticIp extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:StaticIp";
-  static override isInstance(o: unknown): o is StaticIp {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === StaticIp.__pulumiType;
-  }
+export class StaticIp extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:StaticIp";
   declare readonly address: pulumi.Output<string>;
   declare readonly netmask: pulumi.Output<string>;
   declare readonly gateway: pulumi.Output<string>;

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, lazyProvider, plain, VendorResource } from "../core";
 import { KvObject } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -166,11 +166,8 @@ export const subscriptionProvider: Required<pulumi.dynamic.ResourceProvider<Subs
   },
 };
 
-export class Subscription extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Subscription";
-  static override isInstance(o: unknown): o is Subscription {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Subscription.__pulumiType;
-  }
+export class Subscription extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Subscription";
   declare readonly subscriptions: pulumi.Output<SubscriptionOutputs["subscriptions"]>;
   declare readonly endTime: pulumi.Output<string>;
   declare readonly price: pulumi.Output<string>;

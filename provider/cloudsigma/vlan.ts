@@ -1,7 +1,7 @@
 /** cloudsigma.Vlan: a private VLAN (`/resources/vlan/create`, `/set`, `/destroy`); servers join it on NIC 1. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
 import { KvObject, escapeText, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -59,11 +59,8 @@ export const vlanProvider: Required<pulumi.dynamic.ResourceProvider<VlanInputs, 
   },
 };
 
-export class Vlan extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Vlan";
-  static override isInstance(o: unknown): o is Vlan {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Vlan.__pulumiType;
-  }
+export class Vlan extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Vlan";
   declare readonly name: pulumi.Output<string>;
   /** The VLAN's uuid: what a server's NIC 1 joins. */
   declare readonly uuid: pulumi.Output<string>;

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, isUnknown, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, hasCode, isUnknown, lazyProvider, plain, VendorResource } from "../core";
 import { configureTower, tower } from "./config";
 
 export interface ClusterArgs {
@@ -164,11 +164,8 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
   },
 };
 
-export class Cluster extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Cluster";
-  static override isInstance(o: unknown): o is Cluster {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Cluster.__pulumiType;
-  }
+export class Cluster extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Cluster";
 
   declare readonly ip: pulumi.Output<string>;
   declare readonly username: pulumi.Output<string>;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource } from "../core";
 import { configureTower, tower } from "./config";
 
 export interface VlanArgs {
@@ -157,11 +157,8 @@ export const vlanProvider: Required<pulumi.dynamic.ResourceProvider<VlanInputs, 
   },
 };
 
-export class Vlan extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Vlan";
-  static override isInstance(o: unknown): o is Vlan {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Vlan.__pulumiType;
-  }
+export class Vlan extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Vlan";
 
   declare readonly vdsId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;

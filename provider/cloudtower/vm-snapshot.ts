@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource } from "../core";
 import { configureTower, tower } from "./config";
 
 export interface VmSnapshotArgs {
@@ -130,11 +130,8 @@ export const vmSnapshotProvider: Required<pulumi.dynamic.ResourceProvider<VmSnap
   },
 };
 
-export class VmSnapshot extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:VmSnapshot";
-  static override isInstance(o: unknown): o is VmSnapshot {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === VmSnapshot.__pulumiType;
-  }
+export class VmSnapshot extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:VmSnapshot";
 
   declare readonly vmId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;

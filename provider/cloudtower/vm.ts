@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, isUnknown, lazyProvider, plain } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, isUnknown, lazyProvider, plain, VendorResource } from "../core";
 import { configureTower, tower } from "./config";
 import { GIB, MIB, VmView, converge, cpuOrMemoryChanges, createBody, deleteVm, findAdopted, findLostCreate, restartNeeded, view } from "./vm-operations";
 import type { WireVm } from "./vm-operations";
@@ -374,11 +374,8 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
   },
 };
 
-export class Vm extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Vm";
-  static override isInstance(o: unknown): o is Vm {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Vm.__pulumiType;
-  }
+export class Vm extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Vm";
 
   declare readonly name: pulumi.Output<string>;
   declare readonly clusterId: pulumi.Output<string>;

@@ -4,7 +4,7 @@
  * Schemas are built by functions and passed in as factories: a zod schema held at module level cannot be
  * serialized into a closure.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ProviderError } from "./errors";
 
@@ -184,4 +184,15 @@ export function plainResults<I, O>(p: Required<pulumi.dynamic.ResourceProvider<I
       return r.outs === undefined ? r : { ...r, outs: plain(r.outs) };
     },
   };
+}
+
+/**
+ * The base of every resource class: each sets its own `__pulumiType` token
+ * (`pulumi-nodejs:dynamic/<vendor>:<Type>`), which the policy pack matches and `isInstance` compares.
+ */
+export abstract class VendorResource extends pulumi.dynamic.Resource {
+  declare static readonly __pulumiType: string;
+  static override isInstance(o: unknown): o is VendorResource {
+    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === this.__pulumiType;
+  }
 }

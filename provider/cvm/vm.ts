@@ -16,6 +16,7 @@ import {
   readSettings,
   readTls,
   waitFor,
+  VendorResource,
 } from "../core";
 import { CvmClient, Vps, VpsState } from "./client";
 
@@ -258,11 +259,8 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
   },
 };
 
-export class Vm extends pulumi.dynamic.Resource {
-  static readonly __pulumiType = "pulumi-nodejs:dynamic/cvm:Vm";
-  static override isInstance(o: unknown): o is Vm {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === Vm.__pulumiType;
-  }
+export class Vm extends VendorResource {
+  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cvm:Vm";
 
   declare readonly vpsId: pulumi.Output<string>;
   declare readonly hostname: pulumi.Output<string>;

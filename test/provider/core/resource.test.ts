@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { UNKNOWN, checkWithSchema, deepEqual, diffInputs, plain, plainResults, propertyPath } from "../../../provider/core/resource";
+import { UNKNOWN, VendorResource, checkWithSchema, deepEqual, diffInputs, plain, plainResults, propertyPath } from "../../../provider/core/resource";
 
 const schema = () =>
   z.strictObject({
@@ -107,5 +107,20 @@ describe("plainResults", () => {
     expect(await p.read("x", {})).toEqual({ id: "x", props: {}, inputs: { d: 2 } });
     expect(await p.update("x", {}, {})).toEqual({ outs: { list: [null, 1] } });
     expect(JSON.stringify(await p.create({}))).not.toContain("undefined");
+  });
+});
+
+describe("VendorResource", () => {
+  it("recognises an instance of a resource class by its own type token", () => {
+    abstract class A extends VendorResource {
+      static override readonly __pulumiType = "pulumi-nodejs:dynamic/x:A";
+    }
+    abstract class B extends VendorResource {
+      static override readonly __pulumiType = "pulumi-nodejs:dynamic/x:B";
+    }
+    expect(A.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:A" })).toBe(true);
+    expect(A.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:B" })).toBe(false);
+    expect(B.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:B" })).toBe(true);
+    expect(A.isInstance(undefined)).toBe(false);
   });
 });
