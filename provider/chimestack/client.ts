@@ -4,7 +4,7 @@
  * process, logged in again before it expires (`expired_at`) or on a 401, and logged out when the process
  * ends where it can. Every answer is the `{error:{code,message,status}, requestId, result}` envelope.
  */
-import { HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, withRetry } from "../core";
+import { HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, unlessGone, withRetry } from "../core";
 
 export interface ChimeSettings extends TlsOptions {
   endpoint: string;
@@ -120,12 +120,7 @@ export class ChimeClient {
 
   /** The object at `path` (`result[kind]`), or undefined on 404. */
   async getOne<T>(path: string, kind: string): Promise<T | undefined> {
-    try {
-      return (await this.call<Record<string, T>>("GET", path))[kind];
-    } catch (e) {
-      if ((e as ProviderError).code === "not_found") return undefined;
-      throw e;
-    }
+    return (await unlessGone(this.call<Record<string, T>>("GET", path)))?.[kind];
   }
 
   async logout(): Promise<void> {

@@ -1,7 +1,7 @@
 /** chimestack.Cluster: a cluster in an availability zone, with its enabled state. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource, unlessGone } from "../core";
 import { chime, configureChime } from "./config";
 
 const TYPES = ["hyperconverged", "compute", "storage"] as const;
@@ -103,11 +103,7 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
     return { outs: toOutputs(news, w) };
   },
   async delete(id, props) {
-    try {
-      await chime().call("DELETE", path(props.azUuid, id), undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    await unlessGone(chime().call("DELETE", path(props.azUuid, id), undefined, { idempotent: true }));
   },
 };
 

@@ -1,7 +1,7 @@
 /** chimestack.Network: a network of a cluster (a bridge on its hosts); subnets and VM NICs live on it. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource, unlessGone } from "../core";
 import { chime, configureChime } from "./config";
 
 const NET_TYPES = ["classical", "vlan", "vxlan"] as const;
@@ -55,11 +55,7 @@ export async function missingCluster(az: string, cluster: string): Promise<{ pro
 }
 
 export async function tolerantDelete(path: string) {
-  try {
-    await chime().call("DELETE", path, undefined, { idempotent: true });
-  } catch (e) {
-    if (!hasCode(e, "not_found")) throw e;
-  }
+  await unlessGone(chime().call("DELETE", path, undefined, { idempotent: true }));
 }
 
 export const networkProvider: Required<pulumi.dynamic.ResourceProvider<NetworkInputs, NetworkOutputs>> = {

@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, lazyProvider, plain, waitFor, VendorResource, unlessGone } from "../core";
 import { chime, configureChime } from "./config";
 import { missingCluster } from "./network";
 
@@ -301,12 +301,8 @@ export const vmProvider: Required<pulumi.dynamic.ResourceProvider<VmInputs, VmOu
   },
 
   async delete(id) {
-    try {
-      // force_del removes the VM's volumes with it.
-      await chime().call("DELETE", `/v1/vm/${id}?force_del=true`, undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    // force_del removes the VM's volumes with it.
+    await unlessGone(chime().call("DELETE", `/v1/vm/${id}?force_del=true`, undefined, { idempotent: true }));
   },
 };
 

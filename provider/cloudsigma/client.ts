@@ -3,7 +3,7 @@
  * key-value bodies both ways (codec.ts), GET to read and POST to change, and the `errors:<type> <message>`
  * bodies mapped to the core's error tree with the vendor's message intact.
  */
-import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, hasCode, httpError, withRetry } from "../core";
+import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, httpError, unlessGone, withRetry } from "../core";
 import { KvObject, decode, decodeList, encode } from "./codec";
 
 export interface SigmaSettings extends TlsOptions {
@@ -77,12 +77,7 @@ export class SigmaClient {
 
   /** The object at this info path, or undefined when the vendor says it does not exist. */
   async info(path: string): Promise<KvObject | undefined> {
-    try {
-      return (await this.get(path))[0];
-    } catch (e) {
-      if (hasCode(e, "not_found")) return undefined;
-      throw e;
-    }
+    return (await unlessGone(this.get(path)))?.[0];
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource, unlessGone } from "../core";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -88,11 +88,7 @@ export const serverGroupProvider: Required<pulumi.dynamic.ResourceProvider<Serve
     return { outs: toOutputs(g, news.servers) };
   },
   async delete(id) {
-    try {
-      await sigma().post(`/servergroups/${id}/destroy`, undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    await unlessGone(sigma().post(`/servergroups/${id}/destroy`, undefined, { idempotent: true }));
   },
 };
 

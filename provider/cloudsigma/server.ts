@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource, unlessGone } from "../core";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -309,11 +309,7 @@ export const serverProvider: Required<pulumi.dynamic.ResourceProvider<ServerInpu
       await sigma().post(`/servers/${id}/stop`, undefined, { idempotent: true });
       await waitStatus(id, "stopped", 60_000, `server ${props.name} to stop before it is destroyed`);
     }
-    try {
-      await sigma().post(`/servers/${id}/destroy`, undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    await unlessGone(sigma().post(`/servers/${id}/destroy`, undefined, { idempotent: true }));
   },
 };
 

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, hasCode, lazyProvider, plain, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, lazyProvider, plain, VendorResource, unlessGone } from "../core";
 import { KvObject, tokens } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -53,11 +53,7 @@ export const staticIpProvider: Required<pulumi.dynamic.ResourceProvider<StaticIp
     return { outs: toOutputs(o) };
   },
   async delete(id) {
-    try {
-      await sigma().post(`/resources/ip/${id}/destroy`, undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    await unlessGone(sigma().post(`/resources/ip/${id}/destroy`, undefined, { idempotent: true }));
   },
 };
 

@@ -1,7 +1,7 @@
 /** cloudsigma.Vlan: a private VLAN (`/resources/vlan/create`, `/set`, `/destroy`); servers join it on NIC 1. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, lazyProvider, plain, VendorResource } from "../core";
+import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource, unlessGone } from "../core";
 import { KvObject, escapeText, unescapeText } from "./codec";
 import { configureSigma, sigma } from "./config";
 
@@ -51,11 +51,7 @@ export const vlanProvider: Required<pulumi.dynamic.ResourceProvider<VlanInputs, 
     return { outs: toOutputs(o) };
   },
   async delete(id) {
-    try {
-      await sigma().post(`/resources/vlan/${id}/destroy`, undefined, { idempotent: true });
-    } catch (e) {
-      if (!hasCode(e, "not_found")) throw e;
-    }
+    await unlessGone(sigma().post(`/resources/vlan/${id}/destroy`, undefined, { idempotent: true }));
   },
 };
 

@@ -196,7 +196,7 @@ export class TowerClient {
    * A mutation on a locked object is retried once its lock clears (`entityAsyncStatus` back to null),
    * until the deadline. `entity` reads the object's current lock state.
    */
-  mutateWhenFree<T>(path: string, body: unknown, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
+  private mutateWhenFree<T>(path: string, body: unknown, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
     return retryWhileBusy(() => this.mutate<T>(path, body), {
       deadline,
       isBusy: (e) => hasCode(e, "conflict") && e.details.vendorCode === "ResourceLocked",

@@ -157,10 +157,7 @@ export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterIn
   },
 
   async delete(id, props) {
-    const t = tower();
-    const deadline = Date.now() + props.timeoutSeconds * 1000;
-    const results = await t.mutateWhenFree("/delete-cluster", { where: { id } }, deadline, () => t.one("/get-clusters", id));
-    await t.waitTasks(results, Math.max(1000, deadline - Date.now()), `cluster ${props.ip} to disconnect`);
+    await tower().change("/delete-cluster", { where: { id } }, { id, lockOf: "/get-clusters", timeoutMs: props.timeoutSeconds * 1000, what: `cluster ${props.ip} to disconnect` });
   },
 };
 

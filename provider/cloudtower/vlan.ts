@@ -152,8 +152,7 @@ export const vlanProvider: Required<pulumi.dynamic.ResourceProvider<VlanInputs, 
   },
 
   async delete(id, props) {
-    const results = await tower().mutateWhenFree("/delete-vm-vlan", { where: { id } }, Date.now() + props.timeoutSeconds * 1000, () => tower().one("/get-vlans", id));
-    await tower().waitTasks(results, props.timeoutSeconds * 1000, `VM network ${props.name} to be deleted`);
+    await tower().change("/delete-vm-vlan", { where: { id } }, { id, lockOf: "/get-vlans", timeoutMs: props.timeoutSeconds * 1000, what: `VM network ${props.name} to be deleted` });
   },
 };
 

@@ -149,9 +149,7 @@ export async function findLostCreate(t: TowerClient, name: string): Promise<With
 }
 
 export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  const results = await t.mutateWhenFree("/delete-vm", { where: { id }, effect: { include_snapshots: withSnapshots } }, deadline, () => t.one("/get-vms", id));
-  await t.waitTasks(results, Math.max(1000, deadline - Date.now()), what);
+  await t.change("/delete-vm", { where: { id }, effect: { include_snapshots: withSnapshots } }, { id, lockOf: "/get-vms", timeoutMs, what });
 }
 
 export async function power(t: TowerClient, v: VmView, want: "RUNNING" | "STOPPED", i: VmInputs) {

@@ -92,15 +92,13 @@ export const vmSnapshotProvider: Required<pulumi.dynamic.ResourceProvider<VmSnap
 
   async create(inputs) {
     const t = tower();
-    const deadline = Date.now() + inputs.timeoutSeconds * 1000;
-    const results = await t.mutateWhenFree<WireSnapshot>(
+    // The VM is what a snapshot locks: retried while another task holds it.
+    const results = await t.change<WireSnapshot>(
       "/create-vm-snapshot",
       { data: [{ vm_id: inputs.vmId, name: inputs.name, consistent_type: inputs.consistentType }] },
-      deadline,
-      () => t.one("/get-vms", inputs.vmId),
+      { id: inputs.vmId, lockOf: "/get-vms", timeoutMs: inputs.timeoutSeconds * 1000, what: `snapshot ${inputs.name} to be created` },
     );
     const id = results[0].data.id;
-    await t.waitTasks(results, Math.max(1000, deadline - Date.now()), `snapshot ${inputs.name} to be created`);
     const w = await t.one<WireSnapshot>("/get-vm-snapshots", id);
     if (!w) throw new ProviderError("not_found", `snapshot ${inputs.name} (${id}) vanished right after it was created`);
     return { id, outs: toOutputs(inputs, w) };
@@ -123,10 +121,7 @@ export const vmSnapshotProvider: Required<pulumi.dynamic.ResourceProvider<VmSnap
   },
 
   async delete(id, props) {
-    const t = tower();
-    const deadline = Date.now() + props.timeoutSeconds * 1000;
-    const results = await t.mutateWhenFree("/delete-vm-snapshot", { where: { id } }, deadline, () => t.one("/get-vm-snapshots", id));
-    await t.waitTasks(results, Math.max(1000, deadline - Date.now()), `snapshot ${props.name} to be deleted`);
+    await tower().change("/delete-vm-snapshot", { where: { id } }, { id, lockOf: "/get-vm-snapshots", timeoutMs: props.timeoutSeconds * 1000, what: `snapshot ${props.name} to be deleted` });
   },
 };
 

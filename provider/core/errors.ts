@@ -127,3 +127,16 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
   }
   return out;
 }
+
+/**
+ * The result of `p`, or undefined when the vendor says the object does not exist: a read of a vanished
+ * object, or a delete of one that is already gone (both fine for Pulumi). Any other error is thrown.
+ */
+export async function unlessGone<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (hasCode(e, "not_found")) return undefined;
+    throw e;
+  }
+}

@@ -24,31 +24,24 @@ export function seedTower(s: TowerState) {
     s.clusterCredentials.set(cluster.id, { username: "root", password: "cluster-pass" });
   }
   const a = s.get("clusters", "cl0c1uster00000000000000a")!;
-  // A template with one 20 GiB system disk and one NIC.
-  s.put("templates", {
-    id: "cl0temp1ate0000000000deb1",
-    name: "debian-12",
-    cluster: { id: a.id, name: String(a.name) },
-    vcpu: 2,
-    cpu: { cores: 2, sockets: 1 },
-    memory: 2 * 1024 ** 3,
-    firmware: "BIOS",
-    ha: true,
-    disks: [{ size: 20 * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
-    nics: [{ vlan_id: defaultVlanId(a.id) }],
-  });
-  s.put("templates", {
-    id: "cl0temp1ate0000000000uef1",
-    name: "rocky-9-uefi",
-    cluster: { id: a.id, name: String(a.name) },
-    vcpu: 4,
-    cpu: { cores: 2, sockets: 2 },
-    memory: 4 * 1024 ** 3,
-    firmware: "UEFI",
-    ha: true,
-    disks: [{ size: 40 * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
-    nics: [{ vlan_id: defaultVlanId(a.id) }],
-  });
+  // VM templates, each with one system disk and one NIC on the default network.
+  for (const t of [
+    { id: "cl0temp1ate0000000000deb1", name: "debian-12", cores: 2, sockets: 1, memGb: 2, firmware: "BIOS", diskGb: 20 },
+    { id: "cl0temp1ate0000000000uef1", name: "rocky-9-uefi", cores: 2, sockets: 2, memGb: 4, firmware: "UEFI", diskGb: 40 },
+  ]) {
+    s.put("templates", {
+      id: t.id,
+      name: t.name,
+      cluster: { id: a.id, name: String(a.name) },
+      vcpu: t.cores * t.sockets,
+      cpu: { cores: t.cores, sockets: t.sockets },
+      memory: t.memGb * 1024 ** 3,
+      firmware: t.firmware,
+      ha: true,
+      disks: [{ size: t.diskGb * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
+      nics: [{ vlan_id: defaultVlanId(a.id) }],
+    });
+  }
   // A volume that no VM uses yet, to mount.
   s.put("vmVolumes", volume(s, FREE_VOLUME, "shared-data", 50 * 1024 ** 3, a.id, false));
   // An existing VM that a stack can adopt.

@@ -3,23 +3,18 @@
  * no changes, an update, destroy; ChimeStack's inventory ends empty, CVM's VPSes are untouched but in
  * their last desired power state; no credential in the exported state.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimServer } from "../../simulator/core";
 import { DEMO, createChimeStackSimulator } from "../../simulator/chimestack";
 import { createCvmSimulator } from "../../simulator/cvm";
-import { Project, ROOT, SKIP_REASON, makeProject, packPackage, pulumiOnPath } from "./harness";
+import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const haveCli = pulumiOnPath();
 if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: ${SKIP_REASON}`);
 if (!haveCli) console.warn(`skipping the ChimeStack and CVM e2e tests: ${SKIP_REASON}`);
 
-let tarball: string;
-beforeAll(async () => {
-  if (haveCli) tarball = await packPackage(mkdtempSync(join(tmpdir(), "ppc-pack-")));
-}, 180_000);
+const tarball = haveCli ? packedTarball() : "";
 
 describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulumi CLI", () => {
   let sim: SimServer;

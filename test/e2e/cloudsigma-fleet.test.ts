@@ -4,13 +4,11 @@
  * place (a bigger data drive, which stops and starts nothing), destroy, and the simulator's inventory
  * empty but for the subscription, which the API cannot cancel; no credential in the exported state.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimServer } from "../../simulator/core";
 import { createCloudSigmaSimulator } from "../../simulator/cloudsigma";
-import { Project, ROOT, SKIP_REASON, makeProject, packPackage, pulumiOnPath } from "./harness";
+import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const PASSWORD = "e2e-sigma-password-4d1f";
 const haveCli = pulumiOnPath();
@@ -27,7 +25,7 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     vendor.state.account.password = PASSWORD;
     sim = new SimServer(vendor);
     const url = await sim.start();
-    const tarball = await packPackage(mkdtempSync(join(tmpdir(), "ppc-pack-")));
+    const tarball = packedTarball();
     project = await makeProject(join(ROOT, "examples/cloudsigma-fleet"), tarball, "e2e");
     const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
     await set("cloudsigma:endpoint", url);

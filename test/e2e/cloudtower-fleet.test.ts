@@ -3,13 +3,11 @@
  * changes, an update (one more web VM, bigger databases), a preview with the expected diff, destroy, and
  * the simulator's inventory back to its seed; the exported state holds no credential.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimServer } from "../../simulator/core";
 import { APPLIANCE, createCloudTowerSimulator } from "../../simulator/cloudtower";
-import { Project, ROOT, SKIP_REASON, makeProject, packPackage, pulumiOnPath } from "./harness";
+import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const PASSWORD = "e2e-tower-password-81c2";
 const haveCli = pulumiOnPath();
@@ -29,7 +27,7 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     sim = new SimServer(vendor);
     const url = await sim.start();
     before = seedVms();
-    const tarball = await packPackage(mkdtempSync(join(tmpdir(), "ppc-pack-")));
+    const tarball = packedTarball();
     project = await makeProject(join(ROOT, "examples/cloudtower-fleet"), tarball, "e2e");
     const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
     await set("cloudtower:endpoint", url);

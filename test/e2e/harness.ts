@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 
 const run = promisify(execFile);
 
@@ -23,6 +24,13 @@ export function pulumiOnPath(): boolean {
 }
 
 export const SKIP_REASON = "no `pulumi` on PATH: run the e2e tests through scripts/test.sh, which builds one";
+
+/** The tarball that the global setup (pack.global.ts) packed for this run. */
+export function packedTarball(): string {
+  const t = inject("ppcTarball");
+  if (!t) throw new Error("no packed tarball: the e2e global setup (test/e2e/pack.global.ts) did not run");
+  return t;
+}
 
 /** Compiles the package and packs it into `dir`; returns the tarball path. */
 export async function packPackage(dir: string): Promise<string> {

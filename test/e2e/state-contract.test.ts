@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimServer } from "../../simulator/core";
 import { createCvmSimulator } from "../../simulator/cvm";
-import { Project, ROOT, SKIP_REASON, makeProject, packPackage, providerStrings, pulumiOnPath, repackWith } from "./harness";
+import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, providerStrings, pulumiOnPath, repackWith } from "./harness";
 
 const PRIVATE_TOKEN = "e2e-private-token-5f1c9a";
 const haveCli = pulumiOnPath();
@@ -30,7 +30,7 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
     vendor.state.seed({ tokens: [{ public: "e2e-public", private: PRIVATE_TOKEN, user: "demo", clientAccess: true }] });
     sim = new SimServer(vendor);
     const url = await sim.start();
-    tarball = await packPackage(mkdtempSync(join(tmpdir(), "ppc-pack-")));
+    tarball = packedTarball();
     project = await makeProject(join(__dirname, "fixtures/cvm-stack"), tarball, "e2e", { PPC_E2E_MARKER: marker });
     await project.pulumi(["config", "set", "cvm:endpoint", url]);
     await project.pulumi(["config", "set", "cvm:publicToken", "e2e-public"]);
