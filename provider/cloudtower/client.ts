@@ -32,6 +32,8 @@ export interface TowerSettings extends TlsOptions {
   authConfigId?: string;
   /** Pause between task polls (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Where these settings come from (`cloudtower`, `cloudtower-site-b`), for error messages. */
+  namespace?: string;
 }
 
 export interface WithTask<T> {
@@ -111,8 +113,9 @@ export class TowerClient {
     if (this.settings.authConfigId) body.auth_config_id = this.settings.authConfigId;
     const res = await withRetry(() => this.send("/login", body), { idempotent: true });
     if (res.status !== 200) {
+      const ns = this.settings.namespace ?? "cloudtower";
       const e = this.error("/login", res);
-      throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check cloudtower:username, cloudtower:password and cloudtower:source)`, {
+      throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check ${ns}:username, ${ns}:password and ${ns}:source)`, {
         ...e.details,
       });
     }
@@ -229,10 +232,16 @@ export class TowerClient {
    * read that shows the object's lock (e.g. `/get-vms`).
    */
   async change<T>(path: string, body: unknown, o: { id: string; lockOf: string; timeoutMs: number; what: string }): Promise<WithTask<T>[]> {
+    const { results, wait } = await this.start<T>(path, body, o);
+    await wait();
+    return results;
+  }
+
+  /** `change` in two steps: the mutation (retried while locked), then a wait for its tasks. */
+  async start<T>(path: string, body: unknown, o: { id: string; lockOf: string; timeoutMs: number; what: string }): Promise<{ results: WithTask<T>[]; wait: () => Promise<void> }> {
     const deadline = Date.now() + o.timeoutMs;
     const results = await this.mutateWhenFree<T>(path, body, deadline, () => this.one(o.lockOf, o.id));
-    await this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what);
-    return results;
+    return { results, wait: () => this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what) };
   }
 
   // ---- Tasks ------------------------------------------------------------------------------------

@@ -1,45 +1,97 @@
 /**
  * cloudtower.Cluster: connects a cluster to CloudTower by IP, username and password (`/connect-cluster`),
  * updates what `/update-cluster` allows (IP, credentials, datacenter), and disconnects it on delete
- * (`/delete-cluster`). The cluster password is a secret input and never appears in the outputs.
+ * (`/delete-cluster`). The password is a secret input, never echoed in the outputs: a secret, salted hash
+ * of it shows a change.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, hasCode, isUnknown, lazyProvider, plain, VendorResource } from "../core";
-import { configureTower, tower } from "./config";
+import { containsUnknown, defineResource, plain } from "../core";
+import { vendor } from "./config";
 
-export interface ClusterArgs {
-  ip: pulumi.Input<string>;
-  username: pulumi.Input<string>;
-  /** Secret: stored encrypted, never shown and never in the outputs. */
-  password: pulumi.Input<string>;
-  datacenterId?: pulumi.Input<string>;
-  /** Deadline of each task, in seconds (default 900: connecting loads the whole cluster). */
-  timeoutSeconds?: pulumi.Input<number>;
+// ---- Definition ------------------------------------------------------------------------------------
+
+export const Cluster = defineResource({
+  vendor,
+  type: "Cluster",
+  description: "A cluster connected to CloudTower by IP and credentials.",
+  inputs: z.strictObject({
+    ip: z.string().trim().min(1, "must not be empty").describe("the cluster's management IP"),
+    username: z.string().min(1, "must not be empty"),
+    password: z.string().min(1, "must not be empty").describe("always a secret, never in the outputs"),
+    datacenterId: z.string().min(1).optional().describe("the datacenter to put the cluster in"),
+    timeoutSeconds: z.number().int().positive("must be positive").default(900).describe("deadline of each task, in seconds (connecting loads the whole cluster)"),
+  }),
+  outputs: z.object({
+    passwordHash: z.string().optional().describe("a secret, salted hash of the password: a change of password shows in a diff"),
+    name: z.string(),
+    localId: z.string().optional(),
+    type: z.string(),
+    architecture: z.string(),
+    version: z.string(),
+    connectState: z.string(),
+    hypervisor: z.string().optional(),
+    hostIds: z.array(z.string()),
+    vdsIds: z.array(z.string()),
+  }),
+  secrets: ["password", "passwordHash"],
+  hidden: ["password"],
+  adopt: { byName: true },
+  // A connected cluster keeps no field that could carry a marker: connects go one at a time per endpoint.
+  recovery: { newObject: true },
+  model: (w: WireCluster, prior) => ({
+    ip: w.ip,
+    ...(prior.password ? { passwordHash: passwordHash(prior.password, w.id) } : {}),
+    ...(w.datacenters?.[0] && !prior.datacenterId ? { datacenterId: w.datacenters[0].id } : {}),
+    name: w.name,
+    localId: w.local_id,
+    type: w.type,
+    architecture: w.architecture,
+    version: w.version,
+    connectState: w.connect_state,
+    hypervisor: w.hypervisor,
+    hostIds: (w.hosts ?? []).map((h) => h.id),
+    vdsIds: (w.vdses ?? []).map((v) => v.id),
+  }),
+  async check(i, { client }) {
+    const failure = await client.missing("/get-datacenters", i.datacenterId, "datacenterId", "datacenter");
+    return failure ? [failure] : [];
+  },
+  diff: (olds, news, { id }) => ({ changes: containsUnknown(news.password) || passwordHash(news.password, id) !== olds.passwordHash }),
+  operations: {
+    async create(i, { client }) {
+      const [r] = await client.mutate<WireCluster>("/connect-cluster", [plain({ ip: i.ip, username: i.username, password: i.password, datacenter_id: i.datacenterId })]);
+      return { id: r.data.id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `cluster ${i.ip} to connect`) };
+    },
+    read: (id, { client }) => client.one<WireCluster>("/get-clusters", id),
+    async update(id, olds, news, { client }) {
+      const data: Record<string, unknown> = {};
+      if (news.ip !== olds.ip) data.ip = news.ip;
+      if (news.username !== olds.username) data.username = news.username;
+      if (passwordHash(news.password, id) !== olds.passwordHash) data.password = news.password;
+      if (news.datacenterId !== olds.datacenterId && news.datacenterId) data.datacenter_id = news.datacenterId;
+      if (Object.keys(data).length === 0) return;
+      await client.change("/update-cluster", { where: { id }, data }, { id, lockOf: "/get-clusters", timeoutMs: news.timeoutSeconds * 1000, what: `cluster ${news.ip} to be updated` });
+    },
+    async delete(id, props, { client }) {
+      await client.change("/delete-cluster", { where: { id } }, { id, lockOf: "/get-clusters", timeoutMs: props.timeoutSeconds * 1000, what: `cluster ${props.ip} to disconnect` });
+    },
+    list: ({ name }, _i, { client }) => client.getAll<WireCluster>("/get-clusters", name ? { name } : {}),
+  },
+});
+export type Cluster = InstanceType<typeof Cluster>;
+
+// ---- Model -------------------------------------------------------------------------------------------
+
+/**
+ * A salted hash of the password, so that a change of password shows in a diff without storing the
+ * password in the outputs. The hash itself is a secret output (encrypted in the state).
+ */
+export function passwordHash(password: string, salt: string): string {
+  return createHash("sha256").update(`${salt}:${password}`).digest("hex");
 }
 
-export interface ClusterInputs {
-  ip: string;
-  username: string;
-  password: string;
-  datacenterId?: string;
-  timeoutSeconds: number;
-}
-
-/** No password here: outputs only hold a (secret) hash of it, so that a change is still seen. */
-export interface ClusterOutputs extends Omit<ClusterInputs, "password"> {
-  passwordHash: string;
-  name: string;
-  localId?: string;
-  type: string;
-  architecture: string;
-  version: string;
-  connectState: string;
-  hypervisor?: string;
-  hostIds: string[];
-  vdsIds: string[];
-}
+// ---- Wire --------------------------------------------------------------------------------------------
 
 interface WireCluster {
   id: string;
@@ -54,133 +106,4 @@ interface WireCluster {
   hosts?: Array<{ id: string }>;
   vdses?: Array<{ id: string }>;
   datacenters?: Array<{ id: string }>;
-}
-
-const INPUTS = ["ip", "username", "datacenterId", "timeoutSeconds"] as const;
-
-export function clusterSchema() {
-  return z.strictObject({
-    ip: z.string().trim().min(1, "must not be empty"),
-    username: z.string().min(1, "must not be empty"),
-    password: z.string().min(1, "must not be empty"),
-    datacenterId: z.string().min(1).optional(),
-    timeoutSeconds: z.number().int().positive("must be positive").default(900),
-  });
-}
-
-/**
- * A salted hash of the password, so that a change of password shows in a diff without storing the
- * password in the outputs. The hash itself is a secret output (encrypted in the state).
- */
-export function passwordHash(password: string, salt: string): string {
-  return createHash("sha256").update(`${salt}:${password}`).digest("hex");
-}
-
-export function toOutputs(inputs: ClusterInputs, w: WireCluster): ClusterOutputs {
-  const { password, ...rest } = inputs;
-  return plain({
-    ...rest,
-    ip: w.ip,
-    passwordHash: passwordHash(password, w.id),
-    name: w.name,
-    localId: w.local_id,
-    type: w.type,
-    architecture: w.architecture,
-    version: w.version,
-    connectState: w.connect_state,
-    hypervisor: w.hypervisor,
-    datacenterId: inputs.datacenterId ?? w.datacenters?.[0]?.id,
-    hostIds: (w.hosts ?? []).map((h) => h.id),
-    vdsIds: (w.vdses ?? []).map((v) => v.id),
-  });
-}
-
-export const clusterProvider: Required<pulumi.dynamic.ResourceProvider<ClusterInputs, ClusterOutputs>> = {
-  async configure(req) {
-    configureTower(req.config);
-  },
-
-  async check(_olds, news) {
-    const r = checkWithSchema(clusterSchema(), news as never);
-    if (r.failures?.length) return r as never;
-    const i = r.inputs as unknown as ClusterInputs;
-    const failure = await tower().missing("/get-datacenters", i.datacenterId, "datacenterId", "datacenter");
-    return failure ? { inputs: i, failures: [failure] } : { inputs: i };
-  },
-
-  async diff(id, olds, news) {
-    const d = diffInputs(olds as never, news as never, { inputs: INPUTS, replaceOn: [] });
-    const passwordChanged = isUnknown(news.password) || passwordHash(news.password, id) !== olds.passwordHash;
-    return { changes: d.changes || passwordChanged, replaces: [] };
-  },
-
-  async create(inputs) {
-    const t = tower();
-    const [result] = await t.mutate<WireCluster>("/connect-cluster", [
-      plain({ ip: inputs.ip, username: inputs.username, password: inputs.password, datacenter_id: inputs.datacenterId }),
-    ]);
-    const id = result.data.id;
-    try {
-      await t.waitTasks([result], inputs.timeoutSeconds * 1000, `cluster ${inputs.ip} to connect`);
-    } catch (e) {
-      if (hasCode(e, "task_failed") && (await t.one("/get-clusters", id))) {
-        await t.mutate("/delete-cluster", { where: { id } }).catch(() => undefined);
-      }
-      throw e;
-    }
-    const w = await t.one<WireCluster>("/get-clusters", id);
-    if (!w) throw new ProviderError("not_found", `cluster ${inputs.ip} (${id}) vanished right after it was connected`);
-    return { id, outs: toOutputs(inputs, w) };
-  },
-
-  async read(id, props) {
-    const w = await tower().one<WireCluster>("/get-clusters", id);
-    if (!w) return { id: "" };
-    const o = props as ClusterOutputs;
-    // The password cannot be read back: keep the stored hash.
-    const outs = { ...toOutputs({ ip: o.ip, username: o.username, password: "", datacenterId: o.datacenterId, timeoutSeconds: o.timeoutSeconds }, w), passwordHash: o.passwordHash };
-    return { id, props: outs };
-  },
-
-  async update(id, olds, news) {
-    const data: Record<string, unknown> = {};
-    if (news.ip !== olds.ip) data.ip = news.ip;
-    if (news.username !== olds.username) data.username = news.username;
-    if (passwordHash(news.password, id) !== olds.passwordHash) data.password = news.password;
-    if (news.datacenterId !== olds.datacenterId && news.datacenterId) data.datacenter_id = news.datacenterId;
-    if (Object.keys(data).length) {
-      await tower().change("/update-cluster", { where: { id }, data }, { id, lockOf: "/get-clusters", timeoutMs: news.timeoutSeconds * 1000, what: `cluster ${news.ip} to be updated` });
-    }
-    const w = await tower().one<WireCluster>("/get-clusters", id);
-    if (!w) throw new ProviderError("not_found", `cluster ${news.ip} (${id}) is no longer connected`);
-    return { outs: toOutputs(news, w) };
-  },
-
-  async delete(id, props) {
-    await tower().change("/delete-cluster", { where: { id } }, { id, lockOf: "/get-clusters", timeoutMs: props.timeoutSeconds * 1000, what: `cluster ${props.ip} to disconnect` });
-  },
-};
-
-export class Cluster extends VendorResource {
-  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudtower:Cluster";
-
-  declare readonly ip: pulumi.Output<string>;
-  declare readonly username: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly localId: pulumi.Output<string | undefined>;
-  declare readonly type: pulumi.Output<string>;
-  declare readonly architecture: pulumi.Output<string>;
-  declare readonly version: pulumi.Output<string>;
-  declare readonly connectState: pulumi.Output<string>;
-  declare readonly hypervisor: pulumi.Output<string | undefined>;
-  declare readonly hostIds: pulumi.Output<string[]>;
-  declare readonly vdsIds: pulumi.Output<string[]>;
-
-  constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { name: undefined, localId: undefined, type: undefined, architecture: undefined, version: undefined, connectState: undefined, hypervisor: undefined, hostIds: undefined, vdsIds: undefined, passwordHash: undefined };
-    // The password is always a secret, even when given as plain text.
-    const props = { ...outputs, ...args, password: pulumi.secret(args.password) };
-    const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), "passwordHash"];
-    super(lazyProvider("pulumi-private-cloud/cloudtower", "clusterProvider"), name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "cloudtower", "Cluster");
-  }
 }

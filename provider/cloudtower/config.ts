@@ -1,46 +1,37 @@
 /**
- * CloudTower settings and the client, per provider process: read in `configure()` from stack config
- * (`cloudtower:endpoint`, `cloudtower:username`, `cloudtower:password` as a secret, `cloudtower:source`,
- * `cloudtower:authConfigId`, TLS settings) or from environment variables, never from resource inputs.
+ * The CloudTower vendor: the settings of one endpoint (`cloudtower:endpoint`, `cloudtower:username`,
+ * `cloudtower:password` as a secret, `cloudtower:source`, `cloudtower:authConfigId`,
+ * `cloudtower:pollIntervalMs`, TLS settings; `cloudtower-<name>:*` for a named endpoint) and its client.
  */
-import { ConfigSource, ProviderError, readSettings, readTls } from "../core";
+import { ProviderError, defineVendor, parseMs } from "../core";
 import { TowerClient, UserSource } from "./client";
 
-let config: ConfigSource | undefined;
-let client: TowerClient | undefined;
+const SOURCES: readonly UserSource[] = ["LOCAL", "LDAP", "AUTHN"];
 
-export function configureTower(c: ConfigSource | undefined) {
-  config = c;
-  client = undefined;
-}
-
-export function tower(): TowerClient {
-  if (!client) {
-    const s = readSettings("cloudtower", config, {
-      endpoint: { env: "CLOUDTOWER_ENDPOINT", required: true },
-      username: { env: "CLOUDTOWER_USERNAME", required: true },
-      password: { env: "CLOUDTOWER_PASSWORD", required: true, secret: true },
-      source: { env: "CLOUDTOWER_SOURCE", default: "LOCAL" },
-      authConfigId: { env: "CLOUDTOWER_AUTH_CONFIG_ID" },
-      pollIntervalMs: { env: "CLOUDTOWER_POLL_INTERVAL_MS", default: "1000" },
-    });
-    const source = s.source!.toUpperCase();
-    if (!["LOCAL", "LDAP", "AUTHN"].includes(source)) {
-      throw new ProviderError("validation", `cloudtower:source must be LOCAL, LDAP or AUTHN, not "${s.source}"`, { property: "cloudtower:source" });
+export const vendor = defineVendor({
+  name: "cloudtower",
+  settings: {
+    endpoint: { required: true },
+    username: { required: true },
+    password: { required: true, secret: true },
+    source: { default: "LOCAL" },
+    authConfigId: {},
+    pollIntervalMs: { default: "1000" },
+  },
+  connect(s, tls, ns) {
+    const source = s.source!.toUpperCase() as UserSource;
+    if (!SOURCES.includes(source)) {
+      throw new ProviderError("validation", `${ns}:source must be ${SOURCES.join(", ")}, not "${s.source}"`, { property: `${ns}:source` });
     }
-    const poll = Number(s.pollIntervalMs);
-    if (!Number.isFinite(poll) || poll < 10) {
-      throw new ProviderError("validation", `cloudtower:pollIntervalMs must be a number of milliseconds >= 10`, { property: "cloudtower:pollIntervalMs" });
-    }
-    client = new TowerClient({
+    return new TowerClient({
       endpoint: s.endpoint!,
       username: s.username!,
       password: s.password!,
-      source: source as UserSource,
+      source,
       authConfigId: s.authConfigId,
-      pollIntervalMs: poll,
-      ...readTls("cloudtower", config),
+      pollIntervalMs: parseMs(`${ns}:pollIntervalMs`, s.pollIntervalMs),
+      namespace: ns,
+      ...tls,
     });
-  }
-  return client;
-}
+  },
+});

@@ -3,8 +3,8 @@
  * and volumes, the create request, power changes, and `converge`, which brings a VM to the inputs one
  * change at a time (basic info, CPU and memory, disks, NICs, power, placement).
  */
-import { ProviderError, hasCode, plain } from "../core";
-import { Task, TowerClient, WithTask } from "./client";
+import { Found, ProviderError, hasCode, plain, splitMarker, withMarker } from "../core";
+import { Task, TowerClient } from "./client";
 import type { VmDisk, VmInputs, VmNic } from "./vm";
 
 export const GIB = 1024 ** 3;
@@ -81,7 +81,9 @@ export const newDisk = (d: VmDisk, boot: number) => ({
 });
 export const nicParams = (n: VmNic) => ({ connect_vlan_id: n.vlanId, model: n.model, enabled: n.enabled, ...(n.macAddress ? { mac_address: n.macAddress } : {}) });
 
-export function createBody(i: VmInputs): [string, unknown] {
+/** The create request: its path and body, with the ownership marker at the end of the description. */
+export function createBody(i: VmInputs, marker: string): [string, unknown] {
+  const description = withMarker(i.description, marker);
   const cpu = { cpu_sockets: i.cpuSockets, cpu_cores: i.cpuCores, vcpu: i.cpuSockets * i.cpuCores };
   if (i.template) {
     const ci = i.template.cloudInit as Record<string, unknown> | undefined;
@@ -94,7 +96,7 @@ export function createBody(i: VmInputs): [string, unknown] {
           name: i.name,
           cluster_id: i.clusterId,
           host_id: i.hostId,
-          description: i.description,
+          description,
           ...cpu,
           memory: i.memoryMb * MIB,
           ha: i.ha,
@@ -122,7 +124,7 @@ export function createBody(i: VmInputs): [string, unknown] {
         cluster_id: i.clusterId,
         host_id: i.hostId,
         name: i.name,
-        description: i.description,
+        description,
         ...cpu,
         memory: i.memoryMb * MIB,
         ha: i.ha,
@@ -140,12 +142,22 @@ export function createBody(i: VmInputs): [string, unknown] {
   ];
 }
 
-/** Finds the VM that a create whose answer was lost made, and its create task. */
-export async function findLostCreate(t: TowerClient, name: string): Promise<WithTask<WireVm> | undefined> {
-  const [vm] = await t.get<WireVm>("/get-vms", { where: { name } });
-  if (!vm) return undefined;
-  const [task] = await t.get<Task>("/get-tasks", { where: { resource_id: vm.id, resource_mutation: "createVm" }, orderBy: "local_created_at_DESC", first: 1 });
-  return { task_id: task?.id ?? null, data: vm };
+const found = (vms: WireVm[]): Found[] => vms.map((v) => ({ id: v.id, marker: splitMarker(v.description).marker }));
+
+/** The VMs of this name (CloudTower refuses a second VM of a name, so at most one). */
+export async function findByName(t: TowerClient, name: string): Promise<Found[]> {
+  return found(await t.get<WireVm>("/get-vms", { where: { name } }));
+}
+
+/** The VMs whose description carries this marker. */
+export async function findOwned(t: TowerClient, marker: string | undefined): Promise<Found[]> {
+  return found(await t.get<WireVm>("/get-vms", { where: marker ? { description_contains: marker } : {} }));
+}
+
+/** Waits for the create task of a VM found after a lost answer or a killed run (if it still runs). */
+export async function settleCreate(t: TowerClient, id: string, timeoutMs: number, what: string): Promise<void> {
+  const [task] = await t.get<Task>("/get-tasks", { where: { resource_id: id, resource_mutation: "createVm" }, orderBy: "local_created_at_DESC", first: 1 });
+  if (task) await t.waitTasks([{ task_id: task.id, data: undefined }], timeoutMs, what);
 }
 
 export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolean, timeoutMs: number, what: string) {
@@ -179,7 +191,8 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
   let v = (await view(t, id))!;
   const basic: Record<string, unknown> = {};
   if (news.name !== v.vm.name) basic.name = news.name;
-  if (news.description !== v.vm.description) basic.description = news.description;
+  const description = splitMarker(v.vm.description);
+  if (news.description !== description.text) basic.description = withMarker(news.description, description.marker ?? news.marker);
   if (news.ha !== v.vm.ha) basic.ha = news.ha;
   const sizing: Record<string, unknown> = {};
   if (news.cpuSockets !== v.vm.cpu.sockets || news.cpuCores !== v.vm.cpu.cores) {
@@ -247,11 +260,4 @@ export function restartNeeded(name: string, fields: string[]): ProviderError {
     `${fields.join(", ")}: changing the CPU or memory of VM ${name} needs it powered off while it runs; set allowRestart: true to let the provider stop and start it`,
     { property: fields[0] },
   );
-}
-
-export async function findAdopted(t: TowerClient, a: { id?: string; name?: string }): Promise<WireVm> {
-  const list = await t.get<WireVm>("/get-vms", { where: a.id ? { id: a.id } : { name: a.name } });
-  if (list.length === 0) throw new ProviderError("not_found", `adopt: no VM ${a.id ? `with id ${a.id}` : `named "${a.name}"`} in CloudTower`, { property: "adopt" });
-  if (list.length > 1) throw new ProviderError("validation", `adopt: ${list.length} VMs are named "${a.name}"; adopt by id`, { property: "adopt" });
-  return list[0];
 }

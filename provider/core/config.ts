@@ -1,7 +1,14 @@
 /**
- * Provider settings: read in `configure()` from stack config (`<vendor>:<key>`, secrets set with
- * `pulumi config set --secret`) or from environment variables, never from resource inputs, so that
- * nothing secret is serialized into a closure or stored in a resource's state.
+ * Provider settings and vendor endpoints. Settings are read in `configure()` from the stack config or
+ * from environment variables, never from resource inputs, so that nothing secret is serialized into a
+ * closure or stored in a resource's state.
+ *
+ * A vendor has a default endpoint, configured under its own namespace (`cloudtower:endpoint`,
+ * `CLOUDTOWER_ENDPOINT`), and any number of named ones: a resource with `endpoint: "site-b"` reads
+ * `cloudtower-site-b:endpoint` or `CLOUDTOWER_SITE_B_ENDPOINT`. Every key of a namespace has its
+ * environment variable: the namespace and the camelCase key in SNAKE_CASE (`pollIntervalMs` ->
+ * `CLOUDTOWER_POLL_INTERVAL_MS`). Clients are made lazily, once per endpoint and settings, and shared by
+ * every resource of the provider process.
  */
 import { readFileSync } from "node:fs";
 import { ProviderError } from "./errors";
@@ -13,8 +20,6 @@ export interface ConfigSource {
 }
 
 export interface SettingSpec {
-  /** Environment variable used when the stack config has no value. */
-  env: string;
   required?: boolean;
   /** Only changes the hint in the error message (`pulumi config set --secret`). */
   secret?: boolean;
@@ -25,12 +30,17 @@ export function configFrom(map: Record<string, string | undefined>): ConfigSourc
   return { get: (k) => map[k] };
 }
 
+/** The environment variable of a setting: `cloudtower-site-b` + `pollIntervalMs` -> `CLOUDTOWER_SITE_B_POLL_INTERVAL_MS`. */
+export function envName(namespace: string, key: string): string {
+  return `${namespace}_${key.replace(/([a-z0-9])([A-Z])/g, "$1_$2")}`.replace(/[^A-Za-z0-9]+/g, "_").toUpperCase();
+}
+
 /**
- * Reads `<vendor>:<key>` for each spec'd key, falling back to its environment variable, then its default.
- * A missing required setting is a validation error that names both places to set it.
+ * Reads `<namespace>:<key>` for each spec'd key, falling back to its environment variable, then its
+ * default. A missing required setting is a validation error that names both places to set it.
  */
 export function readSettings<K extends string>(
-  vendor: string,
+  namespace: string,
   config: ConfigSource | undefined,
   spec: Record<K, SettingSpec>,
   env: NodeJS.ProcessEnv = process.env,
@@ -39,17 +49,16 @@ export function readSettings<K extends string>(
   const missing: string[] = [];
   for (const key of Object.keys(spec) as K[]) {
     const s = spec[key];
-    const fromConfig = config?.get(`${vendor}:${key}`);
-    const value = nonEmpty(fromConfig) ?? nonEmpty(env[s.env]) ?? s.default;
+    const value = nonEmpty(config?.get(`${namespace}:${key}`)) ?? nonEmpty(env[envName(namespace, key)]) ?? s.default;
     if (value === undefined && s.required) {
       missing.push(
-        `${vendor}:${key} is not set: run \`pulumi config set ${s.secret ? "--secret " : ""}${vendor}:${key} <value>\`` +
-          ` or set the environment variable ${s.env}`,
+        `${namespace}:${key} is not set: run \`pulumi config set ${s.secret ? "--secret " : ""}${namespace}:${key} <value>\`` +
+          ` or set the environment variable ${envName(namespace, key)}`,
       );
     }
     out[key] = value;
   }
-  if (missing.length) throw new ProviderError("validation", missing.join("; "), { property: `${vendor}:config` });
+  if (missing.length) throw new ProviderError("validation", missing.join("; "), { property: `${namespace}:config` });
   return out;
 }
 
@@ -66,31 +75,77 @@ export function parseBool(name: string, v: string | undefined, dflt = false): bo
   throw new ProviderError("validation", `${name} must be true or false, not "${v}"`, { property: name });
 }
 
+/** A whole number of milliseconds of at least `min`; anything else is an error naming the setting. */
+export function parseMs(name: string, v: string | undefined, min = 10): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) {
+    throw new ProviderError("validation", `${name} must be a whole number of milliseconds >= ${min}, not "${v}"`, { property: name });
+  }
+  return n;
+}
+
 /**
- * TLS settings shared by every vendor: `<vendor>:caCert` (PEM text) or `<vendor>:caCertPath` (a file),
- * and `<vendor>:insecure`; environment variables `<VENDOR>_CA_CERT`, `<VENDOR>_CA_CERT_PATH`, `<VENDOR>_INSECURE`.
+ * TLS settings shared by every vendor: `<namespace>:caCert` (PEM text) or `<namespace>:caCertPath` (a
+ * file), and `<namespace>:insecure`, with their environment variables.
  */
-export function readTls(vendor: string, config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TlsOptions {
-  const V = vendor.toUpperCase();
-  const s = readSettings(
-    vendor,
-    config,
-    {
-      caCert: { env: `${V}_CA_CERT` },
-      caCertPath: { env: `${V}_CA_CERT_PATH` },
-      insecure: { env: `${V}_INSECURE` },
-    },
-    env,
-  );
+export function readTls(namespace: string, config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TlsOptions {
+  const s = readSettings(namespace, config, { caCert: {}, caCertPath: {}, insecure: {} }, env);
   let ca = s.caCert;
   if (!ca && s.caCertPath) {
     try {
       ca = readFileSync(s.caCertPath, "utf8");
     } catch (e) {
-      throw new ProviderError("validation", `${vendor}:caCertPath: cannot read ${s.caCertPath}: ${(e as Error).message}`, {
-        property: `${vendor}:caCertPath`,
+      throw new ProviderError("validation", `${namespace}:caCertPath: cannot read ${s.caCertPath}: ${(e as Error).message}`, {
+        property: `${namespace}:caCertPath`,
       });
     }
   }
-  return { ...(ca ? { ca } : {}), insecure: parseBool(`${vendor}:insecure`, s.insecure) };
+  return { ...(ca ? { ca } : {}), insecure: parseBool(`${namespace}:insecure`, s.insecure) };
+}
+
+// ---- Vendors and their endpoints -----------------------------------------------------------------
+
+let current: ConfigSource | undefined;
+/** Clients by namespace and settings: a changed configuration makes a new client, the same one reuses it. */
+const clients = new Map<string, unknown>();
+
+/** Stores the stack config for every vendor; `configure()` of every provider calls it. */
+export function configureProviders(config: ConfigSource | undefined): void {
+  current = config;
+}
+
+/** What a vendor module declares about one of its endpoints. */
+export interface VendorSpec<K extends string, C> {
+  /** The config namespace of the default endpoint (`cloudtower`). */
+  name: string;
+  /** Settings of one endpoint, read from `<namespace>:<key>` or the environment. */
+  settings: Record<K, SettingSpec>;
+  /** Makes the client of one endpoint; `namespace` names its settings in error messages. */
+  connect(settings: Record<K, string | undefined>, tls: TlsOptions, namespace: string): C;
+}
+
+export interface Vendor<C> {
+  readonly name: string;
+  /** The config namespace of an endpoint: the vendor's own, or `<vendor>-<endpoint>` for a named one. */
+  namespace(endpoint?: string): string;
+  /** The client of an endpoint (the default one when `endpoint` is undefined), made on first use. */
+  client(endpoint?: string): C;
+}
+
+export const ENDPOINT_NAME = /^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/;
+
+export function defineVendor<K extends string, C>(spec: VendorSpec<K, C>): Vendor<C> {
+  const namespace = (endpoint?: string) => (endpoint ? `${spec.name}-${endpoint}` : spec.name);
+  return {
+    name: spec.name,
+    namespace,
+    client(endpoint?: string): C {
+      const ns = namespace(endpoint);
+      const settings = readSettings(ns, current, spec.settings);
+      const tls = readTls(ns, current);
+      const key = JSON.stringify([ns, settings, tls]);
+      if (!clients.has(key)) clients.set(key, spec.connect(settings, tls, ns));
+      return clients.get(key) as C;
+    },
+  };
 }

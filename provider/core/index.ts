@@ -4,3 +4,4 @@ export * from "./wait";
 export * from "./http";
 export * from "./resource";
 export * from "./config";
+export * from "./define";

@@ -1,10 +1,8 @@
 /**
  * Glue between zod and Pulumi's dynamic provider protocol: check failures that name the field, the
  * preview-unknown sentinel, diffs with replaces from a per-resource list, and plain-JSON outputs.
- * Schemas are built by functions and passed in as factories: a zod schema held at module level cannot be
- * serialized into a closure.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { ProviderError } from "./errors";
 
@@ -30,6 +28,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
     cur = (cur as Record<PropertyKey, unknown>)[k];
   }
   return cur;
+}
+
+/** A check failure: the input, and why it is wrong. */
+export interface Failure {
+  property: string;
+  reason: string;
 }
 
 /** `disks[0].size` style names for a zod issue path. */
@@ -141,58 +145,4 @@ function toPlain(v: unknown, at: string): unknown {
     return out;
   }
   throw new ProviderError("validation", `${at} holds a ${typeof v}, which cannot be stored in Pulumi state`);
-}
-
-/**
- * The provider object that a resource hands to `pulumi.dynamic.Resource`. Pulumi serializes it into the
- * state (`__provider`), so it only names where the implementation lives: each call loads it from the
- * installed package at call time. State stays small, holds no credential, and a package upgrade also
- * changes the code that refresh and destroy run for resources created before it.
- */
-export function lazyProvider(specifier: string, exportName: string): pulumi.dynamic.ResourceProvider {
-  const impl = (): Required<pulumi.dynamic.ResourceProvider> => require(specifier)[exportName];
-  return {
-    configure: (req) => impl().configure(req),
-    check: (olds, news) => impl().check(olds, news),
-    diff: (id, olds, news) => impl().diff(id, olds, news),
-    create: (inputs) => impl().create(inputs),
-    read: (id, props) => impl().read(id, props),
-    update: (id, olds, news) => impl().update(id, olds, news),
-    delete: (id, props) => impl().delete(id, props),
-  };
-}
-
-/**
- * A provider whose every result reaches Pulumi as plain JSON: `undefined` anywhere in a check's inputs or
- * in create/read/update results fails with "Unexpected struct type", so each vendor exports its providers
- * through this guard (the resource files keep the raw objects for unit tests).
- */
-export function plainResults<I, O>(p: Required<pulumi.dynamic.ResourceProvider<I, O>>): Required<pulumi.dynamic.ResourceProvider<I, O>> {
-  return {
-    ...p,
-    check: async (olds, news) => {
-      const r = await p.check(olds, news);
-      return r.inputs === undefined ? r : { ...r, inputs: plain(r.inputs) };
-    },
-    create: async (inputs) => {
-      const r = await p.create(inputs);
-      return r.outs === undefined ? r : { ...r, outs: plain(r.outs) };
-    },
-    read: async (id, props) => plain(await p.read(id, props)),
-    update: async (id, olds, news) => {
-      const r = await p.update(id, olds, news);
-      return r.outs === undefined ? r : { ...r, outs: plain(r.outs) };
-    },
-  };
-}
-
-/**
- * The base of every resource class: each sets its own `__pulumiType` token
- * (`pulumi-nodejs:dynamic/<vendor>:<Type>`), which the policy pack matches and `isInstance` compares.
- */
-export abstract class VendorResource extends pulumi.dynamic.Resource {
-  declare static readonly __pulumiType: string;
-  static override isInstance(o: unknown): o is VendorResource {
-    return (o as { __pulumiType?: string } | undefined)?.__pulumiType === this.__pulumiType;
-  }
 }

@@ -14,6 +14,8 @@
  *   POST /_sim/cloudtower/lock         {collection, id, ms}
  *   POST /_sim/cloudtower/expire-tokens
  *   POST /_sim/cloudtower/ignore-shutdown {vmId}   the guest ignores graceful shutdowns
+ *   GET  /_sim/cloudtower/tokens          the tokens handed out (to prove none reaches a state)
+ * `POST /_sim/seed` takes every collection of the inventory, and `users: [{username, password, source?}]`.
  */
 import { Route, SimError, SimRequest, VendorSim } from "../core";
 import { BASE, ok, strip, towerCtx, withTask } from "./context";
@@ -111,6 +113,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
         return { status: 200, body: { ok: true } };
       },
     },
+    { method: "GET", path: "/_sim/cloudtower/tokens", handler: () => ({ status: 200, body: [...state.tokens] }) },
     {
       method: "POST",
       path: "/_sim/cloudtower/ignore-shutdown",
@@ -157,12 +160,17 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
       faults.ignoresShutdown.clear();
     },
     seed: (b) => {
-      const d = b as Partial<Record<Collection, Entity[]>>;
+      const d = b as Partial<Record<Collection, Entity[]>> & { users?: Array<{ username: string; password: string; source?: string }> };
       for (const c of COLLECTIONS) for (const e of d[c] ?? []) state.put(c, e);
+      for (const u of d.users ?? []) state.users.set(u.username, { password: u.password, source: u.source ?? "LOCAL" });
     },
     inventory: () => {
       state.settle();
-      return Object.fromEntries(COLLECTIONS.filter((c) => c !== "tasks").map((c) => [c, state.list(c).map(strip)]));
+      return {
+        ...Object.fromEntries(COLLECTIONS.filter((c) => c !== "tasks").map((c) => [c, state.list(c).map(strip)])),
+        // What the clusters' appliances accept, as `/connect-cluster` and `/update-cluster` left it.
+        clusterCredentials: [...state.clusterCredentials.entries()].map(([id, c]) => ({ id, ...c })),
+      };
     },
     snapshot: () => state.snapshot(),
     restore: (d) => state.restore(d as never),

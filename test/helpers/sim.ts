@@ -1,12 +1,38 @@
+/**
+ * A vendor simulator for one test file, reached only through HTTP: its vendor routes, and its /_sim/
+ * control routes to reset, seed, inspect (inventory, request log) and inject faults.
+ */
 import { SimServer, VendorSim } from "../../simulator/core";
 
-/** Starts a vendor simulator on loopback for one test file; `control` calls its /_sim/ routes. */
-export async function startSim<V extends VendorSim>(vendor: V) {
+export interface Sim {
+  url: string;
+  /** Calls a /_sim/ control route; the parsed JSON answer. */
+  control(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The simulator's objects of one collection, from GET /_sim/inventory. */
+  inventory<T = Record<string, any>>(collection: string): Promise<T[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The paths of the requests logged since the last reset or clear. */
+  requests(): Promise<Array<{ method: string; path: string; query: string; body: string; status: number; response: string }>>;
+  stop(): Promise<void>;
+}
+
+export async function startSim(vendor: VendorSim): Promise<Sim> {
   const server = new SimServer(vendor);
   const url = await server.start();
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    return res.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
   };
-  return { url, server, vendor, control, stop: () => server.stop() };
+  return {
+    url,
+    control,
+    inventory: async (collection) => {
+      const all = await control("GET", "/_sim/inventory");
+      if (!(collection in all)) throw new Error(`the ${vendor.name} inventory has no collection "${collection}" (has: ${Object.keys(all).join(", ")})`);
+      return all[collection];
+    },
+    requests: () => control("GET", "/_sim/requests"),
+    stop: () => server.stop(),
+  };
 }

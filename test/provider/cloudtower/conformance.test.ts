@@ -1,0 +1,80 @@
+/** Every CloudTower resource class against the guarantees all resources share (test/helpers/conformance.ts). */
+import * as cloudtower from "../../../provider/cloudtower";
+import { APPLIANCE } from "../../../simulator/cloudtower";
+import { CLUSTER_A, CLUSTER_B, LEGACY_VM, VDS_A, useTower } from "../../helpers/cloudtower";
+import { conformance } from "../../helpers/conformance";
+
+const ctx = useTower(40);
+const sim = () => ctx.sim;
+/** The wait of a create fails: every task poll answers 503 until a 1 s deadline passes. */
+const partial = { inputs: { timeoutSeconds: 1 }, fault: { path: "/v2/api/get-tasks", status: 503 } };
+
+/** A mutation through the vendor API, as another user makes it, awaited until its tasks are done. */
+async function done(path: string, body: unknown): Promise<Array<{ data: { id: string } }>> {
+  const results = await ctx.api<Array<{ task_id: string | null; data: { id: string } }>>(path, body);
+  for (const r of results) {
+    for (let tries = 0; r.task_id; tries++) {
+      const [t] = await ctx.api<Array<{ status: string }>>("/get-tasks", { where: { id: r.task_id } });
+      if (t?.status === "SUCCESSED") break;
+      if (t?.status === "FAILED" || tries > 200) throw new Error(`${path}: task ${r.task_id} ${t?.status}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+  return results;
+}
+
+conformance({
+  resource: cloudtower.Vm,
+  sim,
+  inputs: { name: "conf-vm", clusterId: CLUSTER_A },
+  collection: "vms",
+  createPath: "/v2/api/create-vm",
+  partial,
+  adoptByName: true,
+  stranger: async (name) => {
+    const body = { cluster_id: CLUSTER_A, name, cpu_cores: 1, cpu_sockets: 1, memory: 1024 ** 3, ha: true, firmware: "BIOS", status: "STOPPED", vm_nics: [], vm_disks: {} };
+    return { id: (await done("/create-vm", [body]))[0].data.id };
+  },
+  vanish: async (id) => void (await done("/delete-vm", { where: { id } })),
+});
+
+conformance({
+  resource: cloudtower.Vlan,
+  sim,
+  inputs: { vdsId: VDS_A, name: "conf-net" },
+  collection: "vlans",
+  createPath: "/v2/api/create-vm-vlan",
+  partial,
+  adoptByName: true,
+  noMarker: true,
+  stranger: async (name) => ({ id: (await done("/create-vm-vlan", [{ vds_id: VDS_A, name, vlan_id: 7 }]))[0].data.id }),
+  vanish: async (id) => void (await done("/delete-vm-vlan", { where: { id } })),
+});
+
+conformance({
+  resource: cloudtower.VmSnapshot,
+  sim,
+  inputs: { vmId: LEGACY_VM, name: "conf-snap" },
+  collection: "vmSnapshots",
+  createPath: "/v2/api/create-vm-snapshot",
+  partial,
+  adoptByName: true,
+  noMarker: true,
+  stranger: async (name) => ({ id: (await done("/create-vm-snapshot", { data: [{ vm_id: LEGACY_VM, name }] }))[0].data.id }),
+  vanish: async (id) => void (await done("/delete-vm-snapshot", { where: { id } })),
+});
+
+conformance({
+  resource: cloudtower.Cluster,
+  sim,
+  inputs: { ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password },
+  collection: "clusters",
+  createPath: "/v2/api/connect-cluster",
+  partial,
+  nameKey: null,
+  adoptByName: true,
+  noMarker: true,
+  // The seed's clusters were connected by someone else: cluster-b is the stranger to adopt.
+  stranger: async () => ({ id: CLUSTER_B, name: "cluster-b" }),
+  vanish: async (id) => void (await done("/delete-cluster", { where: { id } })),
+});
