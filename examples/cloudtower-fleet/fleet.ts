@@ -3,6 +3,7 @@
  * disks on a back network, and a snapshot of each database VM. The namespace is passed in, so that the
  * root demo stack can reuse this table with its own installed copy of the package.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { cloudtower as CloudTower } from "pulumi-private-cloud";
 
 export interface FleetSettings {
@@ -17,6 +18,8 @@ export interface FleetSettings {
   dbMemoryMb?: number;
   /** A tag for the snapshots, e.g. the date of the last nightly run. */
   snapshotTag?: string;
+  /** The web VMs' default user password (cloud-init); a secret. */
+  webPassword?: pulumi.Input<string>;
 }
 
 export interface WebRow { name: string; cpuCores: number; memoryMb: number }
@@ -36,7 +39,7 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
     (r) =>
       new ct.Vm(r.name, {
         name: r.name,
-        template: { templateId: s.templateId, cloudInit: { hostname: r.name } },
+        template: { templateId: s.templateId, cloudInit: { hostname: r.name, defaultUserPassword: s.webPassword } },
         cpuSockets: 1,
         cpuCores: r.cpuCores,
         memoryMb: r.memoryMb,

@@ -9,6 +9,7 @@ const fleet = cloudtowerFleet(cloudtower, {
   templateId: config.require("templateId"),
   webCount: config.getNumber("webCount"),
   dbMemoryMb: config.getNumber("dbMemoryMb"),
+  webPassword: config.getSecret("webPassword"),
 });
 
 export const webVms = fleet.webVms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);

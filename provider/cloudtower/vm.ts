@@ -113,6 +113,7 @@ export const Vm = defineResource({
   inputs,
   outputs,
   replaceOn: ["clusterId", "firmware", "guestOsType", "template", "volumes", "cdRoms"],
+  computed: ["clusterId"],
   secrets: ["template"],
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
@@ -165,6 +166,7 @@ export function model(v: VmView, prior: Partial<VmInputs>) {
   const managed = new Set((prior.disks ?? []).map((d) => d.name));
   return {
     name: v.vm.name,
+    ...(v.vm.cluster ? { clusterId: v.vm.cluster.id } : {}),
     description: splitMarker(v.vm.description).text,
     cpuSockets: v.vm.cpu.sockets,
     cpuCores: v.vm.cpu.cores,

@@ -90,6 +90,8 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
   outputs: OS;
   /** Inputs whose change replaces the object. */
   replaceOn?: readonly string[];
+  /** Optional inputs the vendor fills in when they are not given (a VM's cluster): absent, they are no change. */
+  computed?: readonly string[];
   /** Inputs and outputs that are Pulumi secrets: encrypted in the state, never shown. */
   secrets?: readonly string[];
   /** Inputs never echoed in the outputs (a password: its secret hash is an output instead). */
@@ -394,7 +396,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     },
 
     async diff(id: string, olds: Obj, news: Obj) {
-      const d = diffInputs(olds, news, { inputs: compared, replaceOn });
+      const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore: (def.computed ?? []).filter((k) => news[k] === undefined) });
       // Adoption: naming another object replaces; dropping `adopt` once adopted changes nothing.
       if (news.adopt !== undefined && !containsUnknown(news.adopt) && JSON.stringify(olds.adopt) !== JSON.stringify(news.adopt)) d.replaces.push("adopt");
       else if (containsUnknown(news.adopt)) d.replaces.push("adopt");

@@ -99,6 +99,31 @@ export async function makeProject(fixture: string, tarball: string, stack = "e2e
   return { dir, env, pulumi, npm };
 }
 
+/**
+ * A Pulumi project written from `files` (relative path -> content; plain JavaScript programs need no
+ * compile step), installed and with a stack, as makeProject does for a fixture folder.
+ */
+export async function makeInlineProject(files: Record<string, string>, tarball: string, stack = "e2e", extraEnv: NodeJS.ProcessEnv = {}): Promise<Project> {
+  const dir = mkdtempSync(join(tmpdir(), "ppc-inline-"));
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  return makeProject(dir, tarball, stack, extraEnv);
+}
+
+/** A JavaScript Pulumi project: Pulumi.yaml and package.json for `index.js`. */
+export function jsProject(name: string, program: string): Record<string, string> {
+  return {
+    "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`,
+    "package.json": JSON.stringify({ name, private: true, main: "index.js", dependencies: { "@pulumi/pulumi": "3.259.0" } }, null, 2),
+    "index.js": program,
+  };
+}
+
+/** The resources of a `pulumi stack export`, and its pending operations. */
+export function deployment(exported: string): { resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>; pending: unknown[] } {
+  const d = JSON.parse(exported).deployment ?? {};
+  return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
+}
+
 /** The `__provider` strings in a `pulumi stack export` deployment. */
 export function providerStrings(exported: string): string[] {
   const resources = (JSON.parse(exported).deployment?.resources ?? []) as Array<{ inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;

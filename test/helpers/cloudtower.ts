@@ -17,12 +17,15 @@ export function towerConfig(url: string, ns = "cloudtower"): Record<string, stri
   return { [`${ns}:endpoint`]: url, [`${ns}:username`]: DEMO_USER.username, [`${ns}:password`]: DEMO_USER.password, [`${ns}:pollIntervalMs`]: "20" };
 }
 
+type Api = <T = any>(path: string, body?: unknown) => Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /**
- * A CloudTower simulator for one test file (fast tasks), reset and configured before each test, and
- * `api`: a call to its vendor API as another user would make it (out-of-band changes).
+ * A CloudTower simulator for one test file (fast tasks), reset and configured before each test; `api`
+ * calls its vendor API as another user would (out-of-band changes), and `done` makes a mutation that way
+ * and waits until its tasks are done.
  */
 export function useTower(taskMs = 60) {
-  const ctx = {} as { sim: Sim; api: <T = any>(path: string, body?: unknown) => Promise<T> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const ctx = {} as { sim: Sim; api: Api; done(path: string, body: unknown): Promise<Array<{ data: { id: string } }>> };
   beforeAll(async () => {
     ctx.sim = await startSim(createCloudTowerSimulator({ taskMs }));
     ctx.api = async (path, body = {}) => {
@@ -30,7 +33,19 @@ export function useTower(taskMs = 60) {
       const token = ((await login.json()) as { data: { token: string } }).data.token;
       const res = await fetch(`${ctx.sim.url}/v2/api${path}`, { method: "POST", headers: { authorization: token, "content-type": "application/json" }, body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
-      return res.json();
+      return res.json() as Promise<never>;
+    };
+    ctx.done = async (path, body) => {
+      const results = await ctx.api<Array<{ task_id: string | null; data: { id: string } }>>(path, body);
+      for (const r of results) {
+        for (let tries = 0; r.task_id; tries++) {
+          const [t] = await ctx.api<Array<{ status: string }>>("/get-tasks", { where: { id: r.task_id } });
+          if (t?.status === "SUCCESSED") break;
+          if (t?.status === "FAILED" || tries > 500) throw new Error(`${path}: task ${r.task_id} ${t?.status ?? "not found"}`);
+          await new Promise((res) => setTimeout(res, 20));
+        }
+      }
+      return results;
     };
   });
   afterAll(async () => {

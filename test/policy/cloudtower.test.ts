@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { cloudtowerPolicies } from "../../policy/cloudtower";
 import { allPolicies } from "../../policy/policies";
+import { cloudtower } from "pulumi-private-cloud";
 import { violations } from "./harness";
 
 const byName = (name: string) => cloudtowerPolicies().find((p) => p.name === name)!;
-const VM = "pulumi-nodejs:dynamic/cloudtower:Vm";
-const VLAN = "pulumi-nodejs:dynamic/cloudtower:Vlan";
+const VM = cloudtower.Vm;
+const VLAN = cloudtower.Vlan;
 
 describe("cloudtower-vm-size", () => {
   it("blocks a VM above the default limits, naming the figures", () => {

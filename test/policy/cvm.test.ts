@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { cvmPolicies } from "../../policy/cvm";
+import { cloudtower, cvm } from "pulumi-private-cloud";
 import { violations } from "./harness";
 
 const byName = (name: string) => cvmPolicies().find((p) => p.name === name)!;
-const VM = "pulumi-nodejs:dynamic/cvm:Vm";
+const VM = cvm.Vm;
 
 describe("cvm-adopt-by-id", () => {
   it("flags a VPS adopted by hostname", () => {
@@ -13,7 +14,7 @@ describe("cvm-adopt-by-id", () => {
   });
   it("accepts a VPS adopted by id, and ignores other types", () => {
     expect(violations(byName("cvm-adopt-by-id"), VM, { vpsId: "101" })).toEqual([]);
-    expect(violations(byName("cvm-adopt-by-id"), "pulumi-nodejs:dynamic/cloudtower:Vm", { hostname: "x" })).toEqual([]);
+    expect(violations(byName("cvm-adopt-by-id"), cloudtower.Vm, { hostname: "x" })).toEqual([]);
   });
 });
 

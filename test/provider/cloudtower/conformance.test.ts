@@ -9,19 +9,7 @@ const sim = () => ctx.sim;
 /** The wait of a create fails: every task poll answers 503 until a 1 s deadline passes. */
 const partial = { inputs: { timeoutSeconds: 1 }, fault: { path: "/v2/api/get-tasks", status: 503 } };
 
-/** A mutation through the vendor API, as another user makes it, awaited until its tasks are done. */
-async function done(path: string, body: unknown): Promise<Array<{ data: { id: string } }>> {
-  const results = await ctx.api<Array<{ task_id: string | null; data: { id: string } }>>(path, body);
-  for (const r of results) {
-    for (let tries = 0; r.task_id; tries++) {
-      const [t] = await ctx.api<Array<{ status: string }>>("/get-tasks", { where: { id: r.task_id } });
-      if (t?.status === "SUCCESSED") break;
-      if (t?.status === "FAILED" || tries > 200) throw new Error(`${path}: task ${r.task_id} ${t?.status}`);
-      await new Promise((res) => setTimeout(res, 20));
-    }
-  }
-  return results;
-}
+const done = (path: string, body: unknown) => ctx.done(path, body);
 
 conformance({
   resource: cloudtower.Vm,

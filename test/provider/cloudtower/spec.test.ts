@@ -8,13 +8,10 @@ import Ajv from "ajv";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { clusterProvider } from "../../../provider/cloudtower/cluster";
-import { vlanProvider } from "../../../provider/cloudtower/vlan";
-import { vmProvider, vmSchema, VmInputs } from "../../../provider/cloudtower/vm";
-import { vmSnapshotProvider } from "../../../provider/cloudtower/vm-snapshot";
-import { RecordedRequest } from "../../../simulator/core";
+import * as cloudtower from "../../../provider/cloudtower";
 import { APPLIANCE } from "../../../simulator/cloudtower";
 import { CLUSTER_A, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, VDS_A, useTower } from "../../helpers/cloudtower";
+import { asEngine } from "../../helpers/engine";
 
 const SPEC = join(__dirname, "../../../../shared/reference/cloudtower-openapi-4.6.0-subset.json");
 const haveSpec = existsSync(SPEC);
@@ -63,24 +60,24 @@ const ctx = useTower(40);
 /** Every resource through create, update, read and delete, so that every kind of request is sent. */
 async function fullLifecycle() {
   vi.spyOn(console, "warn").mockImplementation(() => {});
-  const vlan = await vlanProvider.create((await vlanProvider.check({} as never, { vdsId: VDS_A, name: "spec-net", vlanId: 30 } as never)).inputs as never);
-  await vlanProvider.update(vlan.id, vlan.outs!, { ...vlan.outs!, name: "spec-net-2" });
-  const inputs = (await vmProvider.check({} as never, { name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], cdRoms: [{}], nics: [{ vlanId: DEFAULT_VLAN_A }] } as never)).inputs as VmInputs;
-  const vm = await vmProvider.create(inputs);
-  const news = vmSchema().parse({ name: "spec-vm-2", clusterId: CLUSTER_A, description: "x", memoryMb: 2048, allowRestart: true, disks: [{ name: "d0", sizeGb: 20 }, { name: "d1", sizeGb: 5 }], nics: [{ vlanId: vlan.id }, { vlanId: DEFAULT_VLAN_A }] }) as unknown as VmInputs;
-  const updated = await vmProvider.update(vm.id, vm.outs!, news);
-  const fewer = vmSchema().parse({ ...news, disks: [{ name: "d0", sizeGb: 20 }], nics: [{ vlanId: vlan.id }], powerState: "STOPPED" }) as unknown as VmInputs;
-  await vmProvider.update(vm.id, updated.outs!, fewer);
-  await vmProvider.read(vm.id, updated.outs!);
-  const fromTemplate = await vmProvider.create(vmSchema().parse({ name: "spec-tpl", template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } } }) as unknown as VmInputs);
-  const snap = await vmSnapshotProvider.create({ vmId: LEGACY_VM, name: "spec-snap", consistentType: "CRASH_CONSISTENT", timeoutSeconds: 60 });
-  await vmSnapshotProvider.delete(snap.id, snap.outs!);
-  const cluster = await clusterProvider.create({ ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password, timeoutSeconds: 60 });
-  await clusterProvider.update(cluster.id, cluster.outs!, { ip: APPLIANCE.ip, username: APPLIANCE.username, password: "new", timeoutSeconds: 60 });
-  await clusterProvider.delete(cluster.id, cluster.outs!);
-  await vmProvider.delete(vm.id, updated.outs!);
-  await vmProvider.delete(fromTemplate.id, fromTemplate.outs!);
-  await vlanProvider.delete(vlan.id, vlan.outs!);
+  const [vlan, vm, snapshot, cluster] = [cloudtower.Vlan, cloudtower.Vm, cloudtower.VmSnapshot, cloudtower.Cluster].map((c) => asEngine(c.provider));
+  const net = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "spec-net", vlanId: 30 }));
+  await vlan.update(net.id, net.outs, await vlan.checked({ vdsId: VDS_A, name: "spec-net-2", vlanId: 30 }));
+  const made = await vm.create(await vm.checked({ name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], cdRoms: [{}], nics: [{ vlanId: DEFAULT_VLAN_A }] }));
+  const news = await vm.checked({ name: "spec-vm-2", clusterId: CLUSTER_A, description: "x", memoryMb: 2048, allowRestart: true, disks: [{ name: "d0", sizeGb: 20 }, { name: "d1", sizeGb: 5 }], cdRoms: [{}], nics: [{ vlanId: net.id }, { vlanId: DEFAULT_VLAN_A }] });
+  const updated = await vm.update(made.id, made.outs, news);
+  const fewer = await vm.checked({ ...news, disks: [{ name: "d0", sizeGb: 20 }], nics: [{ vlanId: net.id }], powerState: "STOPPED" });
+  await vm.update(made.id, updated.outs, fewer);
+  await vm.read(made.id, updated.outs);
+  const fromTemplate = await vm.create(await vm.checked({ name: "spec-tpl", template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } } }));
+  const snap = await snapshot.create(await snapshot.checked({ vmId: LEGACY_VM, name: "spec-snap" }));
+  await snapshot.delete(snap.id, snap.outs);
+  const conn = await cluster.create(await cluster.checked({ ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password }));
+  await cluster.update(conn.id, conn.outs, await cluster.checked({ ip: APPLIANCE.ip, username: APPLIANCE.username, password: "new" }));
+  await cluster.delete(conn.id, conn.outs);
+  await vm.delete(made.id, updated.outs);
+  await vm.delete(fromTemplate.id, fromTemplate.outs);
+  await vlan.delete(net.id, net.outs);
   vi.restoreAllMocks();
 }
 
@@ -89,7 +86,7 @@ describe.skipIf(!haveSpec)("CloudTower requests and responses against SmartX's O
     const ops = validators();
     await ctx.sim.control("DELETE", "/_sim/requests");
     await fullLifecycle();
-    const log = (await ctx.sim.control("GET", "/_sim/requests")) as RecordedRequest[];
+    const log = await ctx.sim.requests();
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const r of log) {

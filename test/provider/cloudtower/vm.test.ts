@@ -1,158 +1,168 @@
 import { describe, expect, it, vi } from "vitest";
-import { configureTower } from "../../../provider/cloudtower/config";
-import { VmInputs, VmOutputs, vmProvider, vmSchema } from "../../../provider/cloudtower/vm";
-import { configFrom } from "../../../provider/core";
+import * as cloudtower from "../../../provider/cloudtower";
 import { FREE_VOLUME } from "../../../simulator/cloudtower";
-import { CLUSTER_A, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, useTower } from "../../helpers/cloudtower";
+import { asEngine } from "../../helpers/engine";
+import { CLUSTER_A, CLUSTER_B, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, VDS_A, towerConfig, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
-const state = () => ctx.sim.vendor.state;
-
-async function checked(news: Record<string, unknown>): Promise<VmInputs> {
-  const r = await vmProvider.check({} as VmInputs, news as never);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as VmInputs;
-}
-
+const vm = asEngine(cloudtower.Vm.provider);
+const vms = () => ctx.sim.inventory<{ id: string; name: string; status: string; memory: number; description: string; entityAsyncStatus: string | null }>("vms");
+const vmById = async (id: string) => (await vms()).find((v) => v.id === id);
 const scratch = (extra: Record<string, unknown> = {}) => ({ name: "web-1", clusterId: CLUSTER_A, ...extra });
+const mutations = async () => (await ctx.sim.requests()).map((r) => r.path).filter((p) => !/\/(get-[a-z-]+|login)$/.test(p));
 
 describe("cloudtower.Vm lifecycle", () => {
   it("creates from scratch with only the required inputs and reads back", async () => {
-    const inputs = await checked(scratch());
-    const { id, outs } = await vmProvider.create(inputs);
+    const inputs = await vm.checked(scratch());
+    const { id, outs } = await vm.create(inputs);
     expect(outs).toMatchObject({ name: "web-1", status: "RUNNING", vcpu: 1, memoryMb: 1024, cpuSockets: 1, cpuCores: 1, clusterName: "cluster-a", firmware: "BIOS", ha: true });
-    expect(state().get("vms", id)).toMatchObject({ status: "RUNNING", entityAsyncStatus: null });
-    const read = await vmProvider.read(id, outs as VmOutputs);
-    expect(read.props).toEqual(outs);
-    expect((await vmProvider.diff(id, outs as VmOutputs, inputs)).changes).toBe(false);
+    expect(await vmById(id)).toMatchObject({ status: "RUNNING", entityAsyncStatus: null });
+    expect((await vm.read(id, outs)).props).toEqual(outs);
+    expect((await vm.diff(id, outs, inputs)).changes).toBe(false);
+  });
+
+  it("writes its ownership marker at the end of the description and shows the description without it", async () => {
+    const { id, outs } = await vm.create({ ...(await vm.checked(scratch({ description: "front end" }))), marker: "pulumi:00000000000000aa" });
+    expect((await vmById(id))!.description).toBe("front end [pulumi:00000000000000aa]");
+    expect(outs.description).toBe("front end");
+    const u = await vm.update(id, outs, { ...(await vm.checked(scratch({ description: "front" }))), marker: "pulumi:00000000000000aa" });
+    expect(u.outs.description).toBe("front");
+    expect((await vmById(id))!.description).toBe("front [pulumi:00000000000000aa]");
   });
 
   it("creates with disks and NICs and reports their ids, MACs and sizes", async () => {
-    const inputs = await checked(scratch({ cpuSockets: 2, cpuCores: 2, memoryMb: 4096, disks: [{ sizeGb: 20 }, { name: "data", sizeGb: 100, bus: "SCSI" }], nics: [{ vlanId: DEFAULT_VLAN_A, macAddress: "52:54:00:aa:bb:cc" }] }));
-    const { outs } = await vmProvider.create(inputs);
-    expect(outs!.vcpu).toBe(4);
-    expect(outs!.diskDetails.map((d) => [d.name, d.sizeGb, d.bus])).toEqual([["web-1-disk-0", 20, "VIRTIO"], ["data", 100, "SCSI"]]);
-    expect(outs!.nicDetails).toMatchObject([{ index: 0, macAddress: "52:54:00:aa:bb:cc", vlanId: DEFAULT_VLAN_A, vlanName: "default" }]);
+    const inputs = await vm.checked(scratch({ cpuSockets: 2, cpuCores: 2, memoryMb: 4096, disks: [{ sizeGb: 20 }, { name: "data", sizeGb: 100, bus: "SCSI" }], nics: [{ vlanId: DEFAULT_VLAN_A, macAddress: "52:54:00:aa:bb:cc" }] }));
+    const { outs } = await vm.create(inputs);
+    expect(outs.vcpu).toBe(4);
+    expect(outs.diskDetails.map((d: { name: string; sizeGb: number; bus: string }) => [d.name, d.sizeGb, d.bus])).toEqual([["web-1-disk-0", 20, "VIRTIO"], ["data", 100, "SCSI"]]);
+    expect(outs.nicDetails).toMatchObject([{ index: 0, macAddress: "52:54:00:aa:bb:cc", vlanId: DEFAULT_VLAN_A, vlanName: "default" }]);
   });
 
   it("mounts an existing volume and an empty CD-ROM at creation", async () => {
-    const { outs } = await vmProvider.create(await checked(scratch({ disks: [{ sizeGb: 5 }], volumes: [{ volumeId: FREE_VOLUME }], cdRoms: [{}] })));
-    expect(outs!.diskDetails.map((d) => [d.type, d.volumeId || "-"])).toEqual([["DISK", expect.any(String)], ["DISK", FREE_VOLUME], ["CD_ROM", "-"]]);
-    expect(state().get("vmVolumes", FREE_VOLUME)!.mounting).toBe(true);
+    const { outs } = await vm.create(await vm.checked(scratch({ disks: [{ sizeGb: 5 }], volumes: [{ volumeId: FREE_VOLUME }], cdRoms: [{}] })));
+    expect(outs.diskDetails.map((d: { type: string; volumeId: string }) => [d.type, d.volumeId || "-"])).toEqual([["DISK", expect.any(String)], ["DISK", FREE_VOLUME], ["CD_ROM", "-"]]);
+    expect((await ctx.sim.inventory("vmVolumes")).find((v) => v.id === FREE_VOLUME)!.mounting).toBe(true);
   });
 
   it("creates from a template with overrides", async () => {
-    const { id, outs } = await vmProvider.create(await checked({ name: "tpl-1", template: { templateId: TEMPLATE, cloudInit: { hostname: "tpl-1", defaultUserPassword: "s3cret" } }, memoryMb: 8192, cpuSockets: 1, cpuCores: 4 }));
+    const { id, outs } = await vm.create(await vm.checked({ name: "tpl-1", template: { templateId: TEMPLATE, cloudInit: { hostname: "tpl-1", defaultUserPassword: "s3cret" } }, memoryMb: 8192, cpuSockets: 1, cpuCores: 4 }));
     expect(outs).toMatchObject({ memoryMb: 8192, vcpu: 4, clusterName: "cluster-a" });
-    expect(outs!.diskDetails).toHaveLength(1);
-    expect(state().get("vms", id)!.status).toBe("RUNNING");
+    expect(outs.diskDetails).toHaveLength(1);
+    expect((await vmById(id))!.status).toBe("RUNNING");
+  });
+
+  it("declares the template (with its cloud-init password) a secret of the state", () => {
+    expect(cloudtower.Vm.entry.definition.secrets).toEqual(["template"]);
   });
 
   it("updates name, description and HA in place while running", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    const news = await checked(scratch({ name: "web-one", description: "front end", ha: false }));
-    expect(await vmProvider.diff(id, outs as VmOutputs, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await vmProvider.update(id, outs as VmOutputs, news);
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
+    const news = await vm.checked(scratch({ name: "web-one", description: "front end", ha: false }));
+    expect(await vm.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vm.update(id, outs, news);
     expect(u.outs).toMatchObject({ name: "web-one", description: "front end", ha: false, status: "RUNNING" });
   });
 
   it("refuses a CPU or memory change of a running VM at preview unless allowRestart", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    await expect(vmProvider.diff(id, outs as VmOutputs, await checked(scratch({ memoryMb: 2048 })))).rejects.toThrow(/memoryMb: changing the CPU or memory of VM web-1 needs it powered off.*allowRestart/);
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
+    await expect(vm.diff(id, outs, await vm.checked(scratch({ memoryMb: 2048 })))).rejects.toThrow(/memoryMb: changing the CPU or memory of VM web-1 needs it powered off.*allowRestart/);
   });
 
   it("resizes a running VM by stopping it, changing it and starting it again when allowed", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    const news = await checked(scratch({ memoryMb: 2048, cpuCores: 2, allowRestart: true }));
-    const u = await vmProvider.update(id, outs as VmOutputs, news);
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const u = await vm.update(id, outs, await vm.checked(scratch({ memoryMb: 2048, cpuCores: 2, allowRestart: true })));
     expect(u.outs).toMatchObject({ memoryMb: 2048, vcpu: 2, status: "RUNNING" });
-    const log = (await ctx.sim.control("GET", "/_sim/requests")).map((r: { path: string }) => r.path);
-    expect(log).toEqual(expect.arrayContaining(["/v2/api/shutdown-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm"]));
+    expect(await mutations()).toEqual(["/v2/api/shutdown-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm"]);
   });
 
   it("adds, grows and removes disks one by one", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch({ disks: [{ name: "a", sizeGb: 10 }, { name: "b", sizeGb: 10 }] })));
-    const news = await checked(scratch({ disks: [{ name: "a", sizeGb: 30 }, { name: "c", sizeGb: 5 }] }));
-    const u = await vmProvider.update(id, outs as VmOutputs, news);
-    expect(u.outs!.diskDetails.map((d) => [d.name, d.sizeGb])).toEqual([["a", 30], ["c", 5]]);
+    const { id, outs } = await vm.create(await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 10 }, { name: "b", sizeGb: 10 }] })));
+    const u = await vm.update(id, outs, await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 30 }, { name: "c", sizeGb: 5 }] })));
+    expect(u.outs.diskDetails.map((d: { name: string; sizeGb: number }) => [d.name, d.sizeGb])).toEqual([["a", 30], ["c", 5]]);
   });
 
   it("refuses to shrink a disk at preview", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch({ disks: [{ name: "a", sizeGb: 10 }] })));
-    await expect(vmProvider.diff(id, outs as VmOutputs, await checked(scratch({ disks: [{ name: "a", sizeGb: 5 }] })))).rejects.toThrow(/cannot shrink from 10 GiB to 5 GiB/);
+    const { id, outs } = await vm.create(await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 10 }] })));
+    await expect(vm.diff(id, outs, await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 5 }] })))).rejects.toThrow(/cannot shrink from 10 GiB to 5 GiB/);
   });
 
   it("reconnects, adds and removes NICs one by one, never recreating the others", async () => {
-    const { id: vlanB } = await (await import("../../../provider/cloudtower/vlan")).vlanProvider.create({ vdsId: "cvd" + CLUSTER_A.slice(-22), name: "back", vlanId: 20, modeType: "VLAN_ACCESS", networkIds: [], timeoutSeconds: 60 });
-    const { id, outs } = await vmProvider.create(await checked(scratch({ nics: [{ vlanId: DEFAULT_VLAN_A }, { vlanId: DEFAULT_VLAN_A }] })));
-    const macs = outs!.nicDetails.map((n) => n.macAddress);
+    const vlan = asEngine(cloudtower.Vlan.provider);
+    const { id: vlanB } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "back", vlanId: 20 }));
+    const { id, outs } = await vm.create(await vm.checked(scratch({ nics: [{ vlanId: DEFAULT_VLAN_A }, { vlanId: DEFAULT_VLAN_A }] })));
+    const macs = outs.nicDetails.map((n: { macAddress: string }) => n.macAddress);
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const u = await vmProvider.update(id, outs as VmOutputs, await checked(scratch({ nics: [{ vlanId: vlanB }] })));
-    expect(u.outs!.nicDetails.map((n) => [n.macAddress, n.vlanId])).toEqual([[macs[0], vlanB]]);
-    const paths = (await ctx.sim.control("GET", "/_sim/requests")).map((r: { path: string }) => r.path).filter((p: string) => /nic/.test(p) && !/get-/.test(p));
-    expect(paths).toEqual(["/v2/api/update-vm-nic", "/v2/api/remove-vm-nic"]);
+    const u = await vm.update(id, outs, await vm.checked(scratch({ nics: [{ vlanId: vlanB }] })));
+    expect(u.outs.nicDetails.map((n: { macAddress: string; vlanId: string }) => [n.macAddress, n.vlanId])).toEqual([[macs[0], vlanB]]);
+    expect((await mutations()).filter((p) => /nic/.test(p))).toEqual(["/v2/api/update-vm-nic", "/v2/api/remove-vm-nic"]);
   });
 
   it("changes the power state in place, falling back to power off when the guest ignores shutdown", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
     await ctx.sim.control("POST", "/_sim/cloudtower/ignore-shutdown", { vmId: id });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const u = await vmProvider.update(id, outs as VmOutputs, await checked(scratch({ powerState: "STOPPED" })));
+    const u = await vm.update(id, outs, await vm.checked(scratch({ powerState: "STOPPED" })));
     expect(warn.mock.calls[0][0]).toMatch(/did not shut down gracefully.*powering it off/);
     warn.mockRestore();
-    expect(u.outs!.status).toBe("STOPPED");
+    expect(u.outs.status).toBe("STOPPED");
   });
 
   it("live-migrates a running VM when hostId changes", async () => {
-    const hosts = (state().get("clusters", CLUSTER_A)!.hosts as Array<{ id: string; name: string }>);
-    const { id, outs } = await vmProvider.create(await checked(scratch({ hostId: hosts[0].id })));
-    expect(outs!.hostName).toBe(hosts[0].name);
-    const news = await checked(scratch({ hostId: hosts[1].id }));
-    expect(await vmProvider.diff(id, outs as VmOutputs, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await vmProvider.update(id, outs as VmOutputs, news);
-    expect(u.outs!.hostName).toBe(hosts[1].name);
+    const hosts = ((await ctx.sim.inventory("clusters")).find((c) => c.id === CLUSTER_A)!.hosts as Array<{ id: string; name: string }>);
+    const { id, outs } = await vm.create(await vm.checked(scratch({ hostId: hosts[0].id })));
+    expect(outs.hostName).toBe(hosts[0].name);
+    const news = await vm.checked(scratch({ hostId: hosts[1].id }));
+    expect(await vm.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    expect((await vm.update(id, outs, news)).outs.hostName).toBe(hosts[1].name);
   });
 
-  it("replaces on a cluster, firmware or template change", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    const d = await vmProvider.diff(id, outs as VmOutputs, await checked(scratch({ clusterId: "cl0c1uster00000000000000b", firmware: "UEFI" })));
-    expect(d.replaces).toEqual(["clusterId", "firmware"]);
+  it("replaces on a cluster, firmware or endpoint change", async () => {
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
+    expect((await vm.diff(id, outs, await vm.checked(scratch({ clusterId: CLUSTER_B, firmware: "UEFI" })))).replaces).toEqual(["clusterId", "firmware"]);
+    expect((await vm.diff(id, outs, { ...(await vm.checked(scratch())), endpoint: "site-b" })).replaces).toEqual(["endpoint"]);
   });
 
   it("deletes, and tolerates a VM that is already gone", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    await vmProvider.delete(id, outs as VmOutputs);
-    expect(state().get("vms", id)).toBeUndefined();
-    await expect(vmProvider.delete(id, outs as VmOutputs)).resolves.toBeUndefined();
-    expect(await vmProvider.read(id, outs as VmOutputs)).toEqual({ id: "" });
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
+    await vm.delete(id, outs);
+    expect(await vmById(id)).toBeUndefined();
+    await expect(vm.delete(id, outs)).resolves.toBeUndefined();
+    expect(await vm.read(id, outs)).toEqual({ id: "" });
   });
 
   it("shows an out-of-band change at refresh and puts a drifted power state back", async () => {
-    const inputs = await checked(scratch());
-    const { id, outs } = await vmProvider.create(inputs);
-    Object.assign(state().get("vms", id)!, { name: "renamed-by-hand", status: "STOPPED" });
-    const read = await vmProvider.read(id, outs as VmOutputs);
+    const inputs = await vm.checked(scratch());
+    const { id, outs } = await vm.create(inputs);
+    await ctx.done("/update-vm-basic-info", { where: { id }, data: { name: "renamed-by-hand" } });
+    await ctx.done("/poweroff-vm", { where: { id } });
+    const read = await vm.read(id, outs);
     expect(read.props).toMatchObject({ name: "renamed-by-hand", status: "STOPPED", powerState: "STOPPED" });
-    const d = await vmProvider.diff(id, read.props as VmOutputs, inputs);
-    expect(d.changes).toBe(true);
-    const u = await vmProvider.update(id, read.props as VmOutputs, inputs);
-    expect(u.outs).toMatchObject({ name: "web-1", status: "RUNNING" });
+    expect(read.inputs).toMatchObject({ name: "renamed-by-hand", powerState: "STOPPED" });
+    expect((await vm.diff(id, read.props!, inputs)).changes).toBe(true);
+    expect((await vm.update(id, read.props!, inputs)).outs).toMatchObject({ name: "web-1", status: "RUNNING" });
   });
 });
 
 describe("cloudtower.Vm adoption", () => {
   it("adopts an existing VM without changing it and shows the differences at the next preview", async () => {
-    const inputs = await checked({ name: "legacy-app", adopt: { id: LEGACY_VM }, cpuSockets: 2, memoryMb: 2048, nics: [{ vlanId: DEFAULT_VLAN_A }] });
-    const { id, outs } = await vmProvider.create(inputs);
+    const inputs = await vm.checked({ name: "legacy-app", adopt: { id: LEGACY_VM }, cpuSockets: 2, memoryMb: 2048, nics: [{ vlanId: DEFAULT_VLAN_A }] });
+    const { id, outs } = await vm.create(inputs);
     expect(id).toBe(LEGACY_VM);
     expect(outs).toMatchObject({ name: "legacy-app", cpuSockets: 2, cpuCores: 1, memoryMb: 2048, description: "adopt me", status: "RUNNING" });
-    const d = await vmProvider.diff(id, outs as VmOutputs, inputs);
+    const d = await vm.diff(id, outs, inputs);
     expect(d.changes).toBe(true); // the description differs: "adopt me" vs ""
     expect(d.replaces).toEqual([]);
   });
 
+  it("keeps an adopted VM when adopt is dropped from the inputs, and replaces it when adopt names another", async () => {
+    const { id, outs } = await vm.create(await vm.checked({ name: "legacy-app", adopt: { id: LEGACY_VM }, cpuSockets: 2, memoryMb: 2048, description: "adopt me", nics: [{ vlanId: DEFAULT_VLAN_A }] }));
+    expect(await vm.diff(id, outs, await vm.checked({ name: "legacy-app", clusterId: CLUSTER_A, cpuSockets: 2, memoryMb: 2048, description: "adopt me", nics: [{ vlanId: DEFAULT_VLAN_A }] }))).toMatchObject({ replaces: [] });
+    expect(await vm.diff(id, outs, await vm.checked({ name: "legacy-app", adopt: { name: "other" } }))).toMatchObject({ replaces: ["adopt"], deleteBeforeReplace: true });
+  });
+
   it("names a VM to adopt that does not exist", async () => {
-    await expect(vmProvider.create(await checked({ name: "x", adopt: { name: "nope" } }))).rejects.toThrow(/adopt: no VM named "nope"/);
+    await expect(vm.create(await vm.checked({ name: "x", adopt: { name: "nope" } }))).rejects.toThrow(/adopt.name: no Vm named "nope"/);
   });
 });
 
@@ -166,61 +176,53 @@ describe("cloudtower.Vm failures", () => {
     [{ name: "x", clusterId: CLUSTER_A, nics: [{ vlanId: "cl0nope" }] }, "nics[0].vlanId"],
     [{ name: "x", clusterId: CLUSTER_A, powerState: "PAUSED" }, "powerState"],
     [{ name: "x", adopt: { id: LEGACY_VM }, template: { templateId: TEMPLATE } }, "template"],
+    [{ name: "x", adopt: {} }, "adopt"],
     [{ name: "x", clusterId: CLUSTER_A, disks: [{ name: "d", sizeGb: 1 }, { name: "d", sizeGb: 2 }] }, "disks[1].name"],
     [{ name: "x", template: { templateId: TEMPLATE }, disks: [{ sizeGb: 10 }] }, "disks"],
     [{ name: "x", clusterId: CLUSTER_A, disks: [{ sizeGb: -1 }] }, "disks[0].sizeGb"],
   ])("check of %j fails on %s before any request that changes anything", async (news, property) => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const r = await vmProvider.check({} as VmInputs, news as never);
+    const r = await vm.check({}, news);
     expect(r.failures?.map((f) => f.property)).toEqual([property]);
-    const log = await ctx.sim.control("GET", "/_sim/requests");
-    expect(log.filter((x: { path: string }) => !/\/(get-|login)/.test(x.path))).toEqual([]);
+    expect(await mutations()).toEqual([]);
+  });
+
+  it("names an endpoint that is not configured at check", async () => {
+    const r = await vm.check({}, scratch({ endpoint: "site-z" }));
+    expect(r.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/^cloudtower-site-z:endpoint is not set: run `pulumi config set cloudtower-site-z:endpoint <value>` or set the environment variable CLOUDTOWER_SITE_Z_ENDPOINT/) }]);
   });
 
   it("turns a FAILED create task into a clear error and leaves no VM behind", async () => {
     await ctx.sim.control("POST", "/_sim/cloudtower/fail-tasks", { mutation: "createVm", error_code: "HostAvailableMemoryFilter", error_message: "no host has 64 GiB free", leaveOrphan: true });
-    const err = await vmProvider.create(await checked(scratch())).catch((e) => e);
+    const err = await vm.create(await vm.checked(scratch())).catch((e) => e);
     expect(err.code).toBe("task_failed");
-    expect(err.message).toMatch(/failed with HostAvailableMemoryFilter: vendor says: no host has 64 GiB free.*task c[a-z0-9]{24}.*half-created VM .* was deleted/);
-    expect(state().list("vms").map((v) => v.name)).toEqual(["legacy-app"]);
-  });
-
-  it("does not make a duplicate VM when the create's answer is lost", async () => {
-    await ctx.sim.control("POST", "/_sim/faults", { path: "/v2/api/create-vm", lostResponse: true });
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
-    expect(outs!.status).toBe("RUNNING");
-    expect(state().list("vms").filter((v) => v.name === "web-1").map((v) => v.id)).toEqual([id]);
+    expect(err.message).toMatch(/failed with HostAvailableMemoryFilter: vendor says: no host has 64 GiB free.*task c[a-z0-9]{24}.*half-made object .* was deleted/);
+    expect((await vms()).map((v) => v.name)).toEqual(["legacy-app"]);
   });
 
   it("logs in again once when the token is rejected", async () => {
-    const { outs, id } = await vmProvider.create(await checked(scratch()));
+    const { outs, id } = await vm.create(await vm.checked(scratch()));
     await ctx.sim.control("POST", "/_sim/cloudtower/expire-tokens");
-    await expect(vmProvider.read(id, outs as VmOutputs)).resolves.toMatchObject({ id });
-    const logins = (await ctx.sim.control("GET", "/_sim/requests")).filter((r: { path: string }) => r.path === "/v2/api/login");
-    expect(logins.length).toBeGreaterThanOrEqual(1);
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await expect(vm.read(id, outs)).resolves.toMatchObject({ id });
+    expect((await ctx.sim.requests()).filter((r) => r.path === "/v2/api/login")).toHaveLength(1);
   });
 
   it("retries a mutation on a locked VM once the lock clears", async () => {
-    const { id, outs } = await vmProvider.create(await checked(scratch()));
+    const { id, outs } = await vm.create(await vm.checked(scratch()));
     await ctx.sim.control("POST", "/_sim/cloudtower/lock", { collection: "vms", id, ms: 300 });
-    const u = await vmProvider.update(id, outs as VmOutputs, await checked(scratch({ description: "after the lock" })));
-    expect(u.outs!.description).toBe("after the lock");
-    const locked = (await ctx.sim.control("GET", "/_sim/requests")).filter((r: { status: number; path: string }) => r.status === 400 && r.path.endsWith("update-vm-basic-info"));
-    expect(locked.length).toBe(1);
+    const u = await vm.update(id, outs, await vm.checked(scratch({ description: "after the lock" })));
+    expect(u.outs.description).toBe("after the lock");
+    const locked = (await ctx.sim.requests()).filter((r) => r.status === 400 && r.path.endsWith("update-vm-basic-info"));
+    expect(locked).toHaveLength(1);
   });
 
   it("never puts the password in an error message", async () => {
-    configureWrongPassword();
-    const err = await vmProvider.create(await checkedNoApi(scratch())).catch((e) => e);
+    const inputs = await vm.checked(scratch());
+    await vm.configure({ ...towerConfig(ctx.sim.url), "cloudtower:password": "wrong-pass-xyz" });
+    await ctx.sim.control("POST", "/_sim/cloudtower/expire-tokens");
+    const err = await vm.create(inputs).catch((e) => e);
     expect(err.code).toBe("auth");
     expect(err.message).not.toContain("wrong-pass-xyz");
   });
 });
-
-function configureWrongPassword() {
-  configureTower(configFrom({ "cloudtower:endpoint": ctx.sim.url, "cloudtower:username": "admin", "cloudtower:password": "wrong-pass-xyz", "cloudtower:pollIntervalMs": "20" }));
-}
-/** Inputs parsed without the API (check would already fail to log in). */
-async function checkedNoApi(news: Record<string, unknown>): Promise<VmInputs> {
-  return vmSchema().parse(news) as unknown as VmInputs;
-}

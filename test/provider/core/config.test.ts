@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { configFrom, parseBool, readSettings, readTls } from "../../../provider/core/config";
+import { configFrom, configureProviders, defineVendor, envName, parseBool, parseMs, readSettings, readTls } from "../../../provider/core/config";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const spec = {
-  endpoint: { env: "CVM_ENDPOINT", required: true },
-  privateToken: { env: "CVM_PRIVATE_TOKEN", required: true, secret: true },
-  region: { env: "CVM_REGION", default: "eu" },
+  endpoint: { required: true },
+  privateToken: { required: true, secret: true },
+  region: { default: "eu" },
 };
 
 describe("readSettings", () => {
@@ -26,6 +26,58 @@ describe("readSettings", () => {
       "cvm:endpoint is not set: run `pulumi config set cvm:endpoint <value>` or set the environment variable CVM_ENDPOINT; " +
         "cvm:privateToken is not set: run `pulumi config set --secret cvm:privateToken <value>` or set the environment variable CVM_PRIVATE_TOKEN",
     );
+  });
+});
+
+describe("envName", () => {
+  it.each([
+    ["cvm", "endpoint", "CVM_ENDPOINT"],
+    ["cloudtower", "pollIntervalMs", "CLOUDTOWER_POLL_INTERVAL_MS"],
+    ["cloudtower-site-b", "authConfigId", "CLOUDTOWER_SITE_B_AUTH_CONFIG_ID"],
+    ["cloudsigma", "caCertPath", "CLOUDSIGMA_CA_CERT_PATH"],
+  ])("names %s:%s %s", (ns, key, env) => {
+    expect(envName(ns, key)).toBe(env);
+  });
+});
+
+describe("defineVendor", () => {
+  const made: Array<Record<string, string | undefined>> = [];
+  const vendor = defineVendor({
+    name: "demo",
+    settings: { endpoint: { required: true }, password: { required: true, secret: true } },
+    connect: (s, tls, ns) => {
+      made.push({ ...s, ns });
+      return { url: s.endpoint, ns, tls };
+    },
+  });
+
+  it("reads the default endpoint from the vendor's namespace and a named one from <vendor>-<name>", () => {
+    configureProviders(configFrom({ "demo:endpoint": "https://a", "demo:password": "p", "demo-site-b:endpoint": "https://b", "demo-site-b:password": "q" }));
+    expect(vendor.client()).toMatchObject({ url: "https://a", ns: "demo" });
+    expect(vendor.client("site-b")).toMatchObject({ url: "https://b", ns: "demo-site-b" });
+  });
+
+  it("makes one client per endpoint and settings, and a new one when the settings change", () => {
+    configureProviders(configFrom({ "demo:endpoint": "https://c", "demo:password": "p" }));
+    const before = made.length;
+    const a = vendor.client();
+    expect(vendor.client()).toBe(a);
+    configureProviders(configFrom({ "demo:endpoint": "https://c", "demo:password": "rotated" }));
+    expect(vendor.client()).not.toBe(a);
+    expect(made.length).toBe(before + 2);
+  });
+
+  it("names the settings of a named endpoint that is not configured", () => {
+    configureProviders(configFrom({}));
+    expect(() => vendor.client("site-z")).toThrow(/^demo-site-z:endpoint is not set: run `pulumi config set demo-site-z:endpoint <value>` or set the environment variable DEMO_SITE_Z_ENDPOINT/);
+  });
+});
+
+describe("parseMs", () => {
+  it("reads whole milliseconds and names the setting of anything else", () => {
+    expect(parseMs("x:pollIntervalMs", "250")).toBe(250);
+    expect(() => parseMs("x:pollIntervalMs", "5")).toThrow('x:pollIntervalMs must be a whole number of milliseconds >= 10, not "5"');
+    expect(() => parseMs("x:pollIntervalMs", "soon")).toThrow(/x:pollIntervalMs/);
   });
 });
 

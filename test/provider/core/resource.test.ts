@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { UNKNOWN, VendorResource, checkWithSchema, deepEqual, diffInputs, plain, plainResults, propertyPath } from "../../../provider/core/resource";
+import { UNKNOWN, checkWithSchema, deepEqual, diffInputs, plain, propertyPath } from "../../../provider/core/resource";
 
 const schema = () =>
   z.strictObject({
@@ -87,40 +87,5 @@ describe("plain and helpers", () => {
 
   it("writes property paths as users write them", () => {
     expect(propertyPath(["nics", 2, "vlanId"])).toBe("nics[2].vlanId");
-  });
-});
-
-describe("plainResults", () => {
-  it("strips undefined from every result Pulumi receives", async () => {
-    const raw = {
-      configure: async () => {},
-      check: async () => ({ inputs: { a: 1, b: undefined } }),
-      diff: async () => ({ changes: false }),
-      create: async () => ({ id: "x", outs: { a: 1, nested: { b: undefined } } }),
-      read: async () => ({ id: "x", props: { a: undefined }, inputs: { c: undefined, d: 2 } }),
-      update: async () => ({ outs: { list: [undefined, 1] } }),
-      delete: async () => {},
-    };
-    const p = plainResults(raw as never);
-    expect(await p.check({}, {})).toEqual({ inputs: { a: 1 } });
-    expect(await p.create({})).toEqual({ id: "x", outs: { a: 1, nested: {} } });
-    expect(await p.read("x", {})).toEqual({ id: "x", props: {}, inputs: { d: 2 } });
-    expect(await p.update("x", {}, {})).toEqual({ outs: { list: [null, 1] } });
-    expect(JSON.stringify(await p.create({}))).not.toContain("undefined");
-  });
-});
-
-describe("VendorResource", () => {
-  it("recognises an instance of a resource class by its own type token", () => {
-    abstract class A extends VendorResource {
-      static override readonly __pulumiType = "pulumi-nodejs:dynamic/x:A";
-    }
-    abstract class B extends VendorResource {
-      static override readonly __pulumiType = "pulumi-nodejs:dynamic/x:B";
-    }
-    expect(A.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:A" })).toBe(true);
-    expect(A.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:B" })).toBe(false);
-    expect(B.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/x:B" })).toBe(true);
-    expect(A.isInstance(undefined)).toBe(false);
   });
 });

@@ -1,0 +1,68 @@
+/** The resource layer's pure parts: tokens, markers, the stub every type hands Pulumi, and the class it derives. */
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { VendorResource, defineResource, defineVendor, markerOf, registry, splitMarker, typeToken, withMarker } from "../../../provider/core";
+import * as stub from "../../../provider/stub";
+
+const vendor = defineVendor({ name: "demo", settings: {}, connect: () => ({}) });
+const Thing = defineResource({
+  vendor,
+  type: "Thing",
+  description: "A thing for tests.",
+  inputs: z.strictObject({ name: z.string(), size: z.number().default(1), password: z.string().optional() }),
+  outputs: z.object({ uid: z.string() }),
+  secrets: ["password"],
+  hidden: ["password"],
+  adopt: { byName: true },
+  recovery: { marker: "its name" },
+  model: (w: { uid: string }) => ({ uid: w.uid }),
+  operations: {
+    create: async () => ({ id: "1" }),
+    read: async (id) => ({ uid: id }),
+    update: async () => {},
+    delete: async () => {},
+  },
+});
+
+describe("the resource layer", () => {
+  it("derives the type token from the vendor and type, and registers the type once", () => {
+    expect(typeToken("cloudtower", "Vm")).toBe("pulumi-nodejs:dynamic/cloudtower:Vm");
+    expect(Thing.__pulumiType).toBe("pulumi-nodejs:dynamic/demo:Thing");
+    expect(registry().filter((e) => e.token === Thing.__pulumiType)).toHaveLength(1);
+    expect(Object.keys(Thing.entry.inputShape)).toEqual(["name", "size", "password", "endpoint", "adopt", "marker"]);
+  });
+
+  it("recognises instances of a class by its own type token", () => {
+    expect(Thing.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/demo:Thing" })).toBe(true);
+    expect(Thing.isInstance({ __pulumiType: "pulumi-nodejs:dynamic/demo:Other" })).toBe(false);
+    expect(Thing.isInstance(undefined)).toBe(false);
+    expect(Object.getPrototypeOf(Thing.prototype)).toBe(VendorResource.prototype);
+  });
+
+  it("hands Pulumi one stub per type: an object with only its vendor and type, whose prototype is the stub module", () => {
+    expect(Object.getPrototypeOf(Thing.provider)).toBe(stub);
+    expect(Object.entries(Thing.provider)).toEqual([["vendor", "demo"], ["type", "Thing"]]);
+  });
+
+  it("makes a short marker from a URN, the same for the same URN", () => {
+    const urn = "urn:pulumi:prod::fleet::pulumi-nodejs:dynamic/cloudtower:Vm::web-1";
+    expect(markerOf(urn)).toMatch(/^pulumi:[0-9a-f]{16}$/);
+    expect(markerOf(urn)).toBe(markerOf(urn));
+    expect(markerOf(urn)).not.toBe(markerOf(urn.replace("prod", "dev")));
+  });
+
+  it.each([
+    ["front end", "pulumi:0123456789abcdef", "front end [pulumi:0123456789abcdef]"],
+    ["", "pulumi:0123456789abcdef", "[pulumi:0123456789abcdef]"],
+    ["front end [pulumi:fedcba9876543210]", "pulumi:0123456789abcdef", "front end [pulumi:0123456789abcdef]"],
+    ["front end", undefined, "front end"],
+  ])("appends the marker to %j as one trailer", (text, marker, out) => {
+    expect(withMarker(text, marker)).toBe(out);
+    expect(splitMarker(out)).toEqual({ text: splitMarker(text).text, ...(marker ? { marker } : {}) });
+  });
+
+  it("leaves text without a marker as it is", () => {
+    expect(splitMarker("a [note]")).toEqual({ text: "a [note]" });
+    expect(splitMarker(undefined)).toEqual({ text: "" });
+  });
+});
