@@ -17,8 +17,7 @@ const require = createRequire(import.meta.url);
 const { SimServer } = require("../dist/simulator/core");
 const { createCloudTowerSimulator, DEMO_USER } = require("../dist/simulator/cloudtower");
 const { configFrom, closeAllPools, sleep } = require("../dist/provider/core");
-const { configureTower, tower } = require("../dist/provider/cloudtower/config");
-const { vmProvider, vmSchema } = require("../dist/provider/cloudtower/vm");
+const { Vm, vendor } = require("../dist/provider/cloudtower");
 
 const { values } = parseArgs({
   options: {
@@ -53,18 +52,20 @@ async function withSimulator(run) {
   }
 }
 
-const inputs = (i) => vmSchema().parse({ name: `bench-${i}`, clusterId: CLUSTER, powerState: "STOPPED", disks: [{ sizeGb: 10 }], nics: [{ vlanId: VLAN }] });
+const inputs = (i) => Vm.entry.inputSchema.parse({ name: `bench-${i}`, clusterId: CLUSTER, powerState: "STOPPED", disks: [{ sizeGb: 10 }], nics: [{ vlanId: VLAN }] });
+const configure = (url, extra = {}) =>
+  Vm.provider.configure({ config: configFrom({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, ...extra }) });
 
-/** Ours: the provider's create, N at once; all task waits share one /get-tasks poll per tick. */
+/** Ours: the provider's create (as Pulumi calls it), N at once; all task waits share one /get-tasks poll per tick. */
 async function ours(url) {
-  configureTower(configFrom({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, "cloudtower:pollIntervalMs": String(POLL_MS) }));
-  await Promise.all(Array.from({ length: N }, (_, i) => vmProvider.create(inputs(i))));
+  await configure(url, { "cloudtower:pollIntervalMs": String(POLL_MS) });
+  await Promise.all(Array.from({ length: N }, (_, i) => Vm.provider.create(inputs(i))));
 }
 
 /** Baseline: the same create request, then each task polled alone every BASELINE_POLL_MS, then one read. */
 async function baseline(url) {
-  configureTower(configFrom({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password }));
-  const t = tower();
+  await configure(url);
+  const t = vendor.client();
   await Promise.all(
     Array.from({ length: N }, async (_, i) => {
       const p = inputs(i);

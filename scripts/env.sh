@@ -49,14 +49,9 @@ ppc_offline_pulumi() {
   mkdir -p "$PULUMI_HOME"
 }
 
-# --- Everything a fresh clone needs ----------------------------------------------------------------
-# Node, the npm packages (npm ci, skipped when node_modules matches the lock file), a build of the
-# package, and a Pulumi CLI; all on PATH of the calling shell. A second run reuses everything.
-ppc_setup() {
-  local start lock_sha stamp
-  start=$(date +%s)
-  ppc_ensure_node || return 1
-  ppc_log "node $(node --version) at $(command -v node)"
+# --- npm packages (npm ci, skipped when node_modules matches the lock file) ----------------------------
+ppc_install_packages() {
+  local stamp lock_sha
   stamp="$PPC_ROOT/node_modules/.ppc-lock-sha"
   lock_sha="$(sha256sum "$PPC_ROOT/package-lock.json" | cut -c1-16)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sha" ]; then
@@ -64,6 +59,17 @@ ppc_setup() {
     (cd "$PPC_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
     echo "$lock_sha" > "$stamp"
   fi
+}
+
+# --- Everything a fresh clone needs ----------------------------------------------------------------
+# Node, the npm packages (npm ci, skipped when node_modules matches the lock file), a build of the
+# package, and a Pulumi CLI; all on PATH of the calling shell. A second run reuses everything.
+ppc_setup() {
+  local start
+  start=$(date +%s)
+  ppc_ensure_node || return 1
+  ppc_log "node $(node --version) at $(command -v node)"
+  ppc_install_packages || return 1
   ppc_log "building the package"
   (cd "$PPC_ROOT" && rm -rf dist && npx tsc -p tsconfig.json) || return 1
   ppc_ensure_pulumi || return 1

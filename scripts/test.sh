@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Sets up (scripts/setup.sh) and runs every test: unit, simulator, provider lifecycle and the end-to-end
-# tests through the real Pulumi CLI. Extra arguments go to vitest (e.g. a test file).
+# Runs the tests. With no option: sets up everything (scripts/setup.sh: Node, packages, build, Pulumi CLI)
+# and runs every test: unit, simulator, provider lifecycle and the end-to-end tests through the real Pulumi
+# CLI (what CI runs). With --unit: only Node and the packages, then every test but the end-to-end ones
+# (no build, no Pulumi CLI; well under a minute). Other arguments go to vitest (e.g. a test file).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-ppc_setup
-cd "$PPC_ROOT"
-if command -v go >/dev/null; then
-  (cd scripts/pulumi-cli && GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" CGO_ENABLED=0 go test ./cmd/...)
+unit=0
+if [ "${1:-}" = "--unit" ]; then unit=1; shift; fi
+if [ "$unit" = 1 ]; then
+  ppc_ensure_node
+  ppc_install_packages
+  cd "$PPC_ROOT"
+  export PPC_SKIP_E2E=1
+  set -- --exclude "test/e2e/**" "$@"
 else
-  echo "[test] no Go toolchain: skipping the language host's Go unit tests"
+  ppc_setup
+  cd "$PPC_ROOT"
+  if command -v go >/dev/null; then
+    (cd scripts/pulumi-cli && GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" CGO_ENABLED=0 go test ./cmd/...)
+  else
+    echo "[test] no Go toolchain: skipping the language host's Go unit tests"
+  fi
 fi
 npx tsc -p tsconfig.test.json
 report="$PPC_CACHE/vitest-report.json"

@@ -9,26 +9,29 @@ import { vendor } from "./config";
 const MODES = ["VLAN_ACCESS", "VLAN_TRUNK"] as const;
 type Mode = (typeof MODES)[number];
 
+const inputs = z
+  .strictObject({
+    vdsId: z.string().min(1, "must not be empty").describe("the VDS (virtual distributed switch) the network lives on"),
+    name: z.string().trim().min(1, "must not be empty").max(255).describe("the network's name"),
+    vlanId: z.number().int("must be a whole number").min(0, "must be 0-4095").max(4095, "must be 0-4095").default(0).describe("the 802.1Q tag (0: untagged)"),
+    modeType: z.enum(MODES).default("VLAN_ACCESS").describe("an access port or a trunk"),
+    networkIds: z.array(z.string().regex(/^\d+(-\d+)?$/, 'must be a tag or a range such as "100-200"')).default([]).describe("for a trunk: the tags or ranges it carries"),
+    timeoutSeconds: z.number().int().positive("must be positive").default(300).describe("deadline of each task, in seconds"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.modeType === "VLAN_ACCESS" && v.networkIds.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["networkIds"], message: "only a VLAN_TRUNK carries networkIds" });
+    }
+  });
+type VlanInputs = z.output<typeof inputs>;
+
 // ---- Definition ------------------------------------------------------------------------------------
 
 export const Vlan = defineResource({
   vendor,
   type: "Vlan",
   description: "A VM network (VLAN) on a VDS; its id is what a VM NIC's `vlanId` takes.",
-  inputs: z
-    .strictObject({
-      vdsId: z.string().min(1, "must not be empty").describe("the VDS (virtual distributed switch) the network lives on"),
-      name: z.string().trim().min(1, "must not be empty").max(255).describe("the network's name"),
-      vlanId: z.number().int("must be a whole number").min(0, "must be 0-4095").max(4095, "must be 0-4095").default(0).describe("the 802.1Q tag (0: untagged)"),
-      modeType: z.enum(MODES).default("VLAN_ACCESS").describe("an access port or a trunk"),
-      networkIds: z.array(z.string().regex(/^\d+(-\d+)?$/, 'must be a tag or a range such as "100-200"')).default([]).describe("for a trunk: the tags or ranges it carries"),
-      timeoutSeconds: z.number().int().positive("must be positive").default(300).describe("deadline of each task, in seconds"),
-    })
-    .superRefine((v, ctx) => {
-      if (v.modeType === "VLAN_ACCESS" && v.networkIds.length > 0) {
-        ctx.addIssue({ code: "custom", path: ["networkIds"], message: "only a VLAN_TRUNK carries networkIds" });
-      }
-    }),
+  inputs,
   outputs: z.object({
     localId: z.string().describe("the network's id inside the cluster"),
     vdsName: z.string(),
@@ -39,26 +42,14 @@ export const Vlan = defineResource({
   adopt: { byName: true },
   // A VM network has no field that could carry a marker: creates go one at a time per VDS and endpoint.
   recovery: { newObject: true },
-  model: (w: VlanView) => ({
-    name: w.vlan.name,
-    vlanId: w.vlan.vlan_id,
-    vdsId: w.vlan.vds.id,
-    ...(MODES.includes(w.vlan.mode_type as Mode) ? { modeType: w.vlan.mode_type as Mode } : {}),
-    ...(w.vlan.mode_type === "VLAN_TRUNK" ? { networkIds: w.vlan.network_ids } : {}),
-    localId: w.vlan.local_id,
-    vdsName: w.vlan.vds.name,
-    clusterId: w.clusterId,
-    type: w.vlan.type,
-  }),
+  model: (w: VlanView) => fromWire(w),
   async check(i, { client }) {
     const failure = await client.missing("/get-vdses", i.vdsId, "vdsId", "VDS");
     return failure ? [failure] : [];
   },
   operations: {
     async create(i, { client }) {
-      const [r] = await client.mutate<WireVlan>("/create-vm-vlan", [
-        { vds_id: i.vdsId, name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.networkIds.length ? { network_ids: i.networkIds } : {}) },
-      ]);
+      const [r] = await client.mutate<WireVlan>("/create-vm-vlan", [{ vds_id: i.vdsId, ...toWire(i) }]);
       return { id: r.data.id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`) };
     },
     async read(id, { client }) {
@@ -68,11 +59,8 @@ export const Vlan = defineResource({
       return { vlan, clusterId: vds?.cluster?.id };
     },
     async update(id, olds, news, { client }) {
-      const data: Record<string, unknown> = {};
-      if (news.name !== olds.name) data.name = news.name;
-      if (news.vlanId !== olds.vlanId) data.vlan_id = news.vlanId;
-      if (news.modeType !== olds.modeType) data.mode_type = news.modeType;
-      if (JSON.stringify(news.networkIds) !== JSON.stringify(olds.networkIds)) data.network_ids = news.networkIds;
+      const before = toWire(olds);
+      const data = Object.fromEntries(Object.entries(toWire(news)).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
       if (Object.keys(data).length === 0) return;
       await client.change("/update-vm-vlan", { where: { id }, data }, { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` });
     },
@@ -85,6 +73,28 @@ export const Vlan = defineResource({
   },
 });
 export type Vlan = InstanceType<typeof Vlan>;
+
+// ---- Model -------------------------------------------------------------------------------------------
+
+/** The network as outputs (and the inputs it shows, for refresh). */
+function fromWire(w: VlanView) {
+  return {
+    name: w.vlan.name,
+    vlanId: w.vlan.vlan_id,
+    vdsId: w.vlan.vds.id,
+    ...(MODES.includes(w.vlan.mode_type as Mode) ? { modeType: w.vlan.mode_type as Mode } : {}),
+    ...(w.vlan.mode_type === "VLAN_TRUNK" ? { networkIds: w.vlan.network_ids } : {}),
+    localId: w.vlan.local_id,
+    vdsName: w.vlan.vds.name,
+    clusterId: w.clusterId,
+    type: w.vlan.type,
+  };
+}
+
+/** What the create and update requests say of the network (all but the VDS, which never changes). */
+function toWire(i: Pick<VlanInputs, "name" | "vlanId" | "modeType" | "networkIds">) {
+  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.networkIds.length ? { network_ids: i.networkIds } : {}) };
+}
 
 // ---- Wire --------------------------------------------------------------------------------------------
 
