@@ -4,6 +4,7 @@
  * them on NIC 1; and a resource subscription sized from the fleet's totals. The namespace is passed in,
  * so that the root demo stack can reuse this table with its own installed copy of the package.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { cloudsigma as CloudSigma } from "pulumi-private-cloud";
 
 export interface FleetSettings {
@@ -15,6 +16,8 @@ export interface FleetSettings {
   /** When the subscription starts, `YYYY-MM-DD HH:MM` (UTC), and for how long. */
   subscriptionStart: string;
   subscriptionMonths?: number;
+  /** A VNC console password (at most 8 characters) for every server; a secret in the state. No console without it. */
+  vncPassword?: pulumi.Input<string>;
 }
 
 export interface ServerRow { name: string; cpuMhz: number; memMb: number; rootGb: number; dataGb?: number; publicIp: boolean }
@@ -38,6 +41,7 @@ export function cloudsigmaFleet(cs: typeof CloudSigma, s: FleetSettings) {
       drives: [{ device: "ide:0:0", driveUuid: root.id }, ...(data ? [{ device: "ide:0:1", driveUuid: data.id }] : [])],
       nic0: { model: "virtio", dhcp: ip ? ip.address : "auto" },
       nic1: { vlanUuid: net.id },
+      ...(s.vncPassword ? { vnc: { password: s.vncPassword, tls: true } } : {}),
     });
   });
   const subscription = new cs.Subscription("fleet-resources", {

@@ -9,7 +9,8 @@ const fleet = cloudsigmaFleet(cloudsigma, {
   dataDiskGb: config.getNumber("dataDiskGb"),
   subscriptionStart: config.get("subscriptionStart") ?? "2026-12-01 00:00",
   subscriptionMonths: config.getNumber("subscriptionMonths"),
+  vncPassword: config.getSecret("vncPassword"),
 });
 
-export const servers = fleet.servers.map((s) => pulumi.interpolate`${s.name}: ${s.status}, ${s.ip ?? "no public IP"}`);
+export const servers = fleet.servers.map((s) => pulumi.interpolate`${s.name}: ${s.status}, ${s.ip.apply((ip) => ip ?? "no public IP")}`);
 export const subscription = pulumi.interpolate`${fleet.subscription.price} until ${fleet.subscription.endTime}`;

@@ -3,16 +3,24 @@
  * key-value bodies both ways (codec.ts), GET to read and POST to change, and the `errors:<type> <message>`
  * bodies mapped to the core's error tree with the vendor's message intact.
  */
-import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, httpError, unlessGone, withRetry } from "../core";
+import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
 import { KvObject, decode, decodeList, encode } from "./codec";
+
+/**
+ * The `user:*` key (user metadata, kept by drives and servers) that carries the ownership marker a create
+ * writes, so that a create whose answer was lost is found again.
+ */
+export const MARKER_KEY = "user:pulumi";
 
 export interface SigmaSettings extends TlsOptions {
   /** `https://api.zrh.cloudsigma.com` (no path prefix in API 1.0). */
   endpoint: string;
   username: string;
   password: string;
-  /** Pause between polls of async work such as drive imaging (default 1000 ms). */
+  /** Pause between polls of async work such as drive imaging and power changes (default 1000 ms). */
   pollIntervalMs?: number;
+  /** The config namespace of these settings (`cloudsigma`, `cloudsigma-site-b`), for error messages. */
+  namespace?: string;
 }
 
 /** The vendor's error text: `errors:<type> <message>` lines (several for field errors). */
@@ -55,19 +63,21 @@ export class SigmaClient {
     if (res.status >= 300) {
       const { type, messages } = parseErrors(res.body);
       const message = messages.join("; ");
+      const ns = this.settings.namespace ?? "cloudsigma";
       throw httpError(res.status, {
         code: sigmaCode(res.status, message),
-        what: res.status === 401 ? "CloudSigma rejected the credentials (check cloudsigma:username and cloudsigma:password)" : `CloudSigma ${method} ${path} failed`,
+        what: res.status === 401 ? `CloudSigma rejected the credentials (check ${ns}:username and ${ns}:password)` : `CloudSigma ${method} ${path} failed`,
         vendorMessage: message || undefined,
         vendorCode: type,
+        retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
       });
     }
     return res;
   }
 
-  /** A read: the objects of the answer (retried on transient failures). */
-  async get(path: string): Promise<KvObject[]> {
-    return decode((await withRetry(() => this.send("GET", path), { idempotent: true })).body);
+  /** A read: the objects of the answer (retried on transient failures), typed as the caller knows them. */
+  async get<T = KvObject>(path: string): Promise<T[]> {
+    return decode((await withRetry(() => this.send("GET", path), { idempotent: true })).body) as T[];
   }
 
   /** A bare list (UUIDs, or the values of `ip X` lines). */
@@ -76,15 +86,20 @@ export class SigmaClient {
   }
 
   /** The object at this info path, or undefined when the vendor says it does not exist. */
-  async info(path: string): Promise<KvObject | undefined> {
-    return (await unlessGone(this.get(path)))?.[0];
+  async info<T = KvObject>(path: string): Promise<T | undefined> {
+    return (await unlessGone(this.get<T>(path)))?.[0];
   }
 
   /**
    * A change. `idempotent` ones (set, destroy, stop) are retried on transient failures; creates and
    * clones are not.
    */
-  async post(path: string, body: KvObject | undefined, opts: { idempotent: boolean }): Promise<KvObject[]> {
-    return decode((await withRetry(() => this.send("POST", path, body), { idempotent: opts.idempotent })).body);
+  async post<T = KvObject>(path: string, body: KvObject | undefined, opts: { idempotent: boolean }): Promise<T[]> {
+    return decode((await withRetry(() => this.send("POST", path, body), { idempotent: opts.idempotent })).body) as T[];
+  }
+
+  /** The pause between polls of async work. */
+  get pollMs(): number {
+    return this.settings.pollIntervalMs ?? 1000;
   }
 }

@@ -1,104 +1,96 @@
 /**
  * cloudsigma.ServerGroup: a named group of servers (`/servergroups/create`, `/set`, `/add`, `/remove`,
- * `/destroy`). Members are added and removed one change at a time; renaming is in place.
+ * `/destroy`). Members are added and removed one change at a time, against the members the group has;
+ * renaming is in place. The ownership marker rides at the end of the description.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource, unlessGone } from "../core";
+import { ProviderError, defineResource, splitMarker, withMarker } from "../core";
+import type { SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
-import { configureSigma, sigma } from "./config";
+import { vendor } from "./config";
 
-export interface ServerGroupArgs {
-  name: pulumi.Input<string>;
-  description?: pulumi.Input<string>;
-  /** uuids of the member servers. */
-  servers?: pulumi.Input<pulumi.Input<string>[]>;
-}
-export interface ServerGroupInputs {
-  name: string;
-  description: string;
-  servers: string[];
-}
-export interface ServerGroupOutputs extends ServerGroupInputs {
-  uuid: string;
-}
+// ---- Definition ------------------------------------------------------------------------------------
 
-export function serverGroupSchema() {
-  return z.strictObject({
-    name: z.string().trim().min(1, "must not be empty").max(256),
+export const ServerGroup = defineResource({
+  vendor,
+  type: "ServerGroup",
+  description: "A named group of servers.",
+  inputs: z.strictObject({
+    name: z.string().trim().min(1, "must not be empty").max(256).describe("the group's name"),
     description: z.string().default(""),
-    servers: z.array(z.string().min(1)).default([]),
-  });
+    servers: z.array(z.string().min(1)).default([]).describe("uuids of the member servers (cloudsigma.Server ids)"),
+  }),
+  outputs: z.object({
+    uuid: z.string().describe("the group's uuid (its id)"),
+  }),
+  adopt: { byName: true },
+  recovery: { marker: "the end of the group's description" },
+  model: (g: Group, prior) => ({
+    name: unescapeText(g.name ?? ""),
+    description: splitMarker(unescapeText(g.description ?? "")).text,
+    servers: declaredOrder(tokens(g.servers), prior.servers ?? []),
+    uuid: g.uuid,
+  }),
+  operations: {
+    async create(i, { client, marker }) {
+      const [g] = await client.post<WireGroup>("/servergroups/create", { name: escapeText(i.name), description: escapeText(withMarker(i.description, marker)) }, { idempotent: false });
+      if (!g?.uuid) throw new ProviderError("server", "CloudSigma answered /servergroups/create without a uuid");
+      // Adding the members is the create's wait: the group is recorded first, and the next update adds them again.
+      return { id: g.uuid, wait: i.servers.length ? () => client.post(`/servergroups/${g.uuid}/add`, members(i.servers), { idempotent: true }) : undefined };
+    },
+    read: (id, { client }) => info(client, id),
+    async update(id, _olds, news, { client }) {
+      const g = await info(client, id);
+      if (!g) throw new ProviderError("not_found", `server group ${news.name} (${id}) no longer exists`);
+      const description = splitMarker(unescapeText(g.description ?? ""));
+      if (news.name !== unescapeText(g.name ?? "") || news.description !== description.text) {
+        const text = withMarker(news.description, description.marker ?? news.marker);
+        await client.post(`/servergroups/${id}/set`, { name: escapeText(news.name), description: escapeText(text) }, { idempotent: true });
+      }
+      const have = tokens(g.servers);
+      const removed = have.filter((s) => !news.servers.includes(s));
+      const added = news.servers.filter((s) => !have.includes(s));
+      if (removed.length) await client.post(`/servergroups/${id}/remove`, members(removed), { idempotent: true });
+      if (added.length) await client.post(`/servergroups/${id}/add`, members(added), { idempotent: true });
+    },
+    async delete(id, _props, { client }) {
+      await client.post(`/servergroups/${id}/destroy`, undefined, { idempotent: true });
+    },
+    // The manual lists a group's uuid with `/servergroups/list` and its name and description with its `info`.
+    async list({ name }, _i, { client }) {
+      const groups = await Promise.all((await client.list("/servergroups/list")).map((id) => info(client, id)));
+      return groups
+        .filter((g): g is Group => g !== undefined && (name === undefined || unescapeText(g.name ?? "") === name))
+        .map((g) => ({ id: g.uuid, marker: splitMarker(unescapeText(g.description ?? "")).marker }));
+    },
+  },
+});
+export type ServerGroup = InstanceType<typeof ServerGroup>;
+
+// ---- Model -----------------------------------------------------------------------------------------
+
+/** The members in their declared order, then the others: a refresh shows no false change. */
+function declaredOrder(have: string[], declared: string[]): string[] {
+  return [...declared.filter((u) => have.includes(u)), ...have.filter((u) => !declared.includes(u))];
 }
 
 /** The members as `server:N uuid` keys, as /add and /remove take them. */
 const members = (uuids: string[]): KvObject => Object.fromEntries(uuids.map((u, i) => [`server:${i}`, u]));
 
-export function toOutputs(g: KvObject, order: string[] = []): ServerGroupOutputs {
-  const have = tokens(g.servers);
-  // Keep the declared order for the members that are there, so that a refresh shows no false change.
-  const sorted = [...order.filter((u) => have.includes(u)), ...have.filter((u) => !order.includes(u))];
-  return plain({ name: unescapeText(g.name ?? ""), description: unescapeText(g.description ?? ""), servers: sorted, uuid: g.uuid });
+/** A group's info, with its uuid (the manual's example of `info` does not always show it). */
+async function info(client: SigmaClient, id: string): Promise<Group | undefined> {
+  const g = await client.info<WireGroup>(`/servergroups/${id}/info`);
+  return g && { ...g, uuid: g.uuid ?? id };
 }
 
-async function info(id: string) {
-  return sigma().info(`/servergroups/${id}/info`);
+// ---- Wire ------------------------------------------------------------------------------------------
+
+/** A server group as `/servergroups/<uuid>/info` shows it. */
+interface WireGroup {
+  uuid?: string;
+  name?: string;
+  description?: string;
+  /** The member servers' uuids, space-separated. */
+  servers?: string;
 }
-
-export const serverGroupProvider: Required<pulumi.dynamic.ResourceProvider<ServerGroupInputs, ServerGroupOutputs>> = {
-  async configure(req) {
-    configureSigma(req.config);
-  },
-  async check(_olds, news) {
-    return checkWithSchema(serverGroupSchema(), news as never) as never;
-  },
-  async diff(_id, olds, news) {
-    const d = diffInputs(olds as never, news as never, { inputs: ["name", "description", "servers"], replaceOn: [] });
-    return { changes: d.changes, replaces: [] };
-  },
-  async create(inputs) {
-    const [g] = await sigma().post("/servergroups/create", { name: escapeText(inputs.name), ...(inputs.description ? { description: escapeText(inputs.description) } : {}) }, { idempotent: false });
-    if (!g?.uuid) throw new ProviderError("server", "CloudSigma answered /servergroups/create without a uuid");
-    if (inputs.servers.length) {
-      try {
-        await sigma().post(`/servergroups/${g.uuid}/add`, members(inputs.servers), { idempotent: true });
-      } catch (e) {
-        // Record the group so that it is not orphaned; the next update adds the members again.
-        throw Object.assign(new Error(`server group ${inputs.name} was created but its members were not added: ${(e as Error).message}`), { id: g.uuid, properties: { ...inputs, servers: [], uuid: g.uuid }, reasons: [(e as Error).message] });
-      }
-    }
-    return { id: g.uuid, outs: toOutputs((await info(g.uuid))!, inputs.servers) };
-  },
-  async read(id, props) {
-    const g = await info(id);
-    if (!g) return { id: "" };
-    const outs = toOutputs(g, props?.servers);
-    return { id, props: outs, inputs: { name: outs.name, description: outs.description, servers: outs.servers } as never };
-  },
-  async update(id, olds, news) {
-    if (news.name !== olds.name || news.description !== olds.description) {
-      await sigma().post(`/servergroups/${id}/set`, { name: escapeText(news.name), description: escapeText(news.description) }, { idempotent: true });
-    }
-    const added = news.servers.filter((s) => !olds.servers.includes(s));
-    const removed = olds.servers.filter((s) => !news.servers.includes(s));
-    if (removed.length) await sigma().post(`/servergroups/${id}/remove`, members(removed), { idempotent: true });
-    if (added.length) await sigma().post(`/servergroups/${id}/add`, members(added), { idempotent: true });
-    const g = await info(id);
-    if (!g) throw new ProviderError("not_found", `server group ${news.name} (${id}) no longer exists`);
-    return { outs: toOutputs(g, news.servers) };
-  },
-  async delete(id) {
-    await unlessGone(sigma().post(`/servergroups/${id}/destroy`, undefined, { idempotent: true }));
-  },
-};
-
-export class ServerGroup extends VendorResource {
-  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:ServerGroup";
-  declare readonly name: pulumi.Output<string>;
-  declare readonly servers: pulumi.Output<string[]>;
-  declare readonly uuid: pulumi.Output<string>;
-
-  constructor(name: string, args: ServerGroupArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("pulumi-private-cloud/cloudsigma", "serverGroupProvider"), name, { uuid: undefined, ...args }, opts, "cloudsigma", "ServerGroup");
-  }
-}
+type Group = WireGroup & { uuid: string };

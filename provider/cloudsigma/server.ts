@@ -1,124 +1,208 @@
 /**
  * cloudsigma.Server: a virtual server (`/servers/create`, `/set`, `/start`, `/stop`, `/shutdown`,
  * `/destroy`). Changes go through `/servers/<uuid>/set`; those the API refuses on a running server (all but
- * name, cpu and tags) stop it, set, and start it again, only if `allowRestart` (else a clear error at
- * preview). Stopping is an ACPI shutdown with a deadline, then a hard stop if `forceStop`. Destroy stops
- * first. The VNC password is a secret.
+ * name, cpu and tags) stop it, set, and start it again, only with `allowRestart` (otherwise preview fails
+ * naming the fields). Stopping is an ACPI shutdown with a deadline, then a hard stop if `forceStop`.
+ * Destroy stops first. The VNC settings are a secret (they hold the VNC password). Servers are created
+ * stopped and then started: the start is the create's wait. The ownership marker is the `user:pulumi` key.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, containsUnknown, diffInputs, hasCode, lazyProvider, plain, waitFor, VendorResource, unlessGone } from "../core";
+import { ProviderError, containsUnknown, deepEqual, defineResource, hasCode, waitFor } from "../core";
+import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
-import { configureSigma, sigma } from "./config";
+import { vendor } from "./config";
 
 const DEVICE = /^(ide:[0-1]:[0-1]|scsi:0:[0-7]|block:[0-7])$/;
+const NIC_MODELS = ["e1000", "rtl8139", "virtio"] as const;
+const nicModel = z.enum(NIC_MODELS);
 
-export interface ServerArgs {
-  name: pulumi.Input<string>;
-  /** CPU quota in core MHz. */
-  cpuMhz: pulumi.Input<number>;
-  /** Memory in MB. */
-  memMb: pulumi.Input<number>;
-  /** Virtual CPUs, or "auto" (default) to derive them from cpuMhz. */
-  smp?: pulumi.Input<number | "auto">;
-  persistent?: pulumi.Input<boolean>;
-  /** Drives on devices `ide:B:U`, `scsi:0:N` or `block:N`. */
-  drives?: pulumi.Input<pulumi.Input<{ device: pulumi.Input<string>; driveUuid: pulumi.Input<string>; media?: pulumi.Input<"disk" | "cdrom"> }>[]>;
-  /** Devices to boot from, in order (default: the first drive's device). */
-  boot?: pulumi.Input<pulumi.Input<string>[]>;
-  /** NIC 0, the public one: model and DHCP ("auto", a static IP such as a cloudsigma.StaticIp's address, or none). */
-  nic0?: pulumi.Input<{ model?: pulumi.Input<"e1000" | "rtl8139" | "virtio">; dhcp?: pulumi.Input<string> }>;
-  /** NIC 1 on a private VLAN. */
-  nic1?: pulumi.Input<{ vlanUuid: pulumi.Input<string>; model?: pulumi.Input<"e1000" | "rtl8139" | "virtio">; mac?: pulumi.Input<string> }>;
-  /** VNC: "auto" or an IP, a password of at most 8 characters (secret), TLS. */
-  vnc?: pulumi.Input<{ ip?: pulumi.Input<string>; password?: pulumi.Input<string>; tls?: pulumi.Input<boolean> }>;
-  tags?: pulumi.Input<pulumi.Input<string>[]>;
-  /** running (default) or stopped. */
-  powerState?: pulumi.Input<"running" | "stopped">;
-  /** Allow stopping a running server for a change that needs it stopped (default false). */
-  allowRestart?: pulumi.Input<boolean>;
-  /** When an ACPI shutdown does not finish in shutdownTimeoutSeconds, stop hard (default true). */
-  forceStop?: pulumi.Input<boolean>;
-  shutdownTimeoutSeconds?: pulumi.Input<number>;
-}
-
-type Model = "e1000" | "rtl8139" | "virtio";
-export interface ServerInputs {
-  name: string;
-  cpuMhz: number;
-  memMb: number;
-  smp: number | "auto";
-  persistent: boolean;
-  drives: Array<{ device: string; driveUuid: string; media: "disk" | "cdrom" }>;
-  boot: string[];
-  nic0: { model: Model; dhcp?: string };
-  nic1?: { vlanUuid: string; model: Model; mac?: string };
-  vnc: { ip?: string; password?: string; tls: boolean };
-  tags: string[];
-  powerState: "running" | "stopped";
-  allowRestart: boolean;
-  forceStop: boolean;
-  shutdownTimeoutSeconds: number;
-}
-
-export interface ServerOutputs extends ServerInputs {
-  uuid: string;
-  status: string;
-  /** The address NIC 0 has while running (from DHCP or the static IP). */
-  ip?: string;
-  vncAddress?: string;
-  startedAt?: number;
-}
-
-const INPUTS = ["name", "cpuMhz", "memMb", "smp", "persistent", "drives", "boot", "nic0", "nic1", "vnc", "tags", "powerState", "allowRestart", "forceStop", "shutdownTimeoutSeconds"] as const;
-/** What the API lets `set` change on a running server. */
+/** The inputs `set` may change on a running server, and those that change nothing at the vendor. */
 const LIVE = new Set(["name", "cpuMhz", "tags", "powerState", "allowRestart", "forceStop", "shutdownTimeoutSeconds"]);
 
-export function serverSchema() {
-  const model = z.enum(["e1000", "rtl8139", "virtio"]);
-  return z
+// ---- Definition ------------------------------------------------------------------------------------
+
+const fields = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(256).describe("the server's name"),
+  cpuMhz: z.number().int("must be a whole number of MHz").min(250, "must be at least 250 MHz").max(80_000).describe("CPU quota in core MHz"),
+  memMb: z.number().int("must be a whole number of MB").min(128, "must be at least 128 MB").max(131_072).describe("memory in MB"),
+  smp: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto").describe('virtual CPUs, or "auto" to derive them from cpuMhz'),
+  persistent: z.boolean().default(true).describe("a persistent server is kept when it stops"),
+  drives: z
+    .array(
+      z.strictObject({
+        device: z.string().regex(DEVICE, "must be ide:B:U (0-1), scsi:0:N or block:N (0-7)").describe("`ide:B:U`, `scsi:0:N` or `block:N`"),
+        driveUuid: z.string().min(1, "must name a drive").describe("a cloudsigma.Drive's id, or a library drive"),
+        media: z.enum(["disk", "cdrom"]).default("disk"),
+      }),
+    )
+    .default([])
+    .describe("the drives and the devices they are on"),
+  boot: z.array(z.string().regex(DEVICE, "must be a device such as ide:0:0")).optional().describe("devices to boot from, in order (default: the first drive's device)"),
+  nic0: z
     .strictObject({
-      name: z.string().trim().min(1, "must not be empty").max(256),
-      cpuMhz: z.number().int("must be a whole number of MHz").min(250, "must be at least 250 MHz").max(80_000),
-      memMb: z.number().int("must be a whole number of MB").min(128, "must be at least 128 MB").max(131_072),
-      smp: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
-      persistent: z.boolean().default(true),
-      drives: z
-        .array(
-          z.strictObject({
-            device: z.string().regex(DEVICE, "must be ide:B:U (0-1), scsi:0:N or block:N (0-7)"),
-            driveUuid: z.string().min(1, "must name a drive"),
-            media: z.enum(["disk", "cdrom"]).default("disk"),
-          }),
-        )
-        .default([]),
-      boot: z.array(z.string().regex(DEVICE, "must be a device such as ide:0:0")).optional(),
-      nic0: z.strictObject({ model: model.default("virtio"), dhcp: z.string().regex(/^(auto|\d{1,3}(\.\d{1,3}){3})$/, 'must be "auto" or an IPv4 address').optional() }).default({ model: "virtio", dhcp: "auto" }),
-      nic1: z.strictObject({ vlanUuid: z.string().min(1), model: model.default("virtio"), mac: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address").optional() }).optional(),
-      vnc: z.strictObject({ ip: z.string().optional(), password: z.string().max(8, "must be at most 8 characters").optional(), tls: z.boolean().default(false) }).default({ ip: "auto", tls: false }),
-      tags: z.array(z.string().regex(/^\S+$/, "must not hold spaces")).default([]),
-      powerState: z.enum(["running", "stopped"], { error: 'must be "running" or "stopped"' }).default("running"),
-      allowRestart: z.boolean().default(false),
-      forceStop: z.boolean().default(true),
-      shutdownTimeoutSeconds: z.number().int().positive().default(120),
+      model: nicModel.default("virtio"),
+      dhcp: z.string().regex(/^(auto|\d{1,3}(\.\d{1,3}){3})$/, 'must be "auto" or an IPv4 address').optional().describe('"auto", a static IP (a cloudsigma.StaticIp\'s address), or absent for none'),
     })
-    .superRefine((v, ctx) => {
-      const seenDevice = new Map<string, number>();
-      const seenDrive = new Map<string, number>();
-      v.drives.forEach((d, i) => {
-        if (seenDevice.has(d.device)) ctx.addIssue({ code: "custom", path: ["drives", i, "device"], message: `device ${d.device} is used twice` });
-        if (!containsUnknown(d.driveUuid) && seenDrive.has(d.driveUuid)) {
-          ctx.addIssue({ code: "custom", path: ["drives", i, "driveUuid"], message: `drive ${d.driveUuid} is already on ${v.drives[seenDrive.get(d.driveUuid)!].device}: a drive can be on one device only` });
-        }
-        seenDevice.set(d.device, i);
-        seenDrive.set(d.driveUuid, i);
-      });
-      (v.boot ?? []).forEach((b, i) => {
-        if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
-      });
+    .default({ model: "virtio", dhcp: "auto" })
+    .describe("NIC 0, the public one: its model and address"),
+  nic1: z
+    .strictObject({
+      vlanUuid: z.string().min(1).describe("a cloudsigma.Vlan's id"),
+      model: nicModel.default("virtio"),
+      mac: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address").optional(),
     })
-    .transform((v) => ({ ...v, boot: v.boot ?? (v.drives[0] ? [v.drives[0].device] : []) }));
+    .optional()
+    .describe("NIC 1, on a private VLAN"),
+  vnc: z
+    .strictObject({
+      ip: z.string().optional().describe('"auto" or an IP'),
+      password: z.string().max(8, "must be at most 8 characters").optional(),
+      tls: z.boolean().default(false),
+    })
+    .default({ ip: "auto", tls: false })
+    .describe("the VNC console: its address, a password of at most 8 characters, TLS; a secret"),
+  tags: z.array(z.string().regex(/^\S+$/, "must not hold spaces")).default([]).describe("tags (changed live)"),
+  powerState: z.enum(["running", "stopped"], { error: 'must be "running" or "stopped"' }).default("running").describe("running (started after the create) or stopped"),
+  allowRestart: z.boolean().default(false).describe("allow stopping a running server for a change that needs it stopped (otherwise such a change fails at preview)"),
+  forceStop: z.boolean().default(true).describe("stop hard when an ACPI shutdown does not finish in shutdownTimeoutSeconds"),
+  shutdownTimeoutSeconds: z.number().int().positive("must be positive").default(120).describe("deadline of an ACPI shutdown, in seconds"),
+});
+
+const inputs = fields
+  .superRefine((v, ctx) => {
+    const seenDevice = new Map<string, number>();
+    const seenDrive = new Map<string, number>();
+    v.drives.forEach((d, i) => {
+      if (seenDevice.has(d.device)) ctx.addIssue({ code: "custom", path: ["drives", i, "device"], message: `device ${d.device} is used twice` });
+      if (!containsUnknown(d.driveUuid) && seenDrive.has(d.driveUuid)) {
+        ctx.addIssue({ code: "custom", path: ["drives", i, "driveUuid"], message: `drive ${d.driveUuid} is already on ${v.drives[seenDrive.get(d.driveUuid)!].device}: a drive can be on one device only` });
+      }
+      seenDevice.set(d.device, i);
+      seenDrive.set(d.driveUuid, i);
+    });
+    (v.boot ?? []).forEach((b, i) => {
+      if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
+    });
+  })
+  .transform((v) => ({ ...v, boot: v.boot ?? (v.drives[0] ? [v.drives[0].device] : []) }));
+
+type ServerInputs = z.output<typeof inputs>;
+
+/** The inputs a running server must be stopped for. */
+const STOPPED_ONLY = Object.keys(fields.shape).filter((k) => !LIVE.has(k)) as Array<keyof ServerInputs>;
+
+export const Server = defineResource({
+  vendor,
+  type: "Server",
+  description: "A virtual server: created stopped and started, changed live or with a stop-set-start when allowed.",
+  inputs,
+  outputs: z.object({
+    uuid: z.string().describe("the server's uuid (its id)"),
+    status: z.string().describe("active, stopped, paused..."),
+    ip: z.string().optional().describe("the address NIC 0 has while the server runs (from DHCP or the static IP)"),
+    vncAddress: z.string().optional().describe("the VNC console's address while the server runs"),
+    startedAt: z.number().optional().describe("when the server last started (epoch seconds)"),
+  }),
+  secrets: ["vnc"],
+  adopt: { byName: true },
+  recovery: { marker: `the server's ${MARKER_KEY} key` },
+  model: (s: WireServer, prior) => model(s, prior),
+  async check(i, { client }) {
+    // Name what does not exist at preview, before anything is created.
+    const failures: Array<{ property: string; reason: string }> = [];
+    if (i.nic1 && !containsUnknown(i.nic1.vlanUuid) && !(await client.info(`/resources/vlan/${i.nic1.vlanUuid}/info`))) {
+      failures.push({ property: "nic1.vlanUuid", reason: `no VLAN ${i.nic1.vlanUuid} in this CloudSigma account` });
+    }
+    for (const [n, d] of i.drives.entries()) {
+      if (containsUnknown(d.driveUuid)) continue;
+      const found = (await client.info(`/drives/${d.driveUuid}/info`)) ?? (await client.get<{ drive: string }>("/drives/standard/info")).find((x) => x.drive === d.driveUuid);
+      if (!found) failures.push({ property: `drives[${n}].driveUuid`, reason: `no drive ${d.driveUuid} in this CloudSigma account or its library` });
+    }
+    return failures;
+  },
+  diff(olds, news, d) {
+    // A change the API refuses on a running server fails at preview unless the server may be restarted.
+    const stopFor = stoppedOnlyChanges(olds, news).filter((k) => !containsUnknown(news[k]));
+    if (!d.replaces.length && olds.status === "active" && stopFor.length && !news.allowRestart) throw restartNeeded(news.name, stopFor);
+  },
+  operations: {
+    async create(i, { client, marker }) {
+      const [s] = await client.post<WireServer>("/servers/create", { ...serverConfig(i), [MARKER_KEY]: marker }, { idempotent: false });
+      if (!s?.server) throw new ProviderError("server", "CloudSigma answered /servers/create without a server uuid (insufficient funds?)");
+      return { id: s.server, wait: i.powerState === "running" ? () => start(client, s.server, i) : undefined };
+    },
+    read: (id, { client }) => client.info<WireServer>(`/servers/${id}/info`),
+    async update(id, olds, news, { client }) {
+      const s = await client.info<WireServer>(`/servers/${id}/info`);
+      if (!s) throw new ProviderError("not_found", `server ${news.name} (${id}) no longer exists`);
+      const stopFor = stoppedOnlyChanges(olds, news);
+      if (s.status === "active" && stopFor.length) {
+        if (!news.allowRestart) throw restartNeeded(news.name, stopFor);
+        await stop(client, id, news);
+      }
+      const changes = configChanges(olds, news);
+      if (Object.keys(changes).length) await client.post(`/servers/${id}/set`, changes, { idempotent: true });
+      const now = (await client.info<WireServer>(`/servers/${id}/info`))!;
+      if (news.powerState === "running" && now.status !== "active") await start(client, id, news);
+      if (news.powerState === "stopped" && now.status === "active") await stop(client, id, news);
+    },
+    async delete(id, props, { client }) {
+      const s = await client.info<WireServer>(`/servers/${id}/info`);
+      if (!s) return;
+      if (s.status === "active") {
+        await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
+        await waitStatus(client, id, "stopped", 60_000, `server ${props.name} to stop before it is destroyed`);
+      }
+      await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
+    },
+    async list({ name }, _i, { client }) {
+      const servers = await client.get<WireServer>("/servers/info");
+      return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
+    },
+    // A server found after a lost answer or a killed run may not have been started yet.
+    settle: async (id, i, { client }) => (i.powerState === "running" ? start(client, id, i) : undefined),
+  },
+});
+export type Server = InstanceType<typeof Server>;
+
+// ---- Model -----------------------------------------------------------------------------------------
+
+/**
+ * The server as outputs: the inputs as CloudSigma shows them (for refresh and adoption), and what only it
+ * knows. While it runs, the API shows the addresses in use where `auto` was set: the inputs keep `auto`.
+ */
+export function model(s: WireServer, prior: Partial<ServerInputs>) {
+  const running = s.status === "active";
+  // The declared order of the devices first, so that a refresh shows no false change.
+  const declared = (prior.drives ?? []).map((d) => d.device);
+  const rank = (dev: string) => (declared.includes(dev) ? declared.indexOf(dev) : declared.length);
+  const devices = Object.keys(s)
+    .filter((k) => DEVICE.test(k) && s[k])
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const dhcp = s["nic:0:dhcp"];
+  return {
+    name: unescapeText(s.name ?? ""),
+    cpuMhz: Number(s.cpu),
+    memMb: Number(s.mem),
+    // With smp "auto" the API shows the number it derived; the input stays "auto".
+    ...(prior.smp !== "auto" && s.smp !== undefined ? { smp: Number(s.smp) } : {}),
+    persistent: s.persistent === "true",
+    drives: devices.map((device) => ({ device, driveUuid: s[device]!, media: s[`${device}:media`] === "cdrom" ? ("cdrom" as const) : ("disk" as const) })),
+    boot: tokens(s.boot),
+    nic0: { model: nicModelOf(s["nic:0:model"]) ?? prior.nic0?.model ?? "virtio", dhcp: running ? prior.nic0?.dhcp : dhcp },
+    nic1: s["nic:1:vlan"] ? { vlanUuid: s["nic:1:vlan"], model: nicModelOf(s["nic:1:model"]) ?? "virtio", mac: prior.nic1?.mac } : undefined,
+    vnc: { ip: running ? prior.vnc?.ip : s["vnc:ip"], password: s["vnc:password"], tls: s["vnc:tls"] === "on" },
+    tags: tokens(s.tags),
+    ...(running ? { powerState: "running" as const } : s.status === "stopped" ? { powerState: "stopped" as const } : {}),
+    uuid: s.server,
+    status: s.status,
+    ip: running && dhcp && dhcp !== "auto" ? dhcp : undefined,
+    vncAddress: running && s["vnc:ip"] && s["vnc:ip"] !== "auto" ? s["vnc:ip"] : undefined,
+    startedAt: s.started ? Number(s.started) : undefined,
+  };
 }
+
+const nicModelOf = (m: string | undefined) => NIC_MODELS.find((x) => x === m);
 
 /** The server's config as `create` takes it (empty values left out). */
 export function serverConfig(i: ServerInputs): KvObject {
@@ -159,175 +243,74 @@ export function configChanges(olds: ServerInputs, news: ServerInputs): KvObject 
   return out;
 }
 
-export function toOutputs(inputs: ServerInputs, s: KvObject): ServerOutputs {
-  const running = s.status === "active";
-  const drives = Object.keys(s)
-    .filter((k) => DEVICE.test(k))
-    .sort()
-    .map((device) => ({ device, driveUuid: s[device], media: (s[`${device}:media`] as "disk" | "cdrom") ?? "disk" }));
-  return plain({
-    ...inputs,
-    name: unescapeText(s.name ?? ""),
-    cpuMhz: Number(s.cpu),
-    memMb: Number(s.mem),
-    // With smp "auto" the API shows the number it derived; the input stays "auto".
-    smp: inputs.smp === "auto" || s.smp === undefined ? inputs.smp : Number(s.smp),
-    persistent: s.persistent === "true",
-    drives,
-    boot: tokens(s.boot),
-    nic0: { model: (s["nic:0:model"] as Model) ?? inputs.nic0.model, dhcp: running ? inputs.nic0.dhcp : s["nic:0:dhcp"] },
-    nic1: s["nic:1:vlan"] ? { vlanUuid: s["nic:1:vlan"], model: s["nic:1:model"] as Model, mac: inputs.nic1?.mac ?? undefined } : undefined,
-    vnc: { ip: running ? inputs.vnc.ip : s["vnc:ip"], password: s["vnc:password"], tls: s["vnc:tls"] === "on" },
-    tags: tokens(s.tags),
-    uuid: s.server,
-    status: s.status,
-    ip: running && s["nic:0:dhcp"] && s["nic:0:dhcp"] !== "auto" ? s["nic:0:dhcp"] : undefined,
-    vncAddress: running && s["vnc:ip"] && s["vnc:ip"] !== "auto" ? s["vnc:ip"] : undefined,
-    startedAt: s.started ? Number(s.started) : undefined,
-    powerState: inputs.powerState,
-  });
+/** The changed inputs that the API takes only on a stopped server. */
+function stoppedOnlyChanges(olds: ServerInputs, news: ServerInputs): Array<keyof ServerInputs> {
+  return STOPPED_ONLY.filter((k) => !deepEqual(olds[k], news[k]));
 }
 
-function inputsOf(o: ServerOutputs): ServerInputs {
-  const out: Record<string, unknown> = {};
-  for (const k of INPUTS) if (o[k] !== undefined) out[k] = o[k];
-  return out as unknown as ServerInputs;
+function restartNeeded(name: string, inputs: string[]): ProviderError {
+  return new ProviderError("validation", `${inputs.join(", ")}: the server ${name} must be stopped for this change; set allowRestart: true to let the provider stop and start it`, { property: inputs[0] });
 }
 
-async function info(uuid: string): Promise<KvObject | undefined> {
-  return sigma().info(`/servers/${uuid}/info`);
-}
+// ---- Power -----------------------------------------------------------------------------------------
 
 /** Waits until the server shows `status` (start and stop are quick; an ACPI shutdown may take a while). */
-async function waitStatus(uuid: string, status: "active" | "stopped", timeoutMs: number, what: string): Promise<KvObject> {
+function waitStatus(client: SigmaClient, uuid: string, status: "active" | "stopped", timeoutMs: number, what: string): Promise<WireServer> {
   return waitFor(
     async () => {
-      const s = await info(uuid);
+      const s = await client.info<WireServer>(`/servers/${uuid}/info`);
       if (!s) throw new ProviderError("not_found", `server ${uuid} vanished`);
       return s.status === status ? { done: true, value: s } : { done: false, progress: s.status };
     },
-    { timeoutMs, intervalMs: sigma().settings.pollIntervalMs ?? 1000, what },
+    { timeoutMs, intervalMs: client.pollMs, what },
   );
 }
 
-async function start(uuid: string, i: ServerInputs) {
-  await sigma().post(`/servers/${uuid}/start`, undefined, { idempotent: true });
-  await waitStatus(uuid, "active", 120_000, `server ${i.name} to start`);
+async function start(client: SigmaClient, uuid: string, i: ServerInputs) {
+  await client.post(`/servers/${uuid}/start`, undefined, { idempotent: true });
+  await waitStatus(client, uuid, "active", 120_000, `server ${i.name} to start`);
 }
 
 /** ACPI shutdown with a deadline, then a hard stop if allowed. */
-async function stop(uuid: string, i: ServerInputs) {
-  await sigma().post(`/servers/${uuid}/shutdown`, undefined, { idempotent: true });
+async function stop(client: SigmaClient, uuid: string, i: ServerInputs) {
+  await client.post(`/servers/${uuid}/shutdown`, undefined, { idempotent: true });
   try {
-    await waitStatus(uuid, "stopped", i.shutdownTimeoutSeconds * 1000, `server ${i.name} to shut down`);
+    await waitStatus(client, uuid, "stopped", i.shutdownTimeoutSeconds * 1000, `server ${i.name} to shut down`);
   } catch (e) {
     if (!hasCode(e, "wait_timeout") || !i.forceStop) throw e;
     console.warn(`cloudsigma.Server: ${i.name} ignored the ACPI shutdown for ${i.shutdownTimeoutSeconds}s; stopping it`);
-    await sigma().post(`/servers/${uuid}/stop`, undefined, { idempotent: true });
-    await waitStatus(uuid, "stopped", 60_000, `server ${i.name} to stop`);
+    await client.post(`/servers/${uuid}/stop`, undefined, { idempotent: true });
+    await waitStatus(client, uuid, "stopped", 60_000, `server ${i.name} to stop`);
   }
 }
 
-function needsStop(olds: ServerInputs, news: ServerInputs): string[] {
-  return diffInputs(olds as never, news as never, { inputs: INPUTS, replaceOn: [] }).changed.filter((k) => !LIVE.has(k));
-}
+// ---- Wire ------------------------------------------------------------------------------------------
 
-function restartError(name: string, fields: string[]): ProviderError {
-  return new ProviderError("validation", `${fields.join(", ")}: the server ${name} must be stopped for this change; set allowRestart: true to let the provider stop and start it`, { property: fields[0] });
-}
-
-export const serverProvider: Required<pulumi.dynamic.ResourceProvider<ServerInputs, ServerOutputs>> = {
-  async configure(req) {
-    configureSigma(req.config);
-  },
-
-  async check(_olds, news) {
-    const r = checkWithSchema(serverSchema(), news as never);
-    if (r.failures?.length) return r as never;
-    const i = r.inputs as unknown as ServerInputs;
-    const failures: Array<{ property: string; reason: string }> = [];
-    if (i.nic1 && !containsUnknown(i.nic1.vlanUuid) && !(await sigma().info(`/resources/vlan/${i.nic1.vlanUuid}/info`))) {
-      failures.push({ property: "nic1.vlanUuid", reason: `no VLAN ${i.nic1.vlanUuid} in this CloudSigma account` });
-    }
-    for (const [n, d] of i.drives.entries()) {
-      if (containsUnknown(d.driveUuid)) continue;
-      const found = (await sigma().info(`/drives/${d.driveUuid}/info`)) ?? (await sigma().get("/drives/standard/info")).find((x) => x.drive === d.driveUuid);
-      if (!found) failures.push({ property: `drives[${n}].driveUuid`, reason: `no drive ${d.driveUuid} in this CloudSigma account or its library` });
-    }
-    return failures.length ? { inputs: i, failures } : { inputs: i };
-  },
-
-  async diff(_id, olds, news) {
-    const d = diffInputs(olds as never, news as never, { inputs: INPUTS, replaceOn: [] });
-    const stopFor = needsStop(inputsOf(olds), news);
-    if (olds.status === "active" && stopFor.length && !news.allowRestart && !containsUnknown(news)) throw restartError(news.name, stopFor);
-    const drifted = (olds.status === "active" ? "running" : "stopped") !== news.powerState;
-    return { changes: d.changes || drifted, replaces: [] };
-  },
-
-  async create(inputs) {
-    const [s] = await sigma().post("/servers/create", serverConfig(inputs), { idempotent: false });
-    if (!s?.server) throw new ProviderError("server", "CloudSigma answered /servers/create without a server uuid (insufficient funds?)");
-    try {
-      if (inputs.powerState === "running") await start(s.server, inputs);
-    } catch (e) {
-      throw Object.assign(new Error(`server ${s.server} was created but did not start: ${(e as Error).message}`), { id: s.server, properties: toOutputs(inputs, s), reasons: [(e as Error).message] });
-    }
-    return { id: s.server, outs: toOutputs(inputs, (await info(s.server))!) };
-  },
-
-  async read(id, props) {
-    const s = await info(id);
-    if (!s) return { id: "" };
-    const prev = props ? inputsOf(props) : (serverSchema().parse({ name: s.name ?? id, cpuMhz: Number(s.cpu), memMb: Number(s.mem) }) as unknown as ServerInputs);
-    const outs = toOutputs({ ...prev, powerState: s.status === "active" ? "running" : "stopped" }, s);
-    return { id, props: outs, inputs: inputsOf(outs) as never };
-  },
-
-  async update(id, olds, news) {
-    const old = inputsOf(olds);
-    let s = await info(id);
-    if (!s) throw new ProviderError("not_found", `server ${news.name} (${id}) no longer exists`);
-    const stopFor = needsStop(old, news);
-    const wasRunning = s.status === "active";
-    if (wasRunning && stopFor.length) {
-      if (!news.allowRestart) throw restartError(news.name, stopFor);
-      await stop(id, news);
-    }
-    const changes = configChanges(old, news);
-    if (Object.keys(changes).length) await sigma().post(`/servers/${id}/set`, changes, { idempotent: true });
-    s = (await info(id))!;
-    if (news.powerState === "running" && s.status !== "active") await start(id, news);
-    if (news.powerState === "stopped" && s.status === "active") await stop(id, news);
-    return { outs: toOutputs(news, (await info(id))!) };
-  },
-
-  async delete(id, props) {
-    const s = await info(id);
-    if (!s) return;
-    if (s.status === "active") {
-      await sigma().post(`/servers/${id}/stop`, undefined, { idempotent: true });
-      await waitStatus(id, "stopped", 60_000, `server ${props.name} to stop before it is destroyed`);
-    }
-    await unlessGone(sigma().post(`/servers/${id}/destroy`, undefined, { idempotent: true }));
-  },
-};
-
-export class Server extends VendorResource {
-  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:Server";
-  declare readonly name: pulumi.Output<string>;
-  declare readonly uuid: pulumi.Output<string>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly ip: pulumi.Output<string | undefined>;
-  declare readonly vncAddress: pulumi.Output<string | undefined>;
-  declare readonly startedAt: pulumi.Output<number | undefined>;
-  declare readonly cpuMhz: pulumi.Output<number>;
-  declare readonly memMb: pulumi.Output<number>;
-
-  constructor(name: string, args: ServerArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { uuid: undefined, status: undefined, ip: undefined, vncAddress: undefined, startedAt: undefined };
-    // The VNC password is a secret: encrypted in the state, never shown at preview.
-    const props = { ...outputs, ...args, ...(args.vnc ? { vnc: pulumi.secret(args.vnc) } : {}) };
-    super(lazyProvider("pulumi-private-cloud/cloudsigma", "serverProvider"), name, props, { ...opts, additionalSecretOutputs: ["vnc", ...(opts?.additionalSecretOutputs ?? [])] }, "cloudsigma", "Server");
-  }
+/** A server as `/servers/<uuid>/info` shows it. */
+interface WireServer {
+  /** Each device (`ide:0:0`, `scsi:0:3`, `block:1`) holds a drive uuid, with `<device>:media`; and more keys. */
+  [key: string]: string | undefined;
+  server: string;
+  name?: string;
+  status: string;
+  user?: string;
+  cpu: string;
+  mem: string;
+  smp?: string;
+  persistent?: string;
+  boot?: string;
+  tags?: string;
+  "nic:0:model"?: string;
+  /** `auto` or the static IP while stopped; the address in use while running. */
+  "nic:0:dhcp"?: string;
+  "nic:1:model"?: string;
+  "nic:1:vlan"?: string;
+  "nic:1:mac"?: string;
+  /** `auto` or an IP while stopped; the address in use while running. */
+  "vnc:ip"?: string;
+  "vnc:password"?: string;
+  "vnc:tls"?: string;
+  /** Epoch seconds, while running. */
+  started?: string;
+  [MARKER_KEY]?: string;
 }

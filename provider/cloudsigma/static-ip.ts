@@ -1,72 +1,57 @@
 /**
- * cloudsigma.StaticIp: a static public IP (`/resources/ip/create`, `/destroy`). The address is the id.
- * Outputs: address, netmask, gateway, nameservers.
+ * cloudsigma.StaticIp: a static public IP (`/resources/ip/create`, `/destroy`); the address is its id.
+ * It has no inputs (CloudSigma hands out the next free address) and keeps no field for an ownership
+ * marker: creates go one at a time per endpoint, and a lost answer is resolved by the one new address.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ProviderError, checkWithSchema, lazyProvider, plain, VendorResource, unlessGone } from "../core";
-import { KvObject, tokens } from "./codec";
-import { configureSigma, sigma } from "./config";
+import { ProviderError, defineResource } from "../core";
+import { tokens } from "./codec";
+import { vendor } from "./config";
 
-/** No inputs: CloudSigma hands out the next free address. */
-export type StaticIpArgs = Record<string, never>;
-export type StaticIpInputs = Record<string, never>;
-export interface StaticIpOutputs {
-  address: string;
-  netmask: string;
-  gateway: string;
-  nameservers: string[];
-  owner: string;
-}
+// ---- Definition ------------------------------------------------------------------------------------
 
-export function staticIpSchema() {
-  return z.strictObject({});
-}
+export const StaticIp = defineResource({
+  vendor,
+  type: "StaticIp",
+  description: "A static public IP address; its address is what a server's `nic0.dhcp` takes.",
+  inputs: z.strictObject({}),
+  outputs: z.object({
+    address: z.string().describe("the address (also the id)"),
+    netmask: z.string(),
+    gateway: z.string(),
+    nameservers: z.array(z.string()),
+    owner: z.string().describe("the account that owns the address"),
+  }),
+  adopt: { byName: false },
+  recovery: { newObject: true },
+  model: (ip: WireIp) => ({ address: ip.resource, netmask: ip.netmask ?? "", gateway: ip.gateway ?? "", nameservers: tokens(ip.nameserver), owner: ip.user }),
+  operations: {
+    async create(_i, { client }) {
+      const ips = await client.post<WireIp>("/resources/ip/create", undefined, { idempotent: false });
+      const ip = ips.find((o) => o.resource);
+      if (!ip) throw new ProviderError("server", "CloudSigma answered /resources/ip/create without an address");
+      return { id: ip.resource };
+    },
+    read: (id, { client }) => client.info<WireIp>(`/resources/ip/${id}/info`),
+    // No inputs: nothing changes in place (a new endpoint replaces).
+    async update() {},
+    async delete(id, _props, { client }) {
+      await client.post(`/resources/ip/${id}/destroy`, undefined, { idempotent: true });
+    },
+    list: async (_q, _i, { client }) => (await client.list("/resources/ip/list")).map((id) => ({ id })),
+  },
+});
+export type StaticIp = InstanceType<typeof StaticIp>;
 
-export function toOutputs(o: KvObject): StaticIpOutputs {
-  return plain({ address: o.resource, netmask: o.netmask ?? "", gateway: o.gateway ?? "", nameservers: tokens(o.nameserver), owner: o.user });
-}
+// ---- Wire ------------------------------------------------------------------------------------------
 
-export const staticIpProvider: Required<pulumi.dynamic.ResourceProvider<StaticIpInputs, StaticIpOutputs>> = {
-  async configure(req) {
-    configureSigma(req.config);
-  },
-  async check(_olds, news) {
-    return checkWithSchema(staticIpSchema(), news as never) as never;
-  },
-  async diff() {
-    return { changes: false, replaces: [] };
-  },
-  async create() {
-    const objects = await sigma().post("/resources/ip/create", undefined, { idempotent: false });
-    const ip = objects.find((o) => o.resource);
-    if (!ip) throw new ProviderError("server", "CloudSigma answered /resources/ip/create without an address");
-    return { id: ip.resource, outs: toOutputs(ip) };
-  },
-  async read(id) {
-    const o = await sigma().info(`/resources/ip/${id}/info`);
-    return o ? { id, props: toOutputs(o), inputs: {} as never } : { id: "" };
-  },
-  async update(id) {
-    const o = await sigma().info(`/resources/ip/${id}/info`);
-    if (!o) throw new ProviderError("not_found", `static IP ${id} no longer exists`);
-    return { outs: toOutputs(o) };
-  },
-  async delete(id) {
-    await unlessGone(sigma().post(`/resources/ip/${id}/destroy`, undefined, { idempotent: true }));
-  },
-};
-
-export class StaticIp extends VendorResource {
-  static override readonly __pulumiType = "pulumi-nodejs:dynamic/cloudsigma:StaticIp";
-  declare readonly address: pulumi.Output<string>;
-  declare readonly netmask: pulumi.Output<string>;
-  declare readonly gateway: pulumi.Output<string>;
-  declare readonly nameservers: pulumi.Output<string[]>;
-  declare readonly owner: pulumi.Output<string>;
-
-  constructor(name: string, args: StaticIpArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { address: undefined, netmask: undefined, gateway: undefined, nameservers: undefined, owner: undefined };
-    super(lazyProvider("pulumi-private-cloud/cloudsigma", "staticIpProvider"), name, { ...outputs, ...args }, opts, "cloudsigma", "StaticIp");
-  }
+/** A static IP as `/resources/ip/<ip>/info` shows it. */
+interface WireIp {
+  resource: string;
+  user: string;
+  type?: string;
+  netmask?: string;
+  gateway?: string;
+  /** Space-separated addresses. */
+  nameserver?: string;
 }

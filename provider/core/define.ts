@@ -53,11 +53,14 @@ export interface Started<W> {
 /** How a create whose outcome is unknown is resolved. */
 export type Recovery =
   /** The marker is written into the field this names (for the docs), which the vendor keeps and lists show. */
-  | { marker: string; newObject?: undefined; idempotent?: undefined }
-  /** No field keeps a marker: creates go one at a time per endpoint; a lost answer is the one new object. */
-  | { marker?: undefined; newObject: true; idempotent?: undefined }
+  | { marker: string; newObject?: undefined; join?: undefined; idempotent?: undefined }
+  /**
+   * No field keeps a marker: creates go one at a time per endpoint; a lost answer is the one new object,
+   * or, with `join`, every new object (one create that makes several: the id joins their ids).
+   */
+  | { marker?: undefined; newObject: true; join?: (ids: string[]) => string; idempotent?: undefined }
   /** The create makes nothing (it adopts what exists), so it is simply repeated; says why, for the docs. */
-  | { marker?: undefined; newObject?: undefined; idempotent: string };
+  | { marker?: undefined; newObject?: undefined; join?: undefined; idempotent: string };
 
 export interface Operations<I, O, W, C> {
   /** Sends the create (with `marker` in the field the vendor keeps) and returns as soon as the id is known. */
@@ -101,9 +104,9 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
   /** How a create whose outcome is unknown is resolved. */
   recovery: Recovery;
   /** Pure: the wire object as outputs (and the inputs the vendor shows, for refresh). */
-  model(w: W, prior: z.output<S> & LayerInputs): Partial<z.output<S>> & z.output<OS>;
+  model(w: W, prior: z.output<S> & LayerInputs): Partial<Fields<z.output<S>>> & z.output<OS>;
   /** Look-ups at check time (what must exist); values still unknown at preview are skipped. */
-  check?(i: z.output<S> & LayerInputs, ctx: Context<C>): Promise<Failure[]>;
+  check?(i: z.output<S> & LayerInputs, ctx: Context<C>, olds: Partial<z.output<S>> | undefined): Promise<Failure[]>;
   /** More than a plain input diff: refusals at preview (throw a validation error) or extra changes. */
   diff?(
     olds: z.output<S> & LayerInputs & z.output<OS>,
@@ -221,13 +224,17 @@ export type DeepInput<T> = T extends string | number | boolean | null | undefine
       ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
       : pulumi.Input<T>;
 
-type ArgsOf<S extends z.ZodType> = { [K in keyof z.input<S>]: DeepInput<z.input<S>[K]> } & Omit<LayerInputs, "marker">;
-type OutputsOf<S extends z.ZodType, OS extends z.ZodObject, H extends string> = Omit<z.output<S>, H> & z.output<OS> & Omit<LayerInputs, "marker">;
+/** A zod object with no fields is `Record<string, never>`: as a part of args or outputs it means nothing. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+type Fields<T> = string extends keyof T ? {} : T;
+type ArgsOf<S extends z.ZodType> = Fields<{ [K in keyof z.input<S>]: DeepInput<z.input<S>[K]> }> & Omit<LayerInputs, "marker">;
+type OutputsOf<S extends z.ZodType, OS extends z.ZodObject, H extends string> = Fields<Omit<z.output<S>, H>> & Fields<z.output<OS>> & Omit<LayerInputs, "marker">;
 
 export type ResourceInstance<T> = pulumi.dynamic.Resource & { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 
 export interface ResourceClass<A, T> {
-  new (name: string, args: A, opts?: pulumi.CustomResourceOptions): ResourceInstance<T>;
+  /** `args` may be left out when no input is required. */
+  new (name: string, ...rest: Record<string, never> extends A ? [args?: A, opts?: pulumi.CustomResourceOptions] : [args: A, opts?: pulumi.CustomResourceOptions]): ResourceInstance<T>;
   /** `pulumi-nodejs:dynamic/<vendor>:<type>`: what the engine and policy packs see. */
   readonly __pulumiType: string;
   isInstance(o: unknown): o is ResourceInstance<T>;
@@ -288,6 +295,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     if (!ops.list) return undefined;
     const all = await ops.list(def.recovery.marker ? { marker } : {}, i, ctx);
     const ours = def.recovery.marker ? all.filter((f) => f.marker === marker) : all.filter((f) => !before!.has(f.id));
+    if (def.recovery.join && ours.length) return def.recovery.join(ours.map((f) => f.id));
     if (ours.length > 1) {
       const ids = ours.map((f) => f.id).join(", ");
       throw new ProviderError("conflict", `${ctx.what}: ${ours.length} objects (${ids}) look like the one this create made; delete the extra ones, or adopt one with adopt: {id}`);
@@ -333,7 +341,11 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
         return await ops.create({ ...i, marker }, { ...ctx, marker });
       } catch (e) {
         if (!outcomeUnknown(e)) throw e;
-        const found = await recover(i, ctx, marker, before).catch(() => undefined);
+        // A failed look-up leaves the create's own error to report, but not an ambiguous one.
+        const found = await recover(i, ctx, marker, before).catch((r: unknown) => {
+          if (hasCode(r, "conflict")) throw new ProviderError("conflict", r.message, { ...r.details, cause: e });
+          return undefined;
+        });
         if (!found) throw e;
         return { id: found, wait: ops.settle && (() => ops.settle!(found, i, ctx)) };
       }
@@ -377,7 +389,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       configureProviders(req.config);
     },
 
-    async check(_olds: Obj, news: Obj) {
+    async check(olds: Obj, news: Obj) {
       const { __provider, ...raw } = news;
       void __provider;
       const r = checkWithSchema(inputSchema, raw);
@@ -391,7 +403,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
         if (hasCode(e, "validation")) return { inputs: i, failures: [{ property: "endpoint", reason: e.message }] };
         throw e;
       }
-      const failures = await (def.check as unknown as (i: I, ctx: Context<C>) => Promise<Failure[]>)(i, ctx);
+      const failures = await (def.check as unknown as (i: I, ctx: Context<C>, olds: Obj | undefined) => Promise<Failure[]>)(i, ctx, olds && Object.keys(olds).length ? olds : undefined);
       return failures.length ? { inputs: i, failures } : { inputs: i };
     },
 
@@ -456,7 +468,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     static override readonly __pulumiType = token;
     static readonly provider = providerStub;
     static readonly entry = entry;
-    constructor(name: string, args: Obj, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: Obj = {}, opts?: pulumi.CustomResourceOptions) {
       const props: Obj = { ...Object.fromEntries(outputKeys.map((k) => [k, undefined])), ...args };
       for (const k of secrets) if (props[k] !== undefined) props[k] = pulumi.secret(props[k]);
       props.marker = pulumi.createUrn(name, token, opts?.parent).apply(markerOf);

@@ -133,6 +133,16 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
       },
     },
     {
+      // Out of band: the subscription ran to its end and left the account (the API itself cannot end one).
+      method: "POST",
+      path: "/_sim/cloudsigma/end-subscription",
+      handler: (req) => {
+        const uuid = String(JSON.parse(req.body || "{}").subscription);
+        if (!state.subscriptions.delete(uuid)) throw h.missing("Subscription", uuid);
+        return { status: 200, body: { ok: true } };
+      },
+    },
+    {
       method: "POST",
       path: "/subscriptions/:uuid/set/calculate",
       handler: (req) => {

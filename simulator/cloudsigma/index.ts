@@ -5,14 +5,21 @@
  * that image over time (`imaging NN%` and an imaging claim), and the standard drive library.
  *
  * Choices where the manual is silent (see README): shrinking a drive with `set` is a 400; `set` and
- * `destroy` of a drive that is imaging are 409 busy; `/resources/vlan/list` has `vlan <uuid>` lines.
+ * `destroy` of a drive that is imaging are 409 busy; `/resources/vlan/list` has `vlan <uuid>` lines;
+ * drives and servers keep and show any `user:*` key given to create, clone or set.
+ *
+ * Control routes beside the shared ones: `POST /_sim/seed` takes a `SigmaSeed` (the account's email and
+ * password, and objects of the inventory's collections); `POST /_sim/cloudsigma/ignore-shutdown`
+ * (`{server}`: the guest ignores ACPI); `POST /_sim/cloudsigma/end-subscription` (`{subscription}`: it ran
+ * to its end and left the account).
  */
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { billingRoutes } from "./billing";
 import { serverRoutes } from "./servers";
-import { Kv, SigmaOptions, SigmaState } from "./state";
+import { Kv, SigmaOptions, SigmaSeed, SigmaState } from "./state";
 
-export { SigmaState } from "./state";
+export { DEMO_ACCOUNT, SigmaState } from "./state";
+export type { SigmaSeed } from "./state";
 
 const UNITS: Record<string, number> = { "": 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
@@ -218,7 +225,7 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
       body: Array.isArray(extra.raw) ? `${(extra.raw as string[]).join("\n")}\n` : `errors:${(extra.type as string) ?? "system"} ${message}\n`,
     }),
     reset: () => state.reset(),
-    seed: () => {},
+    seed: (b) => state.seed(b as SigmaSeed),
     inventory: () => ({
       drives: [...state.drives.keys()].map((u) => ({ ...state.drive(u)!, name: state.drive(u)!.name })),
       vlans: [...state.vlans.values()],

@@ -23,8 +23,22 @@ export interface Account {
   password: string;
 }
 
+/** The demo account every reset starts with (HTTP Basic: its email and password). */
+export const DEMO_ACCOUNT: Readonly<Account> = { uuid: "f2e19d5c-eaa1-44e5-94aa-dc194594bd7b", email: "demo@example.com", password: "sigma-pass" };
+
+/** What `POST /_sim/seed` takes: the account's login, and objects of the inventory's collections as it shows them. */
+export interface SigmaSeed {
+  account?: Partial<Pick<Account, "email" | "password">>;
+  drives?: Kv[];
+  vlans?: Kv[];
+  ips?: Kv[];
+  servers?: Kv[];
+  servergroups?: Kv[];
+  subscriptions?: Kv[];
+}
+
 export class SigmaState {
-  account: Account = { uuid: "f2e19d5c-eaa1-44e5-94aa-dc194594bd7b", email: "demo@example.com", password: "sigma-pass" };
+  account: Account = { ...DEMO_ACCOUNT };
   drives = new Map<string, Kv>();
   /** When each imaging drive started, for its progress. */
   imaging = new Map<string, number>();
@@ -45,6 +59,7 @@ export class SigmaState {
   }
 
   reset() {
+    this.account = { ...DEMO_ACCOUNT };
     this.drives.clear();
     this.imaging.clear();
     this.vlans.clear();
@@ -99,6 +114,17 @@ export class SigmaState {
       }
     }
     return d;
+  }
+
+  /** Adds what a seed holds; an object replaces the one of the same id. */
+  seed(s: SigmaSeed) {
+    Object.assign(this.account, s.account ?? {});
+    for (const d of s.drives ?? []) this.drives.set(d.drive, { ...d });
+    for (const v of s.vlans ?? []) this.vlans.set(v.resource, { ...v });
+    for (const ip of s.ips ?? []) this.ips.set(ip.resource, { ...ip });
+    for (const x of s.servers ?? []) this.servers.set(x.server, { ...x });
+    for (const g of s.servergroups ?? []) this.groups.set(g.uuid, { servers: "", description: "", ...g });
+    for (const x of s.subscriptions ?? []) this.subscriptions.set(x.subscription, { ...x });
   }
 
   newIp(): Kv {

@@ -1,16 +1,34 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { closeAllPools, configFrom } from "../../provider/core";
-import { configureSigma } from "../../provider/cloudsigma/config";
-import { createCloudSigmaSimulator } from "../../simulator/cloudsigma";
-import { startSim } from "./sim";
+import * as cloudsigma from "../../provider/cloudsigma";
+import { KvObject, decode, encode } from "../../provider/cloudsigma/codec";
+import { closeAllPools } from "../../provider/core";
+import { DEMO_ACCOUNT, createCloudSigmaSimulator } from "../../simulator/cloudsigma";
+import { asEngine } from "./engine";
+import { Sim, startSim } from "./sim";
 
 export const LIBRARY_DEBIAN = "a1b2c3d4-0000-4000-8000-00000000de12";
 
-/** A CloudSigma simulator for one test file (fast imaging), reset and configured before each test. */
-export function useSigma(imagingMs = 150) {
-  const ctx = {} as { sim: Awaited<ReturnType<typeof startSim<ReturnType<typeof createCloudSigmaSimulator>>>> };
+/** The stack config that points every CloudSigma resource (of the endpoint `ns`) at a simulator. */
+export function sigmaConfig(url: string, ns = "cloudsigma", account: { email: string; password: string } = DEMO_ACCOUNT): Record<string, string> {
+  return { [`${ns}:endpoint`]: url, [`${ns}:username`]: account.email, [`${ns}:password`]: account.password, [`${ns}:pollIntervalMs`]: "20" };
+}
+
+/**
+ * A CloudSigma simulator for one test file (fast imaging and shutdowns), reset and configured before
+ * each test; `api` calls its vendor API as the account's owner would out of band, and answers the
+ * decoded objects.
+ */
+export function useSigma(opts: { imagingMs?: number; shutdownMs?: number } = {}) {
+  const ctx = {} as { sim: Sim; api(method: "GET" | "POST", path: string, body?: KvObject): Promise<KvObject[]> };
   beforeAll(async () => {
-    ctx.sim = await startSim(createCloudSigmaSimulator({ imagingMs }));
+    ctx.sim = await startSim(createCloudSigmaSimulator({ imagingMs: 150, shutdownMs: 100, ...opts }));
+    const auth = "Basic " + Buffer.from(`${DEMO_ACCOUNT.email}:${DEMO_ACCOUNT.password}`).toString("base64");
+    ctx.api = async (method, path, body) => {
+      const res = await fetch(ctx.sim.url + path, { method, headers: { authorization: auth }, body: body && encode(body) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+      return decode(text);
+    };
   });
   afterAll(async () => {
     await ctx.sim.stop();
@@ -18,8 +36,7 @@ export function useSigma(imagingMs = 150) {
   });
   beforeEach(async () => {
     await ctx.sim.control("POST", "/_sim/reset");
-    const a = ctx.sim.vendor.state.account;
-    configureSigma(configFrom({ "cloudsigma:endpoint": ctx.sim.url, "cloudsigma:username": a.email, "cloudsigma:password": a.password, "cloudsigma:pollIntervalMs": "20" }));
+    await asEngine(cloudsigma.Drive.provider).configure(sigmaConfig(ctx.sim.url));
   });
   return ctx;
 }

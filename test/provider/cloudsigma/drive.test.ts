@@ -1,80 +1,86 @@
 import { describe, expect, it, vi } from "vitest";
-import { DriveInputs, DriveOutputs, driveProvider } from "../../../provider/cloudsigma/drive";
+import * as cloudsigma from "../../../provider/cloudsigma";
+import { asEngine } from "../../helpers/engine";
 import { LIBRARY_DEBIAN, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
+const drive = asEngine(cloudsigma.Drive.provider);
 const GIB = 1024 ** 3;
-
-async function checked(news: Record<string, unknown>): Promise<DriveInputs> {
-  const r = await driveProvider.check({} as DriveInputs, news as never);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as DriveInputs;
-}
+const MARKER = "pulumi:00000000000000d1";
+const wire = async (id: string) => (await ctx.sim.inventory("drives")).find((d) => d.drive === id);
 
 describe("cloudsigma.Drive lifecycle", () => {
-  it("creates an empty drive with only the required inputs and reads it back", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 10 }));
-    expect(outs).toMatchObject({ name: "data", sizeGb: 10, sizeBytes: 10 * GIB, status: "active", claimType: "exclusive", encryptionCipher: "aes-xts-plain", claimedBy: [] });
-    const read = await driveProvider.read(id, outs as DriveOutputs);
-    expect(read.props).toEqual(outs);
+  it("creates an empty drive with only the required inputs, writes its marker in user:pulumi, and reads it back", async () => {
+    const { id, outs } = await drive.create({ ...(await drive.checked({ name: "data", sizeGb: 10 })), marker: MARKER });
+    expect(outs).toMatchObject({ name: "data", sizeGb: 10, sizeBytes: 10 * GIB, status: "active", claimType: "exclusive", encryptionCipher: "aes-xts-plain", claimedBy: [], uuid: id });
+    expect(await wire(id)).toMatchObject({ name: "data", "user:pulumi": MARKER });
+    expect((await drive.read(id, outs)).props).toEqual(outs);
   });
 
-  it("clones a library image and waits until imaging is done, reporting progress", async () => {
+  it("clones a library image and waits until imaging is done, printing the progress", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const { id, outs } = await driveProvider.create(await checked({ name: "web-1-root", sizeGb: 20, cloneFrom: LIBRARY_DEBIAN, tags: ["affinity:ssd"] }));
-    expect(log.mock.calls.some(([m]) => /imaging \d+%/.test(m))).toBe(true);
+    const { id, outs } = await drive.create(await drive.checked({ name: "web-1-root", sizeGb: 20, cloneFrom: LIBRARY_DEBIAN, tags: ["affinity:ssd"] }));
+    expect(log.mock.calls.some(([m]) => /^cloudsigma\.Drive web-1-root: imaging \d+%$/.test(m))).toBe(true);
     log.mockRestore();
-    expect(outs).toMatchObject({ sizeGb: 20, tags: ["affinity:ssd"] });
-    const wire = ctx.sim.vendor.state.drive(id)!;
-    expect(wire.imaging).toBeUndefined();
-    expect(wire.claimed).toBeUndefined();
+    expect(outs).toMatchObject({ sizeGb: 20, tags: ["affinity:ssd"], cloneFrom: LIBRARY_DEBIAN });
+    const d = await wire(id);
+    expect(d?.imaging).toBeUndefined();
+    expect(d?.claimed).toBeUndefined();
   });
 
   it("renames, grows and retags in place", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 10 }));
-    const news = await checked({ name: "data-2", sizeGb: 15, tags: ["affinity:ssd"] });
-    expect(await driveProvider.diff(id, outs as DriveOutputs, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await driveProvider.update(id, outs as DriveOutputs, news);
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 10 }));
+    const news = await drive.checked({ name: "data-2", sizeGb: 15, tags: ["affinity:ssd"] });
+    expect(await drive.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await drive.update(id, outs, news);
     expect(u.outs).toMatchObject({ name: "data-2", sizeGb: 15, tags: ["affinity:ssd"] });
+    expect(await wire(id)).toMatchObject({ name: "data-2", size: String(15 * GIB), tags: "affinity:ssd" });
+  });
+
+  it("shows a rename and a growth made out of band at refresh, as inputs the next update puts back", async () => {
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 10 }));
+    await ctx.api("POST", `/drives/${id}/set`, { name: "renamed", size: String(12 * GIB) });
+    const read = await drive.read(id, outs);
+    expect(read.inputs).toMatchObject({ name: "renamed", sizeGb: 12 });
+    // Going back to 10 GiB would shrink the drive: refused at preview.
+    await expect(drive.diff(id, read.props!, await drive.checked({ name: "data", sizeGb: 10 }))).rejects.toThrow(/sizeGb: drive data cannot shrink from 12 GiB to 10 GiB/);
+    expect(await drive.diff(id, read.props!, await drive.checked({ name: "data", sizeGb: 12 }))).toMatchObject({ changes: true, replaces: [] });
   });
 
   it("refuses to shrink at preview, naming the field", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 10 }));
-    await expect(driveProvider.diff(id, outs as DriveOutputs, await checked({ name: "data", sizeGb: 5 }))).rejects.toThrow(/sizeGb: drive data cannot shrink from 10 GiB to 5 GiB/);
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 10 }));
+    await expect(drive.diff(id, outs, await drive.checked({ name: "data", sizeGb: 5 }))).rejects.toThrow(/sizeGb: drive data cannot shrink from 10 GiB to 5 GiB/);
   });
 
   it("replaces on a new clone source or cipher", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 10 }));
-    const d = await driveProvider.diff(id, outs as DriveOutputs, await checked({ name: "data", sizeGb: 10, encryptionCipher: "none" }));
-    expect(d.replaces).toEqual(["encryptionCipher"]);
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 10 }));
+    expect((await drive.diff(id, outs, await drive.checked({ name: "data", sizeGb: 10, encryptionCipher: "none" }))).replaces).toEqual(["encryptionCipher"]);
+    expect((await drive.diff(id, outs, await drive.checked({ name: "data", sizeGb: 10, cloneFrom: LIBRARY_DEBIAN }))).replaces).toEqual(["cloneFrom"]);
   });
 
-  it("retries a change while the drive is busy imaging", async () => {
-    vi.spyOn(console, "log").mockImplementation(() => {});
-    const inputs = await checked({ name: "c", sizeGb: 10, cloneFrom: LIBRARY_DEBIAN, timeoutSeconds: 1 });
-    // Start a clone directly, so that it is still imaging when the provider sets it.
-    const a = ctx.sim.vendor.state.account;
-    const res = await fetch(`${ctx.sim.url}/drives/${LIBRARY_DEBIAN}/clone`, { method: "POST", body: "name c\n", headers: { authorization: "Basic " + Buffer.from(`${a.email}:${a.password}`).toString("base64") } });
-    const uuid = /drive (\S+)/.exec(await res.text())![1];
-    const u = await driveProvider.update(uuid, { ...inputs, uuid } as unknown as DriveOutputs, { ...inputs, name: "renamed", timeoutSeconds: 10 });
-    expect(u.outs!.name).toBe("renamed");
-    const busy = (await ctx.sim.control("GET", "/_sim/requests")).filter((r: { status: number }) => r.status === 409);
-    expect(busy.length).toBeGreaterThan(0);
-    vi.restoreAllMocks();
+  it("retries a change while the drive is busy imaging (409), until it is done", async () => {
+    // A clone made out of band, still imaging when the provider sets it.
+    const [clone] = await ctx.api("POST", `/drives/${LIBRARY_DEBIAN}/clone`, { name: "c" });
+    const inputs = await drive.checked({ name: "c", sizeGb: 10, cloneFrom: LIBRARY_DEBIAN, timeoutSeconds: 10 });
+    const u = await drive.update(clone.drive, { ...inputs, uuid: clone.drive }, { ...inputs, name: "renamed" });
+    expect(u.outs.name).toBe("renamed");
+    expect((await ctx.sim.requests()).filter((r) => r.path === `/drives/${clone.drive}/set` && r.status === 409).length).toBeGreaterThan(0);
   });
 
   it("destroys, and tolerates a drive that is already gone", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 1 }));
-    await driveProvider.delete(id, outs as DriveOutputs);
-    expect(ctx.sim.vendor.state.drives.has(id)).toBe(false);
-    await expect(driveProvider.delete(id, outs as DriveOutputs)).resolves.toBeUndefined();
-    expect(await driveProvider.read(id, outs as DriveOutputs)).toEqual({ id: "" });
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 1 }));
+    await drive.delete(id, outs);
+    expect(await wire(id)).toBeUndefined();
+    await expect(drive.delete(id, outs)).resolves.toBeUndefined();
+    expect(await drive.read(id, outs)).toEqual({ id: "" });
   });
 
-  it("refuses to destroy a drive mounted on a server, saying so", async () => {
-    const { id, outs } = await driveProvider.create(await checked({ name: "data", sizeGb: 1 }));
-    ctx.sim.vendor.state.drives.get(id)!.claimed = `00000000-0000-0000-0000-00000000a0a0:guest:62fe7cde-4fb9-4c63-bd8c-e757930066a0:ide:0:0`;
-    await expect(driveProvider.delete(id, outs as DriveOutputs)).rejects.toThrow(/is mounted on a server; detach it/);
+  it("refuses to destroy a drive that a server outside the stack mounts, saying so", async () => {
+    const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 1 }));
+    await ctx.api("POST", "/servers/create", { name: "not-ours", cpu: "1000", mem: "512", "ide:0:0": id });
+    await expect(drive.delete(id, outs)).rejects.toThrow(/drive data \(.*\) is mounted on a server; detach it/);
+    expect(await wire(id)).toBeDefined();
+    expect((await drive.read(id, outs)).props?.claimedBy).toEqual([expect.stringMatching(/:guest:.*:ide:0:0$/)]);
   });
 
   it.each([
@@ -83,13 +89,14 @@ describe("cloudsigma.Drive lifecycle", () => {
     [{ name: "", sizeGb: 1 }, "name"],
     [{ name: "x", sizeGb: 1, cloneFrom: "not-a-uuid" }, "cloneFrom"],
     [{ name: "x", sizeGb: 1, tags: ["a b"] }, "tags[0]"],
+    [{ name: "x", sizeGb: 1, sizeTb: 1 }, "sizeTb"],
   ])("check of %j fails on %s", async (news, property) => {
-    const r = await driveProvider.check({} as DriveInputs, news as never);
+    const r = await drive.check({}, news);
     expect(r.failures?.map((f) => f.property)).toEqual([property]);
   });
 
   it("reports a clone of a drive that does not exist as not found, with the vendor's message", async () => {
-    const err = await driveProvider.create(await checked({ name: "x", sizeGb: 1, cloneFrom: "00000000-0000-4000-8000-000000000000" })).catch((e) => e);
+    const err = await drive.create(await drive.checked({ name: "x", sizeGb: 1, cloneFrom: "00000000-0000-4000-8000-000000000000" })).catch((e) => e);
     expect(err.code).toBe("not_found");
     expect(err.message).toMatch(/could not be found/);
   });

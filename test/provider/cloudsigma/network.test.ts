@@ -1,52 +1,79 @@
 import { describe, expect, it } from "vitest";
-import { StaticIpOutputs, staticIpProvider } from "../../../provider/cloudsigma/static-ip";
-import { VlanInputs, VlanOutputs, vlanProvider } from "../../../provider/cloudsigma/vlan";
-import { useSigma } from "../../helpers/cloudsigma";
+import * as cloudsigma from "../../../provider/cloudsigma";
+import { asEngine } from "../../helpers/engine";
+import { sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
+const vlan = asEngine(cloudsigma.Vlan.provider);
+const ip = asEngine(cloudsigma.StaticIp.provider);
+const wrong = { email: "demo@example.com", password: "wrong-pass-77" };
 
 describe("cloudsigma.Vlan lifecycle", () => {
   it("creates, reads, renames in place and destroys, tolerating a vanished VLAN", async () => {
-    const { id, outs } = await vlanProvider.create({ name: "private" });
+    const { id, outs } = await vlan.create(await vlan.checked({ name: "private" }));
     expect(outs).toMatchObject({ name: "private", uuid: id });
-    expect((await vlanProvider.read(id, outs as VlanOutputs)).props).toEqual(outs);
-    expect(await vlanProvider.diff(id, outs as VlanOutputs, { name: "private-2" })).toMatchObject({ changes: true, replaces: [] });
-    expect((await vlanProvider.update(id, outs as VlanOutputs, { name: "private-2" })).outs!.name).toBe("private-2");
-    await vlanProvider.delete(id, outs as VlanOutputs);
-    expect(ctx.sim.vendor.state.vlans.has(id)).toBe(false);
-    await expect(vlanProvider.delete(id, outs as VlanOutputs)).resolves.toBeUndefined();
-    expect(await vlanProvider.read(id, outs as VlanOutputs)).toEqual({ id: "" });
+    expect((await vlan.read(id, outs)).props).toEqual(outs);
+    const news = await vlan.checked({ name: "private-2" });
+    expect(await vlan.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    expect((await vlan.update(id, outs, news)).outs.name).toBe("private-2");
+    expect((await ctx.sim.inventory("vlans")).find((v) => v.resource === id)).toMatchObject({ name: "private-2" });
+    await vlan.delete(id, outs);
+    expect((await ctx.sim.inventory("vlans")).map((v) => v.resource)).not.toContain(id);
+    await expect(vlan.delete(id, outs)).resolves.toBeUndefined();
+    expect(await vlan.read(id, outs)).toEqual({ id: "" });
   });
 
   it("keeps a name with quotes and line breaks intact", async () => {
-    const { outs } = await vlanProvider.create({ name: 'it\'s "private"' });
-    expect(outs!.name).toBe('it\'s "private"');
+    const name = "it's \"private\"\nsecond line";
+    const { id, outs } = await vlan.create(await vlan.checked({ name }));
+    expect(outs.name).toBe(name);
+    expect((await vlan.read(id, outs)).props?.name).toBe(name);
   });
 
   it("names an empty name at check", async () => {
-    const r = await vlanProvider.check({} as VlanInputs, { name: " " } as never);
+    const r = await vlan.check({}, { name: " " });
     expect(r.failures?.map((f) => f.property)).toEqual(["name"]);
   });
 });
 
 describe("cloudsigma.StaticIp lifecycle", () => {
   it("creates with no inputs and outputs address, netmask, gateway and nameservers", async () => {
-    const { id, outs } = await staticIpProvider.create({});
+    const { id, outs } = await ip.create(await ip.checked({}));
     expect(outs).toMatchObject({ address: id, netmask: "255.255.255.0", gateway: "185.12.5.1", nameservers: ["185.12.5.1"] });
-    expect((await staticIpProvider.read(id, outs as StaticIpOutputs)).props).toEqual(outs);
-    await staticIpProvider.delete(id, outs as StaticIpOutputs);
-    expect(ctx.sim.vendor.state.ips.has(id)).toBe(false);
-    await expect(staticIpProvider.delete(id, outs as StaticIpOutputs)).resolves.toBeUndefined();
-    expect(await staticIpProvider.read(id, outs as StaticIpOutputs)).toEqual({ id: "" });
+    expect((await ip.read(id, outs)).props).toEqual(outs);
+    await ip.delete(id, outs);
+    expect((await ctx.sim.inventory("ips")).map((x) => x.resource)).not.toContain(id);
+    await expect(ip.delete(id, outs)).resolves.toBeUndefined();
+    expect(await ip.read(id, outs)).toEqual({ id: "" });
+  });
+});
+
+describe("CloudSigma endpoints and credentials", () => {
+  it("reports bad credentials as auth, naming the settings to check and never the password", async () => {
+    await ip.configure(sigmaConfig(ctx.sim.url, "cloudsigma", wrong));
+    const err = await ip.create(await ip.checked({})).catch((e) => e);
+    expect(err.code).toBe("auth");
+    expect(err.message).toMatch(/rejected the credentials \(check cloudsigma:username and cloudsigma:password\)/);
+    expect(err.message).not.toContain(wrong.password);
   });
 
-  it("reports bad credentials as auth without the password", async () => {
-    const { configureSigma } = await import("../../../provider/cloudsigma/config");
-    const { configFrom } = await import("../../../provider/core");
-    configureSigma(configFrom({ "cloudsigma:endpoint": ctx.sim.url, "cloudsigma:username": "demo@example.com", "cloudsigma:password": "wrong-pass-77" }));
-    const err = await staticIpProvider.create({}).catch((e) => e);
-    expect(err.code).toBe("auth");
-    expect(err.message).toMatch(/rejected the credentials/);
-    expect(err.message).not.toContain("wrong-pass-77");
+  it("reaches a named endpoint with its own settings (cloudsigma-<name>:*), and names them in errors", async () => {
+    // The default endpoint's password is wrong; site-b's is right.
+    await ip.configure({ ...sigmaConfig(ctx.sim.url, "cloudsigma", wrong), ...sigmaConfig(ctx.sim.url, "cloudsigma-site-b") });
+    const { id, outs } = await ip.create(await ip.checked({ endpoint: "site-b" }));
+    expect(outs).toMatchObject({ address: id, endpoint: "site-b" });
+    expect((await ip.read(id, outs)).props).toEqual(outs);
+    await ip.configure(sigmaConfig(ctx.sim.url, "cloudsigma-site-b", wrong));
+    await expect(ip.read(id, outs)).rejects.toThrow(/check cloudsigma-site-b:username and cloudsigma-site-b:password/);
+  });
+
+  it("asks for a missing setting by its config key and its environment variable", async () => {
+    await ip.configure({ "cloudsigma-site-c:endpoint": ctx.sim.url, "cloudsigma-site-c:username": "demo@example.com" });
+    await expect(ip.create(await ip.checked({ endpoint: "site-c" }))).rejects.toThrow(/cloudsigma-site-c:password is not set: run `pulumi config set --secret cloudsigma-site-c:password <value>` or set the environment variable CLOUDSIGMA_SITE_C_PASSWORD/);
+  });
+
+  it("refuses a poll interval that is not a whole number of milliseconds, naming it", async () => {
+    await ip.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:pollIntervalMs": "fast" });
+    await expect(ip.create(await ip.checked({}))).rejects.toThrow(/cloudsigma:pollIntervalMs must be a whole number of milliseconds >= 10, not "fast"/);
   });
 });

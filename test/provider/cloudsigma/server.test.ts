@@ -1,85 +1,123 @@
 import { describe, expect, it, vi } from "vitest";
-import { driveProvider, driveSchema, DriveInputs } from "../../../provider/cloudsigma/drive";
-import { ServerInputs, ServerOutputs, serverProvider } from "../../../provider/cloudsigma/server";
-import { vlanProvider } from "../../../provider/cloudsigma/vlan";
+import * as cloudsigma from "../../../provider/cloudsigma";
+import { asEngine } from "../../helpers/engine";
 import { useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
+const server = asEngine(cloudsigma.Server.provider);
+const drive = asEngine(cloudsigma.Drive.provider);
+const vlan = asEngine(cloudsigma.Vlan.provider);
+const MARKER = "pulumi:000000000000005e";
+const wire = async (collection: string, key: string, id: string) => (await ctx.sim.inventory(collection)).find((o) => o[key] === id);
+/** The changes the provider asked for (no reads). */
+const changes = async () => (await ctx.sim.requests()).filter((r) => r.method === "POST").map((r) => r.path);
 
-async function drive(name = "root", sizeGb = 10): Promise<string> {
-  return (await driveProvider.create(driveSchema().parse({ name, sizeGb }) as DriveInputs)).id;
-}
-
-async function checked(news: Record<string, unknown>): Promise<ServerInputs> {
-  const r = await serverProvider.check({} as ServerInputs, news as never);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as ServerInputs;
+async function newDrive(name = "root", sizeGb = 10): Promise<string> {
+  return (await drive.create(await drive.checked({ name, sizeGb }))).id;
 }
 
 describe("cloudsigma.Server lifecycle", () => {
-  it("creates with only the required inputs, starts it, and reads back its address", async () => {
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+  it("creates with only the required inputs, starts it, writes its marker in user:pulumi, and reads back its address", async () => {
+    const { id, outs } = await server.create({ ...(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 })), marker: MARKER });
     expect(outs).toMatchObject({ name: "web-1", status: "active", cpuMhz: 2000, memMb: 1024, powerState: "running", nic0: { model: "virtio", dhcp: "auto" } });
-    expect(outs!.ip).toMatch(/^185\.12\.6\.\d+$/);
-    expect(outs!.vncAddress).toBe(outs!.ip);
-    const read = await serverProvider.read(id, outs as ServerOutputs);
+    expect(outs.ip).toMatch(/^185\.12\.6\.\d+$/);
+    expect(outs.vncAddress).toBe(outs.ip);
+    expect(await wire("servers", "server", id)).toMatchObject({ status: "active", "user:pulumi": MARKER });
+    const read = await server.read(id, outs);
     expect(read.props).toEqual(outs);
-    expect((await serverProvider.diff(id, outs as ServerOutputs, read.inputs as ServerInputs)).changes).toBe(false);
+    expect((await server.diff(id, outs, read.inputs!)).changes).toBe(false);
+  });
+
+  it("creates a stopped server without starting it", async () => {
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const { id, outs } = await server.create(await server.checked({ name: "cold", cpuMhz: 2000, memMb: 1024, powerState: "stopped" }));
+    expect(outs).toMatchObject({ status: "stopped", powerState: "stopped" });
+    expect(outs.ip).toBeUndefined();
+    expect(await changes()).toEqual(["/servers/create"]);
+    expect((await server.diff(id, outs, await server.checked({ name: "cold", cpuMhz: 2000, memMb: 1024, powerState: "stopped" }))).changes).toBe(false);
   });
 
   it("mounts drives, boots from the first, joins a VLAN on NIC 1 and claims the drives", async () => {
-    const root = await drive("root");
-    const data = await drive("data");
-    const { id: vlan } = await vlanProvider.create({ name: "private" });
-    const { id, outs } = await serverProvider.create(await checked({ name: "db", cpuMhz: 4000, memMb: 4096, drives: [{ device: "ide:0:0", driveUuid: root }, { device: "ide:0:1", driveUuid: data }], nic1: { vlanUuid: vlan } }));
-    expect(outs).toMatchObject({ boot: ["ide:0:0"], nic1: { vlanUuid: vlan, model: "virtio" } });
-    expect(ctx.sim.vendor.state.drive(data)!.claimed).toContain(`:guest:${id}:ide:0:1`);
+    const root = await newDrive("root");
+    const data = await newDrive("data");
+    const { id: net } = await vlan.create(await vlan.checked({ name: "private" }));
+    const { id, outs } = await server.create(await server.checked({ name: "db", cpuMhz: 4000, memMb: 4096, drives: [{ device: "ide:0:1", driveUuid: data }, { device: "ide:0:0", driveUuid: root }], nic1: { vlanUuid: net } }));
+    // The drives in their declared order (not the API's), booting from the first.
+    expect(outs).toMatchObject({ drives: [{ device: "ide:0:1", driveUuid: data, media: "disk" }, { device: "ide:0:0", driveUuid: root, media: "disk" }], boot: ["ide:0:1"], nic1: { vlanUuid: net, model: "virtio" } });
+    expect((await wire("drives", "drive", data))?.claimed).toContain(`:guest:${id}:ide:0:1`);
+    expect((await server.read(id, outs)).props).toEqual(outs);
   });
 
   it("renames and changes CPU live, without a restart", async () => {
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
-    const news = await checked({ name: "web-one", cpuMhz: 3000, memMb: 1024 });
-    const u = await serverProvider.update(id, outs as ServerOutputs, news);
-    expect(u.outs).toMatchObject({ name: "web-one", cpuMhz: 3000, status: "active", startedAt: outs!.startedAt });
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const u = await server.update(id, outs, await server.checked({ name: "web-one", cpuMhz: 3000, memMb: 1024 }));
+    expect(u.outs).toMatchObject({ name: "web-one", cpuMhz: 3000, status: "active", startedAt: outs.startedAt });
+    expect(await changes()).toEqual([`/servers/${id}/set`]);
   });
 
   it("refuses at preview a change that needs the server stopped unless allowRestart", async () => {
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
-    await expect(serverProvider.diff(id, outs as ServerOutputs, await checked({ name: "web-1", cpuMhz: 2000, memMb: 2048 }))).rejects.toThrow(/memMb: the server web-1 must be stopped for this change; set allowRestart/);
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+    await expect(server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048 }))).rejects.toThrow(/^memMb: the server web-1 must be stopped for this change; set allowRestart/);
+    expect(await server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048, allowRestart: true }))).toMatchObject({ changes: true, replaces: [] });
   });
 
-  it("stops, sets and starts again when allowed", async () => {
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+  it("stops (ACPI), sets and starts again when allowed", async () => {
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const u = await serverProvider.update(id, outs as ServerOutputs, await checked({ name: "web-1", cpuMhz: 2000, memMb: 2048, allowRestart: true }));
+    const u = await server.update(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048, allowRestart: true }));
     expect(u.outs).toMatchObject({ memMb: 2048, status: "active" });
-    const calls = (await ctx.sim.control("GET", "/_sim/requests")).map((r: { path: string }) => r.path).filter((p: string) => !p.endsWith("/info"));
-    expect(calls).toEqual([`/servers/${id}/shutdown`, `/servers/${id}/set`, `/servers/${id}/start`]);
+    expect(await changes()).toEqual([`/servers/${id}/shutdown`, `/servers/${id}/set`, `/servers/${id}/start`]);
   });
 
   it("falls back to a hard stop when the guest ignores the ACPI shutdown", async () => {
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
     await ctx.sim.control("POST", "/_sim/cloudsigma/ignore-shutdown", { server: id });
+    await ctx.sim.control("DELETE", "/_sim/requests");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const u = await serverProvider.update(id, outs as ServerOutputs, await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, powerState: "stopped", shutdownTimeoutSeconds: 1 }));
-    expect(warn.mock.calls[0][0]).toMatch(/ignored the ACPI shutdown/);
+    const u = await server.update(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, powerState: "stopped", shutdownTimeoutSeconds: 1 }));
+    expect(warn.mock.calls[0][0]).toMatch(/web-1 ignored the ACPI shutdown for 1s; stopping it/);
     warn.mockRestore();
-    expect(u.outs!.status).toBe("stopped");
+    expect(u.outs).toMatchObject({ status: "stopped", powerState: "stopped" });
+    expect(await changes()).toEqual([`/servers/${id}/shutdown`, `/servers/${id}/stop`]);
+  });
+
+  it("shows a power change made out of band at refresh, and the next update puts it back", async () => {
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
+    await ctx.api("POST", `/servers/${id}/stop`);
+    const read = await server.read(id, outs);
+    expect(read.props).toMatchObject({ status: "stopped", powerState: "stopped" });
+    const news = await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 });
+    expect(await server.diff(id, read.props!, news)).toMatchObject({ changes: true, replaces: [] });
+    expect((await server.update(id, read.props!, news)).outs).toMatchObject({ status: "active", powerState: "running" });
   });
 
   it("destroys a running server by stopping it first, releasing its drives, and tolerates a vanished one", async () => {
-    const root = await drive("root");
-    const { id, outs } = await serverProvider.create(await checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: root }] }));
-    await serverProvider.delete(id, outs as ServerOutputs);
-    expect(ctx.sim.vendor.state.servers.has(id)).toBe(false);
-    expect(ctx.sim.vendor.state.drive(root)!.claimed).toBeUndefined();
-    await expect(serverProvider.delete(id, outs as ServerOutputs)).resolves.toBeUndefined();
-    expect(await serverProvider.read(id, outs as ServerOutputs)).toEqual({ id: "" });
+    const root = await newDrive("root");
+    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: root }] }));
+    await server.delete(id, outs);
+    expect(await wire("servers", "server", id)).toBeUndefined();
+    expect((await wire("drives", "drive", root))?.claimed).toBeUndefined();
+    await expect(server.delete(id, outs)).resolves.toBeUndefined();
+    expect(await server.read(id, outs)).toEqual({ id: "" });
+  });
+});
+
+describe("cloudsigma.Server's VNC password", () => {
+  it("is declared a secret: the class makes the vnc input and output Pulumi secrets (the e2e test proves the state)", () => {
+    expect(cloudsigma.Server.entry.definition.secrets).toEqual(["vnc"]);
   });
 
-  it("keeps the VNC password out of the plain outputs' preview by marking it secret", async () => {
-    const { outs } = await serverProvider.create(await checked({ name: "v", cpuMhz: 2000, memMb: 1024, vnc: { password: "s3cr3t" } }));
-    expect(outs!.vnc.password).toBe("s3cr3t"); // the resource marks `vnc` an additional secret output
+  it("never appears in the message of a change refused at preview", async () => {
+    const { id, outs } = await server.create(await server.checked({ name: "v", cpuMhz: 2000, memMb: 1024, vnc: { password: "old-pw" } }));
+    const err = await server.diff(id, outs, await server.checked({ name: "v", cpuMhz: 2000, memMb: 1024, vnc: { password: "new-pw" } })).catch((e) => e);
+    expect(err.message).toMatch(/^vnc: the server v must be stopped/);
+    expect(err.message).not.toMatch(/old-pw|new-pw/);
+  });
+
+  it("never appears in a check failure", async () => {
+    const r = await server.check({}, { name: "v", cpuMhz: 2000, memMb: 1024, vnc: { password: "too-long-pw" } });
+    expect(r.failures).toEqual([{ property: "vnc.password", reason: expect.not.stringContaining("too-long-pw") }]);
   });
 });
 
@@ -91,15 +129,21 @@ describe("cloudsigma.Server bad inputs", () => {
     [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "sata:0", driveUuid: "d1" }] }, "drives[0].device"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, powerState: "paused" }, "powerState"],
     [{ name: "x", cpuMhz: 0, memMb: 1024 }, "cpuMhz"],
+    [{ name: "x", cpuMhz: 2000, memMb: 1024, endpoint: "Site B" }, "endpoint"],
   ])("check of %j fails on %s", async (news, property) => {
-    const r = await serverProvider.check({} as ServerInputs, news as never);
+    const r = await server.check({}, news);
     expect(r.failures?.map((f) => f.property)).toEqual([property]);
   });
 
   it("names an unknown VLAN and an unknown drive before any request that changes anything", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const r = await serverProvider.check({} as ServerInputs, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, drives: [{ device: "ide:0:0", driveUuid: "1111" }] } as never);
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, drives: [{ device: "ide:0:0", driveUuid: "1111" }] });
     expect(r.failures?.map((f) => f.property)).toEqual(["nic1.vlanUuid", "drives[0].driveUuid"]);
-    expect((await ctx.sim.control("GET", "/_sim/requests")).filter((x: { method: string }) => x.method === "POST")).toEqual([]);
+    expect(await changes()).toEqual([]);
+  });
+
+  it("names an endpoint that is not configured", async () => {
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, endpoint: "site-z" });
+    expect(r.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/cloudsigma-site-z:endpoint is not set/) }]);
   });
 });

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decode, decodeList } from "../../../provider/cloudsigma/codec";
-import { createCloudSigmaSimulator } from "../../../simulator/cloudsigma";
-import { startSim } from "../../helpers/sim";
+import { DEMO_ACCOUNT, createCloudSigmaSimulator } from "../../../simulator/cloudsigma";
+import { Sim, startSim } from "../../helpers/sim";
 
 const FIXTURES = join(__dirname, "../../../../shared/reference/cloudsigma-fixtures");
 const have = existsSync(FIXTURES);
@@ -34,12 +34,12 @@ function sameShapes(recorded: Record<string, string>, ours: Record<string, strin
 }
 
 describe.skipIf(!have)("CloudSigma simulator vs recorded traffic", () => {
-  let sim: Awaited<ReturnType<typeof startSim<ReturnType<typeof createCloudSigmaSimulator>>>>;
+  let sim: Sim;
   let call: (method: string, path: string, body?: string) => Promise<{ status: number; text: string }>;
 
   beforeAll(async () => {
     sim = await startSim(createCloudSigmaSimulator({ imagingMs: 50 }));
-    const a = sim.vendor.state.account;
+    const a = DEMO_ACCOUNT;
     // Clients send a mix of Content-Type and Accept headers; the simulator takes them all.
     call = async (method, path, body) => {
       const res = await fetch(sim.url + path, { method, body, headers: { authorization: "Basic " + Buffer.from(`${a.email}:${a.password}`).toString("base64"), "content-type": "application/json", accept: "application/json" } });

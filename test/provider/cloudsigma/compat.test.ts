@@ -1,0 +1,32 @@
+/** Stacks written by 0.1.0 keep working: their `__provider` loads a provider of this module by name. */
+import { describe, expect, it } from "vitest";
+import * as cloudsigma from "../../../provider/cloudsigma";
+import { asEngine } from "../../helpers/engine";
+import { useSigma } from "../../helpers/cloudsigma";
+
+const ctx = useSigma();
+
+describe("CloudSigma resources recorded by 0.1.0", () => {
+  it("find their provider under the name their state loads: the stub of their type", () => {
+    expect(cloudsigma.driveProvider).toBe(cloudsigma.Drive.provider);
+    expect(cloudsigma.serverProvider).toBe(cloudsigma.Server.provider);
+    expect(cloudsigma.serverGroupProvider).toBe(cloudsigma.ServerGroup.provider);
+    expect(cloudsigma.staticIpProvider).toBe(cloudsigma.StaticIp.provider);
+    expect(cloudsigma.subscriptionProvider).toBe(cloudsigma.Subscription.provider);
+    expect(cloudsigma.vlanProvider).toBe(cloudsigma.Vlan.provider);
+  });
+
+  it("refresh with no change and destroy, from outputs as 0.1.0 stored them (no marker, no endpoint)", async () => {
+    const [d] = await ctx.api("POST", "/drives/create", { name: "old", size: String(1024 ** 3) });
+    const stored = {
+      name: "old", sizeGb: 1, claimType: "exclusive", readers: [], encryptionCipher: "aes-xts-plain", tags: [], timeoutSeconds: 1800,
+      uuid: d.drive, status: "active", sizeBytes: 1024 ** 3, owner: d.user, claimedBy: [],
+    };
+    const old = asEngine(cloudsigma.driveProvider);
+    const read = await old.read(d.drive, stored);
+    expect(read.props).toEqual(stored);
+    expect((await old.diff(d.drive, read.props!, await old.checked({ name: "old", sizeGb: 1 }))).changes).toBe(false);
+    await old.delete(d.drive, read.props!);
+    expect(await ctx.sim.inventory("drives")).toEqual([]);
+  });
+});

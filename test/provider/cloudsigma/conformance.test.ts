@@ -1,0 +1,111 @@
+/** Every CloudSigma resource class against the guarantees all resources share (test/helpers/conformance.ts). */
+import { afterEach, beforeEach, describe, vi } from "vitest";
+import * as cloudsigma from "../../../provider/cloudsigma";
+import { conformance } from "../../helpers/conformance";
+import { LIBRARY_DEBIAN, useSigma } from "../../helpers/cloudsigma";
+
+const ctx = useSigma();
+const sim = () => ctx.sim;
+const GIB = 1024 ** 3;
+/** Requests to this path answer 503 at once (Retry-After 0): the wait of a create, or the read after it, fails. */
+const failing = (path: string) => ({ path, status: 503, retryAfter: 0 });
+const post = async (path: string, body?: Record<string, string>) => (await ctx.api("POST", path, body))[0];
+
+conformance({
+  resource: cloudsigma.Drive,
+  sim,
+  inputs: { name: "conf-drive", sizeGb: 1 },
+  collection: "drives",
+  idOf: (d) => d.drive,
+  createPath: "/drives/create",
+  // A clone's imaging is polled until a 1 s deadline passes.
+  partial: { inputs: { cloneFrom: LIBRARY_DEBIAN, sizeGb: 10, timeoutSeconds: 1 }, fault: failing("^/drives/[0-9a-f-]{36}/info$") },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await post("/drives/create", { name, size: String(GIB) })).drive }),
+  vanish: async (id) => void (await post(`/drives/${id}/destroy`)),
+});
+
+conformance({
+  resource: cloudsigma.Server,
+  sim,
+  inputs: { name: "conf-server", cpuMhz: 2000, memMb: 1024 },
+  collection: "servers",
+  idOf: (s) => s.server,
+  createPath: "/servers/create",
+  // The start after the create fails.
+  partial: { fault: failing("^/servers/[0-9a-f-]{36}/start$") },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await post("/servers/create", { name, cpu: "2000", mem: "1024" })).server }),
+  vanish: async (id) => {
+    await post(`/servers/${id}/stop`);
+    await post(`/servers/${id}/destroy`);
+  },
+});
+
+conformance({
+  resource: cloudsigma.Vlan,
+  sim,
+  inputs: { name: "conf-vlan" },
+  collection: "vlans",
+  idOf: (v) => v.resource,
+  createPath: "/resources/vlan/create",
+  partial: { fault: failing("^/resources/vlan/[0-9a-f-]{36}/info$") },
+  adoptByName: true,
+  noMarker: true,
+  stranger: async (name) => ({ id: (await post("/resources/vlan/create", { name })).resource }),
+  vanish: async (id) => void (await post(`/resources/vlan/${id}/destroy`)),
+});
+
+conformance({
+  resource: cloudsigma.StaticIp,
+  sim,
+  inputs: {},
+  collection: "ips",
+  idOf: (ip) => ip.resource,
+  createPath: "/resources/ip/create",
+  partial: { fault: failing("^/resources/ip/[0-9.]+/info$") },
+  nameKey: null,
+  adoptByName: false,
+  noMarker: true,
+  stranger: async () => ({ id: (await post("/resources/ip/create")).resource }),
+  vanish: async (id) => void (await post(`/resources/ip/${id}/destroy`)),
+});
+
+conformance({
+  resource: cloudsigma.ServerGroup,
+  sim,
+  inputs: { name: "conf-group" },
+  collection: "servergroups",
+  idOf: (g) => g.uuid,
+  createPath: "/servergroups/create",
+  partial: { fault: failing("^/servergroups/[0-9a-f-]{36}/info$") },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await post("/servergroups/create", { name })).uuid }),
+  vanish: async (id) => void (await post(`/servergroups/${id}/destroy`)),
+});
+
+describe("cloudsigma.Subscription", () => {
+  beforeEach(() => {
+    // The price printed at check, and the warning of a destroy that only releases.
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+  });
+  afterEach(() => vi.restoreAllMocks());
+  const term = { start_time: "2026-12-01 00:00", months: "1" };
+  conformance({
+    resource: cloudsigma.Subscription,
+    sim,
+    // One item (CPU only), so that the one new item after a lost answer is the whole purchase.
+    inputs: { kind: "resources", cpuMhz: 2000, months: 1, startTime: "2026-12-01 00:00" },
+    collection: "subscriptions",
+    idOf: (s) => s.subscription,
+    createPath: "/subscriptions/resources/create",
+    partial: { fault: failing("^/subscriptions/[0-9a-f-]{36}/info$") },
+    nameKey: null,
+    adoptByName: false,
+    noMarker: true,
+    stranger: async () => ({ id: (await post("/subscriptions/resources/create", { cpu: "2000", ...term })).subscription }),
+    // A subscription that ran to its end leaves the account (the API itself cannot end one).
+    vanish: async (id) => void (await ctx.sim.control("POST", "/_sim/cloudsigma/end-subscription", { subscription: id })),
+  });
+});
