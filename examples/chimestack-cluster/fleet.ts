@@ -3,6 +3,7 @@
  * a small fleet of VMs (root volume from an image, optional data volume, one NIC on the subnet). The
  * namespace is passed in, so that the root demo stack can reuse this table with its own installed copy.
  */
+import type { Input } from "@pulumi/pulumi";
 import type { chimestack as ChimeStack } from "pulumi-private-cloud";
 
 export interface FleetSettings {
@@ -15,6 +16,8 @@ export interface FleetSettings {
   appCount?: number;
   /** Desired power state of the app VMs (default running). */
   appPower?: "running" | "stopped";
+  /** The VMs' root password (cloud-init), a secret; none when absent. */
+  vmPassword?: Input<string>;
 }
 
 export interface VmRow { name: string; rootGb: number; dataGb?: number; power: "running" | "stopped" }
@@ -40,6 +43,7 @@ export function chimestackCluster(cs: typeof ChimeStack, s: FleetSettings) {
           ...(r.dataGb ? [{ name: `${r.name}-data`, sizeGb: r.dataGb, volumeSpecUuid: s.volumeSpecUuid }] : []),
         ],
         nics: [{ name: `${r.name}-nic0`, subnetUuid: subnet.id, securityGroupUuid: s.securityGroupUuid, primary: true }],
+        password: s.vmPassword,
         powerState: r.power,
       }),
   );

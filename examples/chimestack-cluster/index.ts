@@ -11,6 +11,7 @@ const fleet = chimestackCluster(chimestack, {
   securityGroupUuid: config.require("securityGroupUuid"),
   appCount: config.getNumber("appCount"),
   appPower: config.get("appPower") === "stopped" ? "stopped" : "running",
+  vmPassword: config.getSecret("vmPassword"),
 });
 
 export const vms = fleet.vms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.ips}`);

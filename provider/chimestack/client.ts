@@ -2,15 +2,19 @@
  * The only code that speaks ChimeStack's API: REST under `/v1`, `Authorization: Bearer <token>` from
  * `POST /v1/login` (`result.user.uuid` is the token), one token per endpoint and user for the whole
  * process, logged in again before it expires (`expired_at`) or on a 401, and logged out when the process
- * ends where it can. Every answer is the `{error:{code,message,status}, requestId, result}` envelope.
+ * ends where it can. Every answer is the `{error:{code,message,status}, requestId, result}` envelope;
+ * lists are paged as `{elements, size, total}`.
  */
-import { HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, unlessGone, withRetry } from "../core";
+import { Failure, Found, HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, splitMarker, unlessGone, withMarker, withRetry } from "../core";
 
 export interface ChimeSettings extends TlsOptions {
   endpoint: string;
   username: string;
   password: string;
+  /** Pause between polls of a VM or volume (default 1000 ms). */
   pollIntervalMs?: number;
+  /** Where these settings come from (`chimestack`, `chimestack-site-b`), for error messages. */
+  namespace?: string;
 }
 
 interface Envelope<T> {
@@ -25,9 +29,15 @@ export interface Page<T> {
   total: number;
 }
 
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** The page size of our list requests. */
+const PAGE_SIZE = 100;
+
 const sessions = new Map<string, Promise<{ token: string; expiresAt: number }>>();
 const tokenValues = new Map<string, string>();
-let logoutHooked = false;
+/** Every client of the process, logged out (best effort) when it ends. */
+const clients = new Set<ChimeClient>();
 
 export class ChimeClient {
   private readonly http: HttpClient;
@@ -36,14 +46,20 @@ export class ChimeClient {
   constructor(readonly settings: ChimeSettings) {
     this.http = new HttpClient({ baseUrl: settings.endpoint, ca: settings.ca, insecure: settings.insecure, secrets: () => [settings.password, tokenValues.get(this.key)] });
     this.key = `${this.http.endpoint}|${settings.username}`;
-    if (!logoutHooked) {
-      logoutHooked = true;
+    if (clients.size === 0) {
       // Best effort: the engine may end the provider process before this runs.
-      process.once("beforeExit", () => void this.logout().catch(() => undefined));
+      process.once("beforeExit", () => {
+        for (const c of clients) void c.logout().catch(() => undefined);
+      });
     }
+    clients.add(this);
   }
 
-  private async send(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown, token?: string): Promise<HttpResponse> {
+  private get namespace(): string {
+    return this.settings.namespace ?? "chimestack";
+  }
+
+  private async send(method: Method, path: string, body?: unknown, token?: string): Promise<HttpResponse> {
     return this.http.request({
       method,
       path,
@@ -61,9 +77,10 @@ export class ChimeClient {
     }
     if (res.status >= 300 || env?.error) {
       const status = res.status >= 300 ? res.status : (env?.error?.code ?? 500);
+      const ns = this.namespace;
       throw httpError(status, {
         code: codeForStatus(status),
-        what: res.status === 401 ? "ChimeStack rejected the credentials or token (check chimestack:username and chimestack:password)" : `ChimeStack ${method} ${path.split("?")[0]} failed`,
+        what: res.status === 401 ? `ChimeStack rejected the credentials or token (check ${ns}:username and ${ns}:password)` : `ChimeStack ${method} ${path.split("?")[0]} failed`,
         vendorMessage: env?.error?.message ?? (res.body.slice(0, 300) || undefined),
         vendorCode: env?.error?.status ?? (env?.error?.code !== undefined ? String(env.error.code) : undefined),
         requestId: env?.requestId,
@@ -102,7 +119,7 @@ export class ChimeClient {
   }
 
   /** One call; a 401 logs in once more. Reads and `idempotent` changes are retried on transient failures. */
-  async call<T>(method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown, opts: { idempotent?: boolean } = {}): Promise<T> {
+  async call<T>(method: Method, path: string, body?: unknown, opts: { idempotent?: boolean } = {}): Promise<T> {
     return withRetry(
       async () => {
         let token = await this.token();
@@ -123,6 +140,37 @@ export class ChimeClient {
     return (await unlessGone(this.call<Record<string, T>>("GET", path)))?.[kind];
   }
 
+  /** Every element of a paged list, page after page; `query` filters (undefined values are left out). */
+  async list<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+    const out: T[] = [];
+    const filters = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined);
+    for (let page = 1; ; page++) {
+      const q = new URLSearchParams([...filters, ["page", String(page)], ["size", String(PAGE_SIZE)]]);
+      const r = await this.call<Page<T>>("GET", `${path}?${q}`);
+      out.push(...r.elements);
+      if (r.elements.length === 0 || out.length >= r.total) return out;
+    }
+  }
+
+  /** The objects of a list as the resource layer sees them: their uuid and the marker their description carries. */
+  async found(path: string, query: Record<string, string | undefined> = {}): Promise<Found[]> {
+    return (await this.list<{ uuid: string; description?: string }>(path, query)).map((o) => ({ id: o.uuid, marker: splitMarker(o.description).marker }));
+  }
+
+  /**
+   * The description to send with an update of the object at `path`: the new text, with the marker the
+   * object carries kept at its end (or `marker`, when it carries none).
+   */
+  async markedDescription(path: string, kind: string, text: string, marker: string | undefined): Promise<string> {
+    const w = await this.getOne<{ description?: string }>(path, kind);
+    return withMarker(text, splitMarker(w?.description).marker ?? marker);
+  }
+
+  /** `failure`, when the object at `path` does not exist (for check). */
+  async missing(path: string, kind: string, failure: Failure): Promise<Failure[]> {
+    return (await this.getOne(path, kind)) ? [] : [failure];
+  }
+
   async logout(): Promise<void> {
     const s = sessions.get(this.key);
     if (!s) return;
@@ -131,3 +179,9 @@ export class ChimeClient {
     await this.send("POST", "/v1/logout", { token });
   }
 }
+
+/** Paths of the objects that live in an AZ and a cluster. */
+export const azPath = (az: string) => `/v1/az/${az}`;
+export const clusterPath = (az: string, cluster?: string) => `${azPath(az)}/cluster${cluster ? `/${cluster}` : ""}`;
+export const networkPath = (i: { azUuid: string; clusterUuid: string }, network?: string) => `${clusterPath(i.azUuid, i.clusterUuid)}/network${network ? `/${network}` : ""}`;
+export const subnetPath = (i: { azUuid: string; clusterUuid: string; networkUuid: string }, subnet?: string) => `${networkPath(i, i.networkUuid)}/subnet${subnet ? `/${subnet}` : ""}`;

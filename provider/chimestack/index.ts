@@ -1,22 +1,17 @@
 /** ChimeStack: clusters, networks, subnets and VMs. */
-import { plainResults } from "../core";
-import { clusterProvider as rawClusterProvider } from "./cluster";
-import { networkProvider as rawNetworkProvider } from "./network";
-import { subnetProvider as rawSubnetProvider } from "./subnet";
-import { vmProvider as rawVmProvider } from "./vm";
-export { Cluster } from "./cluster";
-export type { ClusterArgs, ClusterInputs, ClusterOutputs } from "./cluster";
-export { Network } from "./network";
-export type { NetworkArgs, NetworkInputs, NetworkOutputs } from "./network";
-export { Subnet } from "./subnet";
-export type { SubnetArgs, SubnetInputs, SubnetOutputs } from "./subnet";
-export { Vm } from "./vm";
-export type { VmArgs, VmInputs, VmOutputs } from "./vm";
+import { Cluster } from "./cluster";
+import { Network } from "./network";
+import { Subnet } from "./subnet";
+import { Vm } from "./vm";
+
+export { Cluster, Network, Subnet, Vm };
 export { ChimeClient } from "./client";
 export type { ChimeSettings } from "./client";
+export { vendor } from "./config";
 
-// Providers as the resources load them (lazyProvider): every result plain JSON.
-export const clusterProvider = plainResults(rawClusterProvider);
-export const networkProvider = plainResults(rawNetworkProvider);
-export const subnetProvider = plainResults(rawSubnetProvider);
-export const vmProvider = plainResults(rawVmProvider);
+// The provider names that stacks written by 0.1.0 load: their `__provider` requires this module by name
+// and calls `<name>.create(...)` and the like. They are the same stubs new resources get.
+export const clusterProvider = Cluster.provider;
+export const networkProvider = Network.provider;
+export const subnetProvider = Subnet.provider;
+export const vmProvider = Vm.provider;

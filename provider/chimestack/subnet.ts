@@ -1,104 +1,89 @@
-/** chimestack.Subnet: an address range of a network; VM NICs take their addresses from it. */
-import * as pulumi from "@pulumi/pulumi";
+/**
+ * chimestack.Subnet: an address range of a network; VM NICs take their addresses from it. Name, CIDR,
+ * gateway, reserved addresses and description change in place; a new AZ, cluster or network replaces it.
+ * The ownership marker rides at the end of the description.
+ */
 import { z } from "zod";
-import { ProviderError, checkWithSchema, diffInputs, lazyProvider, plain, VendorResource } from "../core";
-import { chime, configureChime } from "./config";
-import { missingCluster, netPath, tolerantDelete } from "./network";
+import { defineResource, known, splitMarker, withMarker } from "../core";
+import { clusterPath, networkPath, subnetPath } from "./client";
+import { vendor } from "./config";
 
-export interface SubnetArgs {
-  azUuid: pulumi.Input<string>;
-  clusterUuid: pulumi.Input<string>;
-  networkUuid: pulumi.Input<string>;
-  name: pulumi.Input<string>;
-  /** e.g. 192.168.231.1/24 */
-  cidr: pulumi.Input<string>;
-  gateway?: pulumi.Input<string>;
-  /** Addresses never given to VMs: "a,b-c". */
-  reservedIps?: pulumi.Input<string>;
-  description?: pulumi.Input<string>;
-}
-export interface SubnetInputs {
-  azUuid: string;
-  clusterUuid: string;
-  networkUuid: string;
-  name: string;
-  cidr: string;
-  gateway: string;
-  reservedIps: string;
-  description: string;
-}
-export interface SubnetOutputs extends SubnetInputs {
-  uuid: string;
-  state: number;
-}
-
-const SUBNET_INPUTS = ["azUuid", "clusterUuid", "networkUuid", "name", "cidr", "gateway", "reservedIps", "description"] as const;
-const subnetPath = (i: SubnetInputs, uuid?: string) => `${netPath(i, i.networkUuid)}/subnet${uuid ? `/${uuid}` : ""}`;
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 
-export function subnetSchema() {
-  return z.strictObject({
+// ---- Definition ------------------------------------------------------------------------------------
+
+export const Subnet = defineResource({
+  vendor,
+  type: "Subnet",
+  description: "An address range of a network; VM NICs take their addresses from it.",
+  inputs: z.strictObject({
     azUuid: z.string().min(1, "must name an availability zone"),
     clusterUuid: z.string().min(1, "must name a cluster"),
     networkUuid: z.string().min(1, "must name a network"),
     name: z.string().trim().min(1, "must not be empty").max(64),
-    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be a CIDR such as 192.168.231.1/24"),
+    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be a CIDR such as 192.168.231.1/24").describe("e.g. 192.168.231.1/24"),
     gateway: z.string().regex(IPV4, "must be an IPv4 address").or(z.literal("")).default(""),
-    reservedIps: z.string().regex(/^$|^[\d.,\- ]+$/, 'must list addresses and ranges such as "10.0.0.2,10.0.0.10-10.0.0.20"').default(""),
+    reservedIps: z.string().regex(/^$|^[\d.,\- ]+$/, 'must list addresses and ranges such as "10.0.0.2,10.0.0.10-10.0.0.20"').default("").describe('addresses never given to VMs: "a,b-c"'),
     description: z.string().default(""),
-  });
-}
+  }),
+  outputs: z.object({
+    uuid: z.string(),
+    state: z.number(),
+  }),
+  replaceOn: ["azUuid", "clusterUuid", "networkUuid"],
+  adopt: { byName: true },
+  recovery: { marker: "the end of the subnet's description" },
+  model: (w: WireSubnet) => ({
+    name: w.name,
+    cidr: w.cidr,
+    gateway: w.gateway ?? "",
+    reservedIps: w.reserved_ips ?? "",
+    description: splitMarker(w.description).text,
+    uuid: w.uuid,
+    state: w.state,
+  }),
+  // The cluster and the network are often made in the same run: ids not known yet at preview are not looked up.
+  async check(i, { client }) {
+    if (!known(i.azUuid, i.clusterUuid)) return [];
+    const failures = await client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", { property: "clusterUuid", reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}` });
+    if (failures.length || !known(i.networkUuid)) return failures;
+    return client.missing(networkPath(i, i.networkUuid), "network", { property: "networkUuid", reason: `no network ${i.networkUuid} in cluster ${i.clusterUuid}` });
+  },
+  operations: {
+    async create(i, { client, marker }) {
+      const { subnet } = await client.call<{ subnet: WireSubnet }>("POST", subnetPath(i), body(i, withMarker(i.description, marker)));
+      return { id: subnet.uuid };
+    },
+    read: (id, { client }, prior) => client.getOne<WireSubnet>(subnetPath(prior, id), "subnet"),
+    async update(id, olds, news, { client }) {
+      if (JSON.stringify(body(olds, olds.description)) === JSON.stringify(body(news, news.description))) return;
+      const path = subnetPath(news, id);
+      await client.call("PATCH", path, body(news, await client.markedDescription(path, "subnet", news.description, news.marker)), { idempotent: true });
+    },
+    async delete(id, props, { client }) {
+      await client.call("DELETE", subnetPath(props, id), undefined, { idempotent: true });
+    },
+    list: ({ name }, i, { client }) => client.found(subnetPath(i), { name }),
+  },
+});
+export type Subnet = InstanceType<typeof Subnet>;
 
-function subnetOutputs(i: SubnetInputs, w: Record<string, unknown>): SubnetOutputs {
-  return plain({ ...i, name: String(w.name), cidr: String(w.cidr), gateway: String(w.gateway ?? ""), reservedIps: String(w.reserved_ips ?? ""), description: String(w.description ?? ""), uuid: String(w.uuid), state: Number(w.state) });
-}
+// ---- Wire --------------------------------------------------------------------------------------------
 
-const subnetBody = (i: SubnetInputs) => ({ name: i.name, cidr: i.cidr, gateway: i.gateway, reserved_ips: i.reservedIps, description: i.description });
+const body = (i: { name: string; cidr: string; gateway: string; reservedIps: string }, description: string) => ({
+  name: i.name,
+  cidr: i.cidr,
+  gateway: i.gateway,
+  reserved_ips: i.reservedIps,
+  description,
+});
 
-export const subnetProvider: Required<pulumi.dynamic.ResourceProvider<SubnetInputs, SubnetOutputs>> = {
-  async configure(req) {
-    configureChime(req.config);
-  },
-  async check(_olds, news) {
-    const r = checkWithSchema(subnetSchema(), news as never);
-    if (r.failures?.length) return r as never;
-    const i = r.inputs as unknown as SubnetInputs;
-    const failures = await missingCluster(i.azUuid, i.clusterUuid);
-    if (!failures.length && !(await chime().getOne(netPath(i, i.networkUuid), "network"))) failures.push({ property: "networkUuid", reason: `no network ${i.networkUuid} in cluster ${i.clusterUuid}` });
-    return failures.length ? { inputs: i, failures } : { inputs: i };
-  },
-  async diff(_id, olds, news) {
-    const d = diffInputs(olds as never, news as never, { inputs: SUBNET_INPUTS, replaceOn: ["azUuid", "clusterUuid", "networkUuid"] });
-    return { changes: d.changes, replaces: d.replaces };
-  },
-  async create(i) {
-    const { subnet } = await chime().call<{ subnet: Record<string, unknown> }>("POST", subnetPath(i), subnetBody(i));
-    return { id: String(subnet.uuid), outs: subnetOutputs(i, subnet) };
-  },
-  async read(id, props) {
-    const w = await chime().getOne<Record<string, unknown>>(subnetPath(props!, id), "subnet");
-    if (!w) return { id: "" };
-    const outs = subnetOutputs(props as SubnetInputs, w);
-    return { id, props: outs, inputs: plain(Object.fromEntries(SUBNET_INPUTS.map((k) => [k, outs[k]]))) as never };
-  },
-  async update(id, _olds, news) {
-    await chime().call("PATCH", subnetPath(news, id), subnetBody(news), { idempotent: true });
-    const w = await chime().getOne<Record<string, unknown>>(subnetPath(news, id), "subnet");
-    if (!w) throw new ProviderError("not_found", `subnet ${news.name} (${id}) no longer exists`);
-    return { outs: subnetOutputs(news, w) };
-  },
-  async delete(id, props) {
-    await tolerantDelete(subnetPath(props, id));
-  },
-};
-
-export class Subnet extends VendorResource {
-  static override readonly __pulumiType = "pulumi-nodejs:dynamic/chimestack:Subnet";
-  declare readonly uuid: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly cidr: pulumi.Output<string>;
-
-  constructor(name: string, args: SubnetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lazyProvider("pulumi-private-cloud/chimestack", "subnetProvider"), name, { uuid: undefined, state: undefined, ...args }, opts, "chimestack", "Subnet");
-  }
+interface WireSubnet {
+  uuid: string;
+  name: string;
+  cidr: string;
+  gateway?: string;
+  reserved_ips?: string;
+  description: string;
+  state: number;
 }

@@ -430,7 +430,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       // A read with no stored state (a `.get`) has only the defaults to lay the vendor's view over.
       const prev = (Object.keys(prior).length ? inputsOf(prior) : (inputSchema.safeParse({}).data ?? {})) as I;
       const outs = { ...outputsOf(prev, w), ...pick(prior, hiddenOutputs) };
-      return { id, props: outs, inputs: { ...inputsOf(outs), ...pick(prior, [...hidden]) } };
+      // Refreshed inputs replace the stored ones. The hidden ones (passwords) are in no output, so a type
+      // that has any returns none: the engine then keeps the stored inputs, secrets included.
+      return hidden.size ? { id, props: outs } : { id, props: outs, inputs: inputsOf(outs) };
     },
 
     async update(id: string, olds: Obj, news: Obj) {

@@ -9,6 +9,10 @@ export interface CvmSettings extends TlsOptions {
   endpoint: string;
   publicToken: string;
   privateToken: string;
+  /** Pause between polls of a VPS's status while a power change runs (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Where these settings come from (`cvm`, `cvm-site-b`), for error messages. */
+  namespace?: string;
 }
 
 export type VpsStatus = "running" | "stopped" | "suspended" | "terminated" | "unknown";
@@ -101,7 +105,7 @@ const restartRetry = (e: ProviderError) => e.status === 503;
 export class CvmClient {
   private readonly http: HttpClient;
 
-  constructor(private readonly settings: CvmSettings) {
+  constructor(readonly settings: CvmSettings) {
     this.http = new HttpClient({
       baseUrl: settings.endpoint,
       ca: settings.ca,
@@ -162,6 +166,7 @@ export class CvmClient {
       }
     }
     const errors = Array.isArray(body.errors) ? body.errors.map(String) : [];
+    const ns = this.settings.namespace ?? "cvm";
     // The panel may send an error body with status 200 (see the README): treat `errors` as failure.
     if (res.status >= 300 || errors.length > 0) {
       const status = res.status >= 300 ? res.status : errors.some((m) => /does not exist/.test(m)) ? 404 : 500;
@@ -170,7 +175,7 @@ export class CvmClient {
         status === 503
           ? `${method} ${path}: the VPS's host node is unreachable`
           : status === 401
-            ? "the CVM API rejected the token pair (check cvm:publicToken and cvm:privateToken)"
+            ? `the CVM API rejected the token pair (check ${ns}:publicToken and ${ns}:privateToken)`
             : status === 403
               ? "the CVM token pair has no access to the client API"
               : `${method} ${path} failed`;

@@ -11,6 +11,7 @@
  *
  * Control routes beside the shared /_sim/ ones:
  *   POST /_sim/chimestack/expire-tokens
+ * `POST /_sim/seed` takes clusters, networks and subnets (ChimeSeed).
  */
 import { randomUUID } from "node:crypto";
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
@@ -38,6 +39,15 @@ export const DEMO = {
   host: "a428263d-64a9-4653-8d7e-556c20c0d77a",
 };
 const ZERO_TIME = "0001-01-01T00:00:00Z";
+/** The list filters the API reference documents (each list takes those of its objects' fields). */
+const FILTERS = ["name", "state", "uuid", "type", "arch", "hypervisor_type", "bridge_name", "interface_name", "host_uuid", "az_uuid", "cluster_uuid"];
+
+/** What `POST /_sim/seed` takes: clusters, networks and subnets as GET shows them (missing fields get defaults). */
+export interface ChimeSeed {
+  clusters?: Array<Partial<Obj> & { name: string }>;
+  networks?: Array<Partial<Obj> & { name: string; cluster_uuid: string }>;
+  subnets?: Array<Partial<Obj> & { name: string; network_uuid: string }>;
+}
 
 export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
   const now = opts.now ?? Date.now;
@@ -105,11 +115,16 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
   function list(items: Obj[], req: SimRequest): SimResponse {
     const q = req.query;
     let out = items;
-    for (const f of ["name", "state", "uuid"]) if (q.get(f)) out = out.filter((x) => String(x[f]) === q.get(f));
+    for (const f of FILTERS) if (q.get(f)) out = out.filter((x) => String(x[f]) === q.get(f));
     const page = Math.max(1, Number(q.get("page") ?? 1));
     const size = Math.max(1, Number(q.get("size") ?? 20));
     const slice = out.slice((page - 1) * size, page * size);
     return ok({ elements: slice, size: slice.length, total: out.length });
+  }
+
+  function put(m: Map<string, Obj>, o: Partial<Obj>) {
+    const x = { ...o, uuid: o.uuid ?? randomUUID() } as Obj;
+    m.set(x.uuid, x);
   }
 
   function get<T extends Obj>(m: Map<string, T>, uuid: string, what: string): T {
@@ -498,7 +513,21 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       body: { requestId: randomUUID(), error: { code: status, message, status: status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : status === 400 ? "BadRequest" : "InternalError" }, result: null },
     }),
     reset,
-    seed: () => {},
+    seed: (body) => {
+      const b = body as ChimeSeed;
+      for (const c of b.clusters ?? []) {
+        const a = get(data.azs, String(c.az_uuid ?? DEMO.az), "az");
+        put(data.clusters, { description: "", arch: "x86_64", hypervisor_type: "kvm", type: 0, state: 1, az_uuid: a.uuid, az_name: a.name, created_at: iso(), ...c });
+      }
+      for (const n of b.networks ?? []) {
+        const c = get(data.clusters, n.cluster_uuid, "cluster");
+        put(data.networks, { bridge_name: "br0", interface_name: "eth0", type: 0, description: "", az_uuid: c.az_uuid, state: 1, created_at: iso(), ...n });
+      }
+      for (const sn of b.subnets ?? []) {
+        const n = get(data.networks, sn.network_uuid, "network");
+        put(data.subnets, { cidr: "192.168.231.1/24", gateway: "", reserved_ips: "", description: "", cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso(), ...sn });
+      }
+    },
     inventory: () => ({
       clusters: [...data.clusters.values()],
       networks: [...data.networks.values()],

@@ -4,7 +4,11 @@
  * traffic forms, power changes that take time, and host nodes that can be unreachable (503).
  *
  * Control routes beside the shared /_sim/ ones:
- *   POST /_sim/cvm/nodes/:id/unreachable  {"forMs": 2000} or {"requests": 3}
+ *   POST   /_sim/cvm/nodes/:id/unreachable  {"forMs": 2000} or {"requests": 3}
+ *   POST   /_sim/cvm/vpses/:id/ignore-power {"ignore": true}: power actions answer 200 and change nothing
+ *   DELETE /_sim/cvm/vpses/:id              the host removes the VPS (the client API cannot)
+ * `GET /_sim/inventory` lists each VPS with its status and the number of power operations run on it;
+ * `POST /_sim/seed` takes token pairs, nodes and VPSes (CvmSeed).
  */
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { CvmOptions, CvmSeed, CvmState, TokenPair, VpsRecord } from "./state";
@@ -14,7 +18,7 @@ export type { CvmSeed, VpsRecord, TokenPair } from "./state";
 
 const NO_SUCH_VPS = "The specified VPS ID does not exist or is not accessible to this user.";
 
-export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: CvmState } {
+export function createCvmSimulator(opts: CvmOptions = {}): VendorSim {
   const state = new CvmState(opts);
 
   function auth(req: SimRequest): TokenPair {
@@ -34,8 +38,8 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: 
   }
 
   function listing(v: VpsRecord) {
-    const { user, power, operations, ram_used, disk_used, ...shown } = v;
-    void user, power, operations, ram_used, disk_used;
+    const { user, power, operations, ram_used, disk_used, ignoresPower, ...shown } = v;
+    void user, power, operations, ram_used, disk_used, ignoresPower;
     return shown;
   }
 
@@ -53,6 +57,10 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: 
       if (now === "suspended" || now === "terminated") {
         // The vendor's own spelling.
         throw new SimError(500, `No operations can be performed on this VPS beacuse it is ${now}.`);
+      }
+      if (v.ignoresPower) {
+        v.operations++;
+        return ok([]);
       }
       if (action === "start") state.transition(v, "running");
       if (action === "stop") state.transition(v, "stopped");
@@ -99,11 +107,34 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim & { state: 
         return { status: 200, body: node };
       },
     },
+    {
+      method: "POST",
+      path: "/_sim/cvm/vpses/:id/ignore-power",
+      handler: (req) => {
+        const v = anyVps(req);
+        v.ignoresPower = (req.body ? JSON.parse(req.body) : {}).ignore !== false;
+        return { status: 200, body: { ok: true } };
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/_sim/cvm/vpses/:id",
+      handler: (req) => {
+        state.vpses.delete(anyVps(req).id);
+        return { status: 200, body: { ok: true } };
+      },
+    },
   ];
+
+  /** The VPS a control route names, whoever owns it. */
+  function anyVps(req: SimRequest): VpsRecord {
+    const v = state.vpses.get(req.params.id);
+    if (!v) throw new SimError(404, `no VPS ${req.params.id}`);
+    return v;
+  }
 
   return {
     name: "cvm",
-    state,
     routes,
     renderError: (status, message) => ({ status, body: { errors: [message] } }),
     reset: () => state.reset(),

@@ -40,6 +40,8 @@ export interface VpsRecord {
   power: LifecycleData<VpsStatus>;
   /** How many power operations were run (tests check that released VPSes were not touched). */
   operations: number;
+  /** Power actions answer 200 and change nothing (a guest that never comes up or goes down). */
+  ignoresPower?: boolean;
 }
 
 export interface NodeRecord {

@@ -1,13 +1,14 @@
 /**
- * The ChimeStack and CVM examples through the real Pulumi CLI against their simulators: up, refresh with
- * no changes, an update, destroy; ChimeStack's inventory ends empty, CVM's VPSes are untouched but in
- * their last desired power state; no credential in the exported state.
+ * The ChimeStack and CVM examples through the real Pulumi CLI against their simulators (reached only
+ * through HTTP): a preview of the fresh stack, up, refresh with no changes, an update, destroy;
+ * ChimeStack's inventory ends empty, CVM's VPSes are untouched but in their last desired power state; no
+ * credential and no VM password in the exported state.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimServer } from "../../simulator/core";
 import { DEMO, createChimeStackSimulator } from "../../simulator/chimestack";
 import { createCvmSimulator } from "../../simulator/cvm";
+import { Sim, startSim } from "../helpers/sim";
 import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const haveCli = pulumiOnPath();
@@ -17,20 +18,19 @@ if (!haveCli) console.warn(`skipping the ChimeStack and CVM e2e tests: ${SKIP_RE
 const tarball = haveCli ? packedTarball() : "";
 
 describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulumi CLI", () => {
-  let sim: SimServer;
-  let vendor: ReturnType<typeof createChimeStackSimulator>;
+  const VM_PASSWORD = "e2e-vm-root-pass-41c7";
+  let sim: Sim;
   let project: Project;
 
   beforeAll(async () => {
-    vendor = createChimeStackSimulator({ createMs: 300, transitionMs: 100 });
-    sim = new SimServer(vendor);
-    const url = await sim.start();
+    sim = await startSim(createChimeStackSimulator({ createMs: 300, transitionMs: 100 }));
     project = await makeProject(join(ROOT, "examples/chimestack-cluster"), tarball, "e2e");
     const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
-    await set("chimestack:endpoint", url);
+    await set("chimestack:endpoint", sim.url);
     await set("chimestack:username", DEMO.user);
     await set("chimestack:password", DEMO.password, true);
     await set("chimestack:pollIntervalMs", "50");
+    await set("vmPassword", VM_PASSWORD, true);
     for (const [k, v] of [["azUuid", DEMO.az], ["instanceSpecUuid", DEMO.instanceSpec], ["volumeSpecUuid", DEMO.volumeSpec], ["imageUuid", DEMO.image], ["securityGroupUuid", DEMO.securityGroup]]) await set(k, v);
   }, 300_000);
 
@@ -38,37 +38,45 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     await sim?.stop();
   });
 
-  const inventory = async () => (await fetch(`${sim.url}/_sim/inventory`)).json() as Promise<Record<string, Array<Record<string, unknown>>>>;
+  const exported = async () => (await project.pulumi(["stack", "export"])).stdout;
 
-  it("creates, refreshes with no changes, stops the app VMs in place, and destroys to an empty inventory", async () => {
+  it("previews the fresh stack, whose networks and VMs name a cluster not made yet", async () => {
+    const preview = await project.pulumi(["preview"]);
+    expect(preview.stdout).toMatch(/\+ 7 to create/);
+    expect((await sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
+  }, 300_000);
+
+  it("creates, refreshes with no changes, stops the app VMs in place, and destroys to an empty inventory, the VM passwords never in the state", async () => {
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/\+ 7 created/);
-    expect((await inventory()).vms.map((v) => v.state)).toEqual([1, 1, 1]);
+    expect((await sim.inventory("vms")).map((v) => v.state)).toEqual([1, 1, 1]);
+    const afterUp = await exported();
+    expect(afterUp).toContain("secretsHash");
+    expect(afterUp).not.toContain(VM_PASSWORD);
     await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+    expect(await exported()).not.toContain(VM_PASSWORD);
     await project.pulumi(["config", "set", "appPower", "stopped"]);
     const update = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(update.stdout).toMatch(/~ 2 updated/);
-    expect((await inventory()).vms.map((v) => `${v.name}:${v.state}`).sort()).toEqual(["app-1:2", "app-2:2", "db-1:1"]);
+    expect((await sim.inventory("vms")).map((v) => `${v.name}:${v.state}`).sort()).toEqual(["app-1:2", "app-2:2", "db-1:1"]);
     await project.pulumi(["preview", "--expect-no-changes"]);
-    const exported = (await project.pulumi(["stack", "export"])).stdout;
-    expect(exported).not.toContain(DEMO.password);
+    const state = await exported();
+    expect(state).not.toContain(DEMO.password);
+    expect(state).not.toContain(VM_PASSWORD);
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(d.stdout).toMatch(/- 7 deleted/);
-    expect(await inventory()).toEqual({ clusters: [], networks: [], subnets: [], vms: [], volumes: [], nics: [] });
+    expect(await sim.control("GET", "/_sim/inventory")).toEqual({ clusters: [], networks: [], subnets: [], vms: [], volumes: [], nics: [] });
   }, 300_000);
 });
 
 describe.skipIf(!haveCli)("the CVM fleet example through the real Pulumi CLI", () => {
-  let sim: SimServer;
-  let vendor: ReturnType<typeof createCvmSimulator>;
+  let sim: Sim;
   let project: Project;
 
   beforeAll(async () => {
-    vendor = createCvmSimulator({ transitionMs: 100 });
-    sim = new SimServer(vendor);
-    const url = await sim.start();
+    sim = await startSim(createCvmSimulator({ transitionMs: 100 }));
     project = await makeProject(join(ROOT, "examples/cvm-fleet"), tarball, "e2e");
-    await project.pulumi(["config", "set", "cvm:endpoint", url]);
+    await project.pulumi(["config", "set", "cvm:endpoint", sim.url]);
     await project.pulumi(["config", "set", "cvm:publicToken", "demo-public"]);
     await project.pulumi(["config", "set", "--secret", "cvm:privateToken", "demo-private"]);
   }, 300_000);
@@ -77,24 +85,28 @@ describe.skipIf(!haveCli)("the CVM fleet example through the real Pulumi CLI", (
     await sim?.stop();
   });
 
-  const status = (id: string) => vendor.state.status(vendor.state.vpses.get(id)!);
+  const vpses = () => sim.inventory<{ id: string; status: string; operations: number }>("vpses");
+  const statuses = async (...ids: string[]) => {
+    const all = await vpses();
+    return ids.map((id) => all.find((v) => v.id === id)?.status);
+  };
 
   it("adopts, refreshes with no changes, starts the database VPS, and releases the fleet untouched", async () => {
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/\+ 4 created/);
-    expect([status("101"), status("102"), status("103")]).toEqual(["running", "running", "stopped"]);
+    expect(await statuses("101", "102", "103")).toEqual(["running", "running", "stopped"]);
     await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
     await project.pulumi(["config", "set", "dbPower", "running"]);
     expect((await project.pulumi(["up", "--yes", "--skip-preview"])).stdout).toMatch(/~ 1 updated/);
-    expect(status("103")).toBe("running");
+    expect(await statuses("103")).toEqual(["running"]);
     expect((await project.pulumi(["stack", "export"])).stdout).not.toContain("demo-private");
-    const operations = [...vendor.state.vpses.values()].map((v) => v.operations);
+    const operations = (await vpses()).map((v) => v.operations);
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(d.stdout).toMatch(/- 4 deleted/);
     expect(d.stdout).toMatch(/cannot destroy a VPS/);
     // Released, not touched: same operations, last desired power states kept, nothing deleted.
-    expect([...vendor.state.vpses.values()].map((v) => v.operations)).toEqual(operations);
-    expect([status("101"), status("102"), status("103")]).toEqual(["running", "running", "running"]);
-    expect(vendor.state.vpses.size).toBe(6);
+    expect((await vpses()).map((v) => v.operations)).toEqual(operations);
+    expect(await statuses("101", "102", "103")).toEqual(["running", "running", "running"]);
+    expect(await vpses()).toHaveLength(6);
   }, 300_000);
 });

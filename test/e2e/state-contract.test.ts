@@ -1,17 +1,20 @@
 /**
  * The state contract, through the real Pulumi CLI: a project that installs the packed package, `up`,
- * `refresh` with no changes, an update, `destroy`; `__provider` stays small, no credential is in the
- * state, and after installing a newer build, `refresh` and `destroy` run the new code.
+ * `refresh` with no changes, an update, `destroy`; every `__provider` is the same small stub for every
+ * resource of a type, no credential is in the state, a newer installed build runs refresh and destroy of
+ * resources made by an older one, and a state written by 0.1.0 (its larger stub) still refreshes and
+ * destroys with this build.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SimServer } from "../../simulator/core";
+import * as cvm from "../../provider/cvm";
 import { createCvmSimulator } from "../../simulator/cvm";
-import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, providerStrings, pulumiOnPath, repackWith } from "./harness";
+import { Sim, startSim } from "../helpers/sim";
+import { Project, ROOT, SKIP_REASON, deployment, makeProject, packedTarball, providerStrings, pulumiOnPath, repackWith } from "./harness";
 
 const PRIVATE_TOKEN = "e2e-private-token-5f1c9a";
 const haveCli = pulumiOnPath();
@@ -19,20 +22,17 @@ if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: $
 if (!haveCli) console.warn(`skipping the state-contract e2e test: ${SKIP_REASON}`);
 
 describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
-  let sim: SimServer;
-  let vendor: ReturnType<typeof createCvmSimulator>;
+  let sim: Sim;
   let project: Project;
   let tarball: string;
   const marker = join(mkdtempSync(join(tmpdir(), "ppc-marker-")), "calls.log");
 
   beforeAll(async () => {
-    vendor = createCvmSimulator({ transitionMs: 200 });
-    vendor.state.seed({ tokens: [{ public: "e2e-public", private: PRIVATE_TOKEN, user: "demo", clientAccess: true }] });
-    sim = new SimServer(vendor);
-    const url = await sim.start();
+    sim = await startSim(createCvmSimulator({ transitionMs: 200 }));
+    await sim.control("POST", "/_sim/seed", { tokens: [{ public: "e2e-public", private: PRIVATE_TOKEN, user: "demo", clientAccess: true }] });
     tarball = packedTarball();
     project = await makeProject(join(__dirname, "fixtures/cvm-stack"), tarball, "e2e", { PPC_E2E_MARKER: marker });
-    await project.pulumi(["config", "set", "cvm:endpoint", url]);
+    await project.pulumi(["config", "set", "cvm:endpoint", sim.url]);
     await project.pulumi(["config", "set", "cvm:publicToken", "e2e-public"]);
     await project.pulumi(["config", "set", "--secret", "cvm:privateToken", PRIVATE_TOKEN]);
   }, 300_000);
@@ -41,31 +41,31 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
     await sim?.stop();
   });
 
-  const status = (id: string) => vendor.state.status(vendor.state.vpses.get(id)!);
+  const status = async (id: string) => (await sim.inventory<{ id: string; status: string }>("vpses")).find((v) => v.id === id)?.status;
 
   it("creates the stack with `pulumi up`", async () => {
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/\+ 3 created/);
     const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout);
     expect(outputs).toEqual({ webStatus: "running", webRamMb: 1024, dbId: "103", dbTraffic: "split" });
-    expect(status("101")).toBe("running");
-    expect(status("103")).toBe("stopped");
+    expect(await status("101")).toBe("running");
+    expect(await status("103")).toBe("stopped");
   }, 120_000);
 
-  it("keeps every __provider small and no credential in the state", async () => {
+  it("stores one small stub as every resource's __provider, and no credential", async () => {
     const exported = (await project.pulumi(["stack", "export", "--show-secrets"])).stdout;
     const providers = providerStrings(exported);
-    expect(providers.length).toBeGreaterThanOrEqual(2);
-    const largest = Math.max(...providers.map((p) => Buffer.byteLength(p)));
-    console.log(`largest __provider in the state: ${largest} bytes`);
-    expect(largest).toBeLessThanOrEqual(4096);
-    for (const p of providers) expect(p).toContain('require(specifier)');
+    expect(providers).toHaveLength(4); // two resources, inputs and outputs
+    expect(new Set(providers).size).toBe(1);
+    console.log(`__provider in the state: ${Buffer.byteLength(providers[0])} bytes`);
+    expect(Buffer.byteLength(providers[0])).toBeLessThanOrEqual(1024);
+    expect(providers[0]).toContain('require("pulumi-private-cloud/dist/provider/stub.js")');
+    expect(providers[0]).toMatch(/"vendor".*"cvm"/s);
     // --show-secrets decrypts the stack's own secrets: the token may only appear as the (secret) config value.
     const plainExport = (await project.pulumi(["stack", "export"])).stdout;
     expect(plainExport).not.toContain(PRIVATE_TOKEN);
     expect(plainExport).not.toContain("e2e-passphrase");
-    const resources = JSON.parse(exported).deployment.resources as Array<{ type: string; outputs?: object }>;
-    for (const r of resources.filter((x) => x.type.startsWith("pulumi-nodejs:dynamic/"))) {
+    for (const r of deployment(exported).resources.filter((x) => x.type === cvm.Vm.__pulumiType)) {
       expect(JSON.stringify(r)).not.toContain(PRIVATE_TOKEN);
     }
   }, 60_000);
@@ -73,6 +73,9 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
   it("runs the policy pack in preview through the language host", async () => {
     const pack = mkdtempSync(join(tmpdir(), "ppc-policy-"));
     cpSync(join(ROOT, "policy"), pack, { recursive: true, filter: (src) => !src.includes("node_modules") });
+    const pkg = JSON.parse(readFileSync(join(pack, "package.json"), "utf8"));
+    pkg.dependencies["pulumi-private-cloud"] = `file:${tarball}`;
+    writeFileSync(join(pack, "package.json"), JSON.stringify(pkg, null, 2));
     await promisify(execFile)("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: pack });
     const r = await project.pulumi(["preview", "--policy-pack", pack]);
     expect(r.stdout).toMatch(/cvm-adopt-by-id/);
@@ -88,15 +91,30 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
     await project.pulumi(["config", "set", "webPower", "stopped"]);
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/~ 1 updated/);
-    expect(status("101")).toBe("stopped");
+    expect(await status("101")).toBe("stopped");
     await project.pulumi(["preview", "--expect-no-changes"]);
   }, 120_000);
+
+  it("refreshes a state whose stubs 0.1.0 wrote (a larger closure that loads this module by name)", async () => {
+    const legacy = readFileSync(join(__dirname, "fixtures/provider-stub-0.1.0.js"), "utf8");
+    const exported = JSON.parse((await project.pulumi(["stack", "export"])).stdout);
+    for (const r of exported.deployment.resources) {
+      for (const bag of [r.inputs, r.outputs]) if (bag?.__provider) bag.__provider = legacy;
+    }
+    const file = join(project.dir, "legacy-state.json");
+    writeFileSync(file, JSON.stringify(exported));
+    await project.pulumi(["stack", "import", "--file", file]);
+    expect(providerStrings((await project.pulumi(["stack", "export"])).stdout).every((p) => p === legacy)).toBe(true);
+    await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+    await project.pulumi(["preview", "--expect-no-changes"]);
+    // The next test refreshes and destroys these resources through the 0.1.0 stubs still in the state.
+  }, 180_000);
 
   it("runs the code of a newer installed build for refresh and destroy of existing resources", async () => {
     const patch = `
 ;(function () {
   const fs = require("fs");
-  const p = exports.vmProvider;
+  const p = exports.Vm.entry.provider;
   for (const m of ["read", "delete"]) {
     const f = p[m];
     p[m] = async (...a) => { if (process.env.PPC_E2E_MARKER) fs.appendFileSync(process.env.PPC_E2E_MARKER, m + " 0.1.1-next\\n"); return f(...a); };
@@ -116,10 +134,9 @@ describe.skipIf(!haveCli)("state contract through the real Pulumi CLI", () => {
   }, 300_000);
 
   it("leaves an empty stack and the VPSes in their last desired power state", async () => {
-    const exported = JSON.parse((await project.pulumi(["stack", "export"])).stdout);
-    expect(exported.deployment.resources ?? []).toEqual([]);
-    expect(status("101")).toBe("stopped");
-    expect(status("103")).toBe("stopped");
+    expect(deployment((await project.pulumi(["stack", "export"])).stdout).resources).toEqual([]);
+    expect(await status("101")).toBe("stopped");
+    expect(await status("103")).toBe("stopped");
     expect(existsSync(marker)).toBe(true);
   }, 60_000);
 });

@@ -22,8 +22,9 @@ export interface ConformanceCase {
   /** The inventory collection of these objects, and the id of an inventory object (default `id`). */
   collection: string;
   idOf?: (o: Obj) => string;
-  /** The create request whose answer a test loses. */
+  /** The create request whose answer a test loses (its method: POST unless said). */
   createPath: string;
+  createMethod?: string;
   /** What makes the create's wait (or the read after it) fail: extra inputs (a short deadline) and a fault. */
   partial: { inputs?: Obj; fault: FaultSpec };
   /** Makes an object out of band (through the vendor API), named `name` where it can choose; its id and name. */
@@ -77,7 +78,7 @@ export function conformance(c: ConformanceCase) {
     it("finds its object when the create's answer is lost, and makes no duplicate", async () => {
       const inputs = await p.checked(named("lost-answer"));
       const before = await ids();
-      await c.sim().control("POST", "/_sim/faults", { path: c.createPath, lostResponse: true });
+      await c.sim().control("POST", "/_sim/faults", { method: c.createMethod ?? "POST", path: c.createPath, lostResponse: true });
       const { id } = await p.create({ ...inputs, marker: marker(3) });
       expect(await ids()).toEqual([...before, id].sort());
     });
@@ -95,7 +96,7 @@ export function conformance(c: ConformanceCase) {
     it.skipIf(!nameKey)("never takes a stranger of the same name for the object a lost answer made", async () => {
       const { id: strangerId } = await c.stranger("same-name");
       const inputs = await p.checked(named("same-name"));
-      await c.sim().control("POST", "/_sim/faults", { path: c.createPath, lostResponse: true });
+      await c.sim().control("POST", "/_sim/faults", { method: c.createMethod ?? "POST", path: c.createPath, lostResponse: true });
       const made = await p.create({ ...inputs, marker: marker(5) }).then(
         (r) => r.id,
         () => undefined,

@@ -1,71 +1,120 @@
+/** chimestack.Cluster, Network and Subnet through their providers as Pulumi calls them, against the simulator. */
 import { describe, expect, it } from "vitest";
-import { ClusterInputs, ClusterOutputs, clusterProvider } from "../../../provider/chimestack/cluster";
-import { NetworkInputs, NetworkOutputs, networkProvider } from "../../../provider/chimestack/network";
-import { SubnetInputs, SubnetOutputs, subnetProvider } from "../../../provider/chimestack/subnet";
-import { DEMO, useChime } from "../../helpers/chimestack";
+import * as chimestack from "../../../provider/chimestack";
+import { UNKNOWN } from "../../../provider/core";
+import { createChimeStackSimulator } from "../../../simulator/chimestack";
+import { DEMO, SEEDED, chimeConfig, useChime } from "../../helpers/chimestack";
+import { asEngine } from "../../helpers/engine";
+import { startSim } from "../../helpers/sim";
 
-useChime();
-
-async function check<I>(p: { check: (o: I, n: I) => Promise<{ inputs?: I; failures?: Array<{ property: string }> }> }, news: Record<string, unknown>): Promise<I> {
-  const r = await p.check({} as I, news as unknown as I);
-  expect(r.failures ?? []).toEqual([]);
-  return r.inputs as I;
-}
+const ctx = useChime();
+const cluster = asEngine(chimestack.Cluster.provider);
+const network = asEngine(chimestack.Network.provider);
+const subnet = asEngine(chimestack.Subnet.provider);
+const MARKER = "pulumi:00000000000000aa";
 
 describe("chimestack.Cluster lifecycle", () => {
   it("creates with only the required inputs, updates in place, disables and enables, and deletes", async () => {
-    const inputs = await check<ClusterInputs>(clusterProvider, { azUuid: DEMO.az, name: "c1" });
-    const { id, outs } = await clusterProvider.create(inputs);
+    const { id, outs } = await cluster.create(await cluster.checked({ azUuid: DEMO.az, name: "c1" }));
     expect(outs).toMatchObject({ name: "c1", type: "hyperconverged", hypervisorType: "kvm", enabled: true, state: 1, azName: "az-1" });
-    expect((await clusterProvider.read(id, outs as ClusterOutputs)).props).toEqual(outs);
-    const news = await check<ClusterInputs>(clusterProvider, { azUuid: DEMO.az, name: "c1-renamed", description: "d", enabled: false });
-    expect(await clusterProvider.diff(id, outs as ClusterOutputs, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await clusterProvider.update(id, outs as ClusterOutputs, news);
+    expect((await cluster.read(id, outs)).props).toEqual(outs);
+    const news = await cluster.checked({ azUuid: DEMO.az, name: "c1-renamed", description: "d", enabled: false });
+    expect(await cluster.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await cluster.update(id, outs, news);
     expect(u.outs).toMatchObject({ name: "c1-renamed", description: "d", enabled: false, state: 2 });
-    expect((await clusterProvider.diff(id, u.outs as ClusterOutputs, { ...news, azUuid: "other" })).replaces).toEqual(["azUuid"]);
-    await clusterProvider.delete(id, u.outs as ClusterOutputs);
-    await expect(clusterProvider.delete(id, u.outs as ClusterOutputs)).resolves.toBeUndefined();
-    expect(await clusterProvider.read(id, u.outs as ClusterOutputs)).toEqual({ id: "" });
+    expect((await cluster.update(id, u.outs, { ...news, enabled: true })).outs).toMatchObject({ enabled: true, state: 1 });
+    expect((await cluster.diff(id, u.outs, { ...news, azUuid: "other" })).replaces).toEqual(["azUuid"]);
+    await cluster.delete(id, u.outs);
+    await expect(cluster.delete(id, u.outs)).resolves.toBeUndefined();
+    expect(await cluster.read(id, u.outs)).toEqual({ id: "" });
+  });
+
+  it("creates a cluster disabled when enabled is false", async () => {
+    const { id, outs } = await cluster.create(await cluster.checked({ azUuid: DEMO.az, name: "off", enabled: false }));
+    expect(outs).toMatchObject({ enabled: false, state: 2 });
+    expect((await ctx.sim.inventory("clusters")).find((c) => c.uuid === id)?.state).toBe(2);
+  });
+
+  it("writes its marker at the end of the description, shows the description without it, and keeps it on a description update", async () => {
+    const { id, outs } = await cluster.create({ ...(await cluster.checked({ azUuid: DEMO.az, name: "c1", description: "prod" })), marker: MARKER });
+    const atVendor = async () => (await ctx.sim.inventory("clusters")).find((c) => c.uuid === id)?.description;
+    expect(await atVendor()).toBe(`prod [${MARKER}]`);
+    expect(outs.description).toBe("prod");
+    const u = await cluster.update(id, outs, { ...(await cluster.checked({ azUuid: DEMO.az, name: "c1", description: "production" })), marker: MARKER });
+    expect(await atVendor()).toBe(`production [${MARKER}]`);
+    expect(u.outs.description).toBe("production");
+  });
+
+  it("finds a killed run's cluster by its marker on the list's second page, and makes no other", async () => {
+    const others = Array.from({ length: 150 }, (_, i) => ({ name: `other-${i}` }));
+    await ctx.sim.control("POST", "/_sim/seed", { clusters: [...others, { uuid: "c0ffee00-0000-4000-8000-000000000001", name: "c1", description: `[${MARKER}]` }] });
+    const before = (await ctx.sim.inventory("clusters")).length;
+    const { id } = await cluster.create({ ...(await cluster.checked({ azUuid: DEMO.az, name: "c1" })), marker: MARKER });
+    expect(id).toBe("c0ffee00-0000-4000-8000-000000000001");
+    expect(await ctx.sim.inventory("clusters")).toHaveLength(before);
+    const lists = (await ctx.sim.requests()).filter((r) => r.method === "GET" && r.path === `/v1/az/${DEMO.az}/cluster`);
+    expect(lists.map((r) => new URLSearchParams(r.query).get("page"))).toEqual(["1", "2"]);
   });
 
   it("names a missing AZ at check", async () => {
-    const r = await clusterProvider.check({} as ClusterInputs, { azUuid: "nope", name: "c" } as never);
+    const r = await cluster.check({}, { azUuid: "nope", name: "c" });
     expect(r.failures?.map((f) => f.property)).toEqual(["azUuid"]);
+  });
+
+  it("reaches a named endpoint with its own settings (chimestack-site-b:*), and names them when they are wrong", async () => {
+    const siteB = await startSim(createChimeStackSimulator());
+    try {
+      await cluster.configure({ ...chimeConfig(ctx.sim.url), ...chimeConfig(siteB.url, "chimestack-site-b") });
+      const { id } = await cluster.create(await cluster.checked({ azUuid: DEMO.az, name: "b1", endpoint: "site-b" }));
+      expect((await siteB.inventory("clusters")).map((c) => c.uuid)).toEqual([id]);
+      expect((await ctx.sim.inventory("clusters")).map((c) => c.uuid)).not.toContain(id);
+      await cluster.configure({ ...chimeConfig(ctx.sim.url), ...chimeConfig(siteB.url, "chimestack-site-b"), "chimestack-site-b:username": "nobody" });
+      await expect(cluster.check({}, { azUuid: DEMO.az, name: "b2", endpoint: "site-b" })).rejects.toThrow(/check chimestack-site-b:username and chimestack-site-b:password/);
+    } finally {
+      await siteB.stop();
+    }
   });
 });
 
 describe("chimestack.Network and Subnet lifecycle", () => {
   it("creates a network and a subnet, renames both in place, replaces on a new bridge, and deletes", async () => {
-    const { id: cluster } = await clusterProvider.create(await check<ClusterInputs>(clusterProvider, { azUuid: DEMO.az, name: "c1" }));
-    const net = await networkProvider.create(await check<NetworkInputs>(networkProvider, { azUuid: DEMO.az, clusterUuid: cluster, name: "n1", bridgeName: "br1", interfaceName: "eth1" }));
+    const { id: c } = await cluster.create(await cluster.checked({ azUuid: DEMO.az, name: "c1" }));
+    const net = await network.create(await network.checked({ azUuid: DEMO.az, clusterUuid: c, name: "n1", bridgeName: "br1", interfaceName: "eth1" }));
     expect(net.outs).toMatchObject({ name: "n1", type: "classical", bridgeName: "br1" });
-    const netNews = await check<NetworkInputs>(networkProvider, { azUuid: DEMO.az, clusterUuid: cluster, name: "n1b", bridgeName: "br1", interfaceName: "eth1" });
-    expect((await networkProvider.update(net.id, net.outs as NetworkOutputs, netNews)).outs!.name).toBe("n1b");
-    expect((await networkProvider.diff(net.id, net.outs as NetworkOutputs, { ...netNews, bridgeName: "br2" })).replaces).toEqual(["bridgeName"]);
+    const netNews = await network.checked({ azUuid: DEMO.az, clusterUuid: c, name: "n1b", bridgeName: "br1", interfaceName: "eth1" });
+    expect((await network.update(net.id, net.outs, netNews)).outs.name).toBe("n1b");
+    expect((await network.diff(net.id, net.outs, { ...netNews, bridgeName: "br2" })).replaces).toEqual(["bridgeName"]);
 
-    const subIn = await check<SubnetInputs>(subnetProvider, { azUuid: DEMO.az, clusterUuid: cluster, networkUuid: net.id, name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1" });
-    const sub = await subnetProvider.create(subIn);
+    const subIn = await subnet.checked({ azUuid: DEMO.az, clusterUuid: c, networkUuid: net.id, name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1" });
+    const sub = await subnet.create(subIn);
     expect(sub.outs).toMatchObject({ name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1" });
-    expect((await subnetProvider.read(sub.id, sub.outs as SubnetOutputs)).props).toEqual(sub.outs);
-    const u = await subnetProvider.update(sub.id, sub.outs as SubnetOutputs, { ...subIn, reservedIps: "192.168.231.2-192.168.231.9" });
-    expect(u.outs!.reservedIps).toBe("192.168.231.2-192.168.231.9");
-    await subnetProvider.delete(sub.id, u.outs as SubnetOutputs);
-    await networkProvider.delete(net.id, net.outs as NetworkOutputs);
-    await expect(networkProvider.delete(net.id, net.outs as NetworkOutputs)).resolves.toBeUndefined();
-    expect(await networkProvider.read(net.id, net.outs as NetworkOutputs)).toEqual({ id: "" });
+    expect((await subnet.read(sub.id, sub.outs)).props).toEqual(sub.outs);
+    const u = await subnet.update(sub.id, sub.outs, { ...subIn, reservedIps: "192.168.231.2-192.168.231.9" });
+    expect(u.outs.reservedIps).toBe("192.168.231.2-192.168.231.9");
+    await subnet.delete(sub.id, u.outs);
+    await network.delete(net.id, net.outs);
+    await expect(network.delete(net.id, net.outs)).resolves.toBeUndefined();
+    expect(await network.read(net.id, net.outs)).toEqual({ id: "" });
   });
 
   it.each([
     [{ azUuid: "a", clusterUuid: "c", networkUuid: "n", name: "s", cidr: "10.0.0.0" }, "cidr"],
     [{ azUuid: "a", clusterUuid: "c", networkUuid: "n", name: "s", cidr: "10.0.0.0/24", gateway: "x" }, "gateway"],
   ])("subnet check of %j fails on %s", async (news, property) => {
-    const r = await subnetProvider.check({} as SubnetInputs, news as never);
+    const r = await subnet.check({}, news);
     expect(r.failures?.map((f) => f.property)).toEqual([property]);
   });
 
   it("names a missing cluster and network at check", async () => {
-    expect((await networkProvider.check({} as NetworkInputs, { azUuid: DEMO.az, clusterUuid: "nope", name: "n", bridgeName: "b", interfaceName: "i" } as never)).failures?.map((f) => f.property)).toEqual(["clusterUuid"]);
-    const { id: cluster } = await clusterProvider.create(await check<ClusterInputs>(clusterProvider, { azUuid: DEMO.az, name: "c1" }));
-    expect((await subnetProvider.check({} as SubnetInputs, { azUuid: DEMO.az, clusterUuid: cluster, networkUuid: "nope", name: "s", cidr: "10.0.0.0/24" } as never)).failures?.map((f) => f.property)).toEqual(["networkUuid"]);
+    expect((await network.check({}, { azUuid: DEMO.az, clusterUuid: "nope", name: "n", bridgeName: "b", interfaceName: "i" })).failures?.map((f) => f.property)).toEqual(["clusterUuid"]);
+    expect((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: "nope", name: "s", cidr: "10.0.0.0/24" })).failures?.map((f) => f.property)).toEqual(["networkUuid"]);
+  });
+
+  it("passes check at preview while the cluster and network ids are not known yet, looking nothing up", async () => {
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    expect(await network.check({}, { azUuid: DEMO.az, clusterUuid: UNKNOWN, name: "n", bridgeName: "b", interfaceName: "i" })).not.toHaveProperty("failures");
+    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: UNKNOWN, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty("failures");
+    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty("failures");
+    expect((await ctx.sim.requests()).filter((r) => r.path.includes(UNKNOWN))).toEqual([]);
   });
 });

@@ -1,118 +1,140 @@
+/** chimestack.Vm through its provider as Pulumi calls it, against the simulator. */
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { clusterProvider, ClusterInputs } from "../../../provider/chimestack/cluster";
-import { networkProvider, NetworkInputs } from "../../../provider/chimestack/network";
-import { subnetProvider, SubnetInputs } from "../../../provider/chimestack/subnet";
-import { VmInputs, VmOutputs, vmProvider, vmSchema } from "../../../provider/chimestack/vm";
-import { DEMO, useChime } from "../../helpers/chimestack";
+import * as chimestack from "../../../provider/chimestack";
+import { UNKNOWN } from "../../../provider/core";
+import { DEMO, SEEDED, useChime, vmInputs } from "../../helpers/chimestack";
+import { asEngine } from "../../helpers/engine";
 
 const ctx = useChime();
+const vm = asEngine(chimestack.Vm.provider);
+const checked = (extra: Record<string, unknown> = {}) => vm.checked(vmInputs(extra));
+const MARKER = "pulumi:00000000000000bb";
 
-/** A cluster with a network and a subnet, as VMs need. */
-async function place() {
-  const cluster = (await clusterProvider.create(clusterSchemaParse({ azUuid: DEMO.az, name: "c1" }))).id;
-  const network = (await networkProvider.create({ azUuid: DEMO.az, clusterUuid: cluster, name: "n1", bridgeName: "br1", interfaceName: "eth1", type: "classical", description: "" } as NetworkInputs)).id;
-  const subnet = (await subnetProvider.create({ azUuid: DEMO.az, clusterUuid: cluster, networkUuid: network, name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1", reservedIps: "", description: "" } as SubnetInputs)).id;
-  return { cluster, subnet };
-}
-function clusterSchemaParse(v: Record<string, unknown>): ClusterInputs {
-  return { description: "", hypervisorType: "kvm", arch: "x86_64", type: "hyperconverged", enabled: true, ...v } as ClusterInputs;
-}
-
-function vmInputs(p: { cluster: string; subnet: string }, extra: Record<string, unknown> = {}): VmInputs {
-  return vmSchema().parse({
-    azUuid: DEMO.az,
-    clusterUuid: p.cluster,
-    instanceSpecUuid: DEMO.instanceSpec,
-    name: "vm-1",
-    volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true }],
-    nics: [{ name: "nic0", subnetUuid: p.subnet, securityGroupUuid: DEMO.securityGroup }],
-    ...extra,
-  }) as unknown as VmInputs;
-}
+const ROOT = { name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true };
+const NIC0 = { name: "nic0", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
 
 describe("chimestack.Vm lifecycle", () => {
   it("creates with only the required inputs, waits for the stub to fill in, and reads back", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p));
-    expect(outs).toMatchObject({ name: "vm-1", state: 1, status: "running", vcpus: 1, memoryBytes: 1024 ** 3 });
-    expect(outs!.ips[0]).toMatch(/^192\.168\.231\.\d+$/);
-    expect(outs!.volumeDetails).toMatchObject([{ name: "root", sizeBytes: 10 * 1024 ** 3, root: true }]);
-    const read = await vmProvider.read(id, outs as VmOutputs);
+    const { id, outs } = await vm.create(await checked());
+    expect(outs).toMatchObject({ name: "vm-1", state: 1, status: "running", powerState: "running", vcpus: 1, memoryBytes: 1024 ** 3 });
+    expect(outs.ips[0]).toMatch(/^192\.168\.231\.\d+$/);
+    expect(outs.volumeDetails).toMatchObject([{ name: "root", sizeBytes: 10 * 1024 ** 3, root: true }]);
+    const read = await vm.read(id, outs);
     expect(read.props).toEqual(outs);
-    expect((await vmProvider.diff(id, outs as VmOutputs, vmInputs(p))).changes).toBe(false);
+    expect((await vm.diff(id, outs, await checked())).changes).toBe(false);
   });
 
   it("renames and changes the power state in place", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p));
-    const news = vmInputs(p, { name: "vm-renamed", description: "x", powerState: "stopped" });
-    expect(await vmProvider.diff(id, outs as VmOutputs, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await vmProvider.update(id, outs as VmOutputs, news);
+    const { id, outs } = await vm.create(await checked());
+    const news = await checked({ name: "vm-renamed", description: "x", powerState: "stopped" });
+    expect(await vm.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vm.update(id, outs, news);
     expect(u.outs).toMatchObject({ name: "vm-renamed", description: "x", state: 2, status: "stopped" });
-    const back = await vmProvider.update(id, u.outs as VmOutputs, vmInputs(p, { name: "vm-renamed", description: "x" }));
-    expect(back.outs!.status).toBe("running");
+    const back = await vm.update(id, u.outs, await checked({ name: "vm-renamed", description: "x" }));
+    expect(back.outs.status).toBe("running");
   });
 
-  it("replaces on a new spec, new volumes or a new password, and never outputs the passwords", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p, { password: "root-secret-1", vncPassword: "vnc-secret-1" }));
+  it("writes its marker at the end of the description, shows the description without it, and keeps it on a rename", async () => {
+    const { id, outs } = await vm.create({ ...(await checked({ description: "web" })), marker: MARKER });
+    const atVendor = async () => (await ctx.sim.inventory("vms")).find((v) => v.uuid === id)?.description;
+    expect(await atVendor()).toBe(`web [${MARKER}]`);
+    expect(outs.description).toBe("web");
+    await vm.update(id, outs, { ...(await checked({ description: "web server" })), marker: MARKER });
+    expect(await atVendor()).toBe(`web server [${MARKER}]`);
+  });
+
+  it("shows a power state changed out of band at refresh, and the next update puts it back", async () => {
+    const inputs = await checked();
+    const { id, outs } = await vm.create(inputs);
+    await ctx.api("PUT", `/v1/vm/${id}/stop`);
+    await new Promise((r) => setTimeout(r, 100));
+    const refreshed = await vm.read(id, outs);
+    expect(refreshed.props).toMatchObject({ powerState: "stopped", status: "stopped" });
+    expect((await vm.diff(id, refreshed.props!, inputs)).changes).toBe(true);
+    expect((await vm.update(id, refreshed.props!, inputs)).outs.status).toBe("running");
+  });
+
+  it("replaces on a new spec or a new password, and never outputs the passwords, only a hash of them", async () => {
+    const secrets = { password: "root-secret-1", vncPassword: "vnc-secret-1" };
+    const { id, outs } = await vm.create(await checked(secrets));
     expect(JSON.stringify(outs)).not.toContain("root-secret-1");
     expect(JSON.stringify(outs)).not.toContain("vnc-secret-1");
-    expect((await vmProvider.diff(id, outs as VmOutputs, vmInputs(p, { password: "root-secret-1", vncPassword: "vnc-secret-1" }))).changes).toBe(false);
-    expect((await vmProvider.diff(id, outs as VmOutputs, vmInputs(p, { password: "root-secret-2", vncPassword: "vnc-secret-1" }))).replaces).toEqual(["password"]);
-    expect((await vmProvider.diff(id, outs as VmOutputs, vmInputs(p, { instanceSpecUuid: "other", password: "root-secret-1", vncPassword: "vnc-secret-1" }))).replaces).toEqual(["instanceSpecUuid"]);
+    expect(outs.secretsHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(await vm.read(id, outs))).not.toContain("secret-1");
+    expect((await vm.diff(id, outs, await checked(secrets))).changes).toBe(false);
+    expect((await vm.diff(id, outs, await checked({ ...secrets, password: "root-secret-2" }))).replaces).toEqual(["password"]);
+    expect((await vm.diff(id, outs, { ...(await checked(secrets)), instanceSpecUuid: "other" })).replaces).toEqual(["instanceSpecUuid"]);
+  });
+
+  it("hashes the passwords as 0.1.0 did (none too), so that the VMs of its states see no change", async () => {
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    const plainVm = await vm.create(await checked({ name: "vm-a" }));
+    expect(plainVm.outs.secretsHash).toBe(sha(`${plainVm.id}::`));
+    const withPassword = await vm.create(await checked({ name: "vm-b", password: "root-secret-1" }));
+    expect(withPassword.outs.secretsHash).toBe(sha(`${withPassword.id}:root-secret-1:`));
+  });
+
+  it("refreshes a VM with passwords without refreshed inputs (the engine keeps the stored ones), so a refresh of a refresh sees no change", async () => {
+    const inputs = await checked({ password: "root-secret-1" });
+    const { id, outs } = await vm.create(inputs);
+    const first = await vm.read(id, outs);
+    expect(first.inputs).toBeUndefined();
+    const second = await vm.read(id, first.props);
+    expect(second.props).toEqual(outs);
+    expect((await vm.diff(id, second.props!, inputs)).changes).toBe(false);
   });
 
   it("adds a data volume and a second NIC in place, then removes them, never touching the others", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p));
-    const rootUuid = outs!.volumeDetails[0].uuid;
-    const more = vmInputs(p, {
-      volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true }, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }],
-      nics: [{ name: "nic0", subnetUuid: p.subnet, securityGroupUuid: DEMO.securityGroup }, { name: "nic1", subnetUuid: p.subnet, securityGroupUuid: DEMO.securityGroup }],
+    const { id, outs } = await vm.create(await checked());
+    const rootUuid = outs.volumeDetails[0].uuid;
+    const more = await checked({
+      volumes: [ROOT, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }],
+      nics: [NIC0, { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup }],
     });
-    expect(await vmProvider.diff(id, outs as VmOutputs, more)).toMatchObject({ changes: true, replaces: [] });
-    const grown = await vmProvider.update(id, outs as VmOutputs, more);
-    expect(grown.outs!.volumeDetails.map((v) => v.name)).toEqual(["root", "data"]);
-    expect(grown.outs!.volumeDetails[0].uuid).toBe(rootUuid);
-    expect(grown.outs!.nicDetails.map((n) => n.name)).toEqual(["nic0", "nic1"]);
-    const shrunk = await vmProvider.update(id, grown.outs as VmOutputs, vmInputs(p));
-    expect(shrunk.outs!.volumeDetails.map((v) => v.uuid)).toEqual([rootUuid]);
-    expect(shrunk.outs!.nicDetails.map((n) => n.name)).toEqual(["nic0"]);
-    const inv = await ctx.sim.control("GET", "/_sim/inventory");
-    expect(inv.volumes).toEqual([]);
-    expect(inv.nics).toEqual([]);
+    expect(await vm.diff(id, outs, more)).toMatchObject({ changes: true, replaces: [] });
+    const grown = await vm.update(id, outs, more);
+    expect(grown.outs.volumeDetails.map((v: { name: string }) => v.name)).toEqual(["root", "data"]);
+    expect(grown.outs.volumeDetails[0].uuid).toBe(rootUuid);
+    expect(grown.outs.nicDetails.map((n: { name: string }) => n.name)).toEqual(["nic0", "nic1"]);
+    const shrunk = await vm.update(id, grown.outs, await checked());
+    expect(shrunk.outs.volumeDetails.map((v: { uuid: string }) => v.uuid)).toEqual([rootUuid]);
+    expect(shrunk.outs.nicDetails.map((n: { name: string }) => n.name)).toEqual(["nic0"]);
+    expect(await ctx.sim.inventory("volumes")).toEqual([]);
+    expect(await ctx.sim.inventory("nics")).toEqual([]);
   });
 
   it("replaces when a kept volume changes or the root volume moves", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p));
-    const bigger = vmInputs(p, { volumes: [{ name: "root", sizeGb: 20, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true }] });
-    expect((await vmProvider.diff(id, outs as VmOutputs, bigger)).replaces).toEqual(["volumes"]);
+    const { id, outs } = await vm.create(await checked());
+    const bigger = await checked({ volumes: [{ ...ROOT, sizeGb: 20 }] });
+    expect((await vm.diff(id, outs, bigger)).replaces).toEqual(["volumes"]);
+    const moved = await checked({ volumes: [{ ...ROOT, root: false }, { name: "boot", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, root: true }] });
+    expect((await vm.diff(id, outs, moved)).replaces).toEqual(["volumes"]);
   });
 
   it("mounts a CD-ROM at creation", async () => {
-    const p = await place();
-    const { outs } = await vmProvider.create(vmInputs(p, { cdrom: { name: "install-iso", imageUuid: DEMO.image, volumeSpecUuid: DEMO.volumeSpec, bootable: true } }));
-    expect(outs!.volumeDetails.map((v) => v.name)).toContain("install-iso");
+    const { outs } = await vm.create(await checked({ cdrom: { name: "install-iso", imageUuid: DEMO.image, volumeSpecUuid: DEMO.volumeSpec, bootable: true } }));
+    expect(outs.volumeDetails.map((v: { name: string }) => v.name)).toContain("install-iso");
   });
 
-  it("deletes with its volumes, and tolerates a VM that is already gone", async () => {
-    const p = await place();
-    const { id, outs } = await vmProvider.create(vmInputs(p));
-    await vmProvider.delete(id, outs as VmOutputs);
-    expect((await ctx.sim.control("GET", "/_sim/inventory")).vms).toEqual([]);
-    await expect(vmProvider.delete(id, outs as VmOutputs)).resolves.toBeUndefined();
-    expect(await vmProvider.read(id, outs as VmOutputs)).toEqual({ id: "" });
+  it("deletes with its volumes (force_del), and tolerates a VM that is already gone", async () => {
+    const { id, outs } = await vm.create(await checked());
+    await vm.delete(id, outs);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+    expect((await ctx.sim.requests()).some((r) => r.method === "DELETE" && r.path === `/v1/vm/${id}` && r.query === "?force_del=true")).toBe(true);
+    await expect(vm.delete(id, outs)).resolves.toBeUndefined();
+    expect(await vm.read(id, outs)).toEqual({ id: "" });
   });
 
-  it("logs in again when the token has expired", async () => {
-    const p = await place();
+  it("logs in again, once, when the token has expired", async () => {
+    await vm.create(await checked({ name: "vm-a" }));
+    await ctx.sim.control("DELETE", "/_sim/requests");
     await ctx.sim.control("POST", "/_sim/chimestack/expire-tokens");
-    const { outs } = await vmProvider.create(vmInputs(p));
-    expect(outs!.status).toBe("running");
-    const logins = (await ctx.sim.control("GET", "/_sim/requests")).filter((r: { path: string }) => r.path === "/v1/login");
-    expect(logins.length).toBeGreaterThanOrEqual(2);
+    const { outs } = await vm.create(await checked({ name: "vm-b" }));
+    expect(outs.status).toBe("running");
+    const log = await ctx.sim.requests();
+    expect(log.filter((r) => r.status === 401)).toHaveLength(1);
+    expect(log.filter((r) => r.path === "/v1/login")).toHaveLength(1);
   });
 });
 
@@ -124,16 +146,21 @@ describe("chimestack.Vm bad inputs", () => {
     [{ powerState: "paused" }, "powerState"],
     [{ azUuid: "" }, "azUuid"],
   ])("check of %j fails on %s", async (extra, property) => {
-    const base = { azUuid: DEMO.az, clusterUuid: "c", instanceSpecUuid: "s", name: "vm-1", volumes: [{ name: "root", sizeGb: 1, volumeSpecUuid: "v" }], nics: [{ name: "nic0", subnetUuid: "s", securityGroupUuid: "g" }] };
-    const r = await vmProvider.check({} as VmInputs, { ...base, ...extra } as never);
+    const r = await vm.check({}, vmInputs(extra));
     expect(r.failures?.map((f) => f.property)).toEqual([property]);
   });
 
   it("names a missing AZ, cluster or instance spec before any change", async () => {
-    const base = { azUuid: DEMO.az, clusterUuid: "nope", instanceSpecUuid: "nope", name: "vm-1", volumes: [{ name: "root", sizeGb: 1, volumeSpecUuid: "v" }], nics: [{ name: "nic0", subnetUuid: "s", securityGroupUuid: "g" }] };
     await ctx.sim.control("DELETE", "/_sim/requests");
-    expect((await vmProvider.check({} as VmInputs, base as never)).failures?.map((f) => f.property)).toEqual(["clusterUuid", "instanceSpecUuid"]);
-    expect((await vmProvider.check({} as VmInputs, { ...base, azUuid: "nope" } as never)).failures?.map((f) => f.property)).toEqual(["azUuid"]);
-    expect((await ctx.sim.control("GET", "/_sim/requests")).filter((r: { method: string; path: string }) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
+    expect((await vm.check({}, vmInputs({ clusterUuid: "nope", instanceSpecUuid: "nope" }))).failures?.map((f) => f.property)).toEqual(["clusterUuid", "instanceSpecUuid"]);
+    expect((await vm.check({}, vmInputs({ azUuid: "nope" }))).failures?.map((f) => f.property)).toEqual(["azUuid"]);
+    expect((await ctx.sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
+  });
+
+  it("passes check at preview while the cluster and subnet ids are not known yet, looking nothing up", async () => {
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const r = await vm.check({}, vmInputs({ clusterUuid: UNKNOWN, nics: [{ ...NIC0, subnetUuid: UNKNOWN }] }));
+    expect(r).not.toHaveProperty("failures");
+    expect((await ctx.sim.requests()).filter((x) => x.path.includes(UNKNOWN))).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO, createChimeStackSimulator } from "../../../simulator/chimestack";
-import { startSim } from "../../helpers/sim";
+import { Sim, startSim } from "../../helpers/sim";
 
 let now = 1_000_000;
-let sim: Awaited<ReturnType<typeof startSim<ReturnType<typeof createChimeStackSimulator>>>>;
+let sim: Sim;
 beforeAll(async () => {
   sim = await startSim(createChimeStackSimulator({ tokenTtlMs: 10_000, createMs: 100, now: () => now }));
 });
@@ -46,6 +46,33 @@ describe("ChimeStack simulator", () => {
     const r = await call("GET", `/v1/az/${DEMO.az}/cluster?page=2&size=2`, undefined, token);
     expect(r.body.result).toMatchObject({ size: 1, total: 3 });
     expect(r.body.result.elements).toHaveLength(1);
+  });
+
+  it("seeds clusters, networks and subnets through /_sim/seed, filling in what the seed leaves out", async () => {
+    const cluster = "5eed0000-0000-4000-8000-0000000000c1";
+    await sim.control("POST", "/_sim/seed", {
+      clusters: [{ uuid: cluster, name: "seeded" }],
+      networks: [{ name: "net", cluster_uuid: cluster }],
+    });
+    const token = await login();
+    const c = (await call("GET", `/v1/az/${DEMO.az}/cluster/${cluster}`, undefined, token)).body.result.cluster;
+    expect(c).toMatchObject({ uuid: cluster, name: "seeded", az_uuid: DEMO.az, az_name: "az-1", state: 1, type: 0 });
+    const nets = (await call("GET", `/v1/az/${DEMO.az}/cluster/${cluster}/network`, undefined, token)).body.result;
+    expect(nets).toMatchObject({ total: 1, elements: [{ name: "net", cluster_uuid: cluster, az_uuid: DEMO.az, state: 1 }] });
+  });
+
+  it("filters lists by the fields the API reference documents (a VM list by cluster)", async () => {
+    const token = await login();
+    const clusters = [];
+    for (const n of ["a", "b"]) clusters.push((await call("POST", `/v1/az/${DEMO.az}/cluster`, { name: n }, token)).body.result.cluster.uuid);
+    const b = (await call("GET", `/v1/az/${DEMO.az}/cluster?name=b`, undefined, token)).body.result;
+    expect(b.elements.map((c: { uuid: string }) => c.uuid)).toEqual([clusters[1]]);
+    const n = (await call("POST", `/v1/az/${DEMO.az}/cluster/${clusters[0]}/network`, { name: "n", bridge_name: "br1", interface_name: "eth1" }, token)).body.result.network;
+    const s = (await call("POST", `/v1/az/${DEMO.az}/cluster/${clusters[0]}/network/${n.uuid}/subnet`, { name: "s", cidr: "192.168.231.1/24" }, token)).body.result.subnet;
+    const body = { az_uuid: DEMO.az, cluster_uuid: clusters[0], instance_spec_uuid: DEMO.instanceSpec, name: "vm-1", nics: [{ name: "nic0", subnet_uuid: s.uuid, sg_uuid: DEMO.securityGroup }], volumes: [{ name: "root", size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec, root: 1 }] };
+    await call("POST", "/v1/vm", body, token);
+    expect((await call("GET", `/v1/vm?cluster_uuid=${clusters[0]}`, undefined, token)).body.result.total).toBe(1);
+    expect((await call("GET", `/v1/vm?cluster_uuid=${clusters[1]}`, undefined, token)).body.result.total).toBe(0);
   });
 
   it("answers a VM create with a stub that fills in over time", async () => {

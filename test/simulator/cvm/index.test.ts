@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCvmSimulator } from "../../../simulator/cvm";
-import { startSim } from "../../helpers/sim";
+import { Sim, startSim } from "../../helpers/sim";
 
-let sim: Awaited<ReturnType<typeof startSim<ReturnType<typeof createCvmSimulator>>>>;
+let sim: Sim;
 beforeAll(async () => {
   sim = await startSim(createCvmSimulator({ transitionMs: 40 }));
 });
@@ -12,6 +12,7 @@ beforeEach(() => sim.control("POST", "/_sim/reset"));
 const demo = { "API-Public-Token": "demo-public", "API-Private-Token": "demo-private" };
 const get = (path: string, headers: Record<string, string> = demo) => fetch(sim.url + path, { headers });
 const post = (path: string, headers: Record<string, string> = demo) => fetch(sim.url + path, { method: "POST", headers });
+const inventoried = async (id: string) => (await sim.inventory<{ id: string; status: string; operations: number }>("vpses")).find((v) => v.id === id);
 
 describe("CVM simulator", () => {
   it("lists the user's VPSes with every number as a string", async () => {
@@ -60,7 +61,7 @@ describe("CVM simulator", () => {
     expect((await post("/api/client/vps/101/restart")).status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
     expect((await (await get("/api/client/vps/101/status")).json() as any).response.status).toBe("running");
-    expect(sim.vendor.state.vpses.get("101")!.operations).toBe(1);
+    expect((await inventoried("101"))?.operations).toBe(1);
   });
 
   it("refuses power operations on a suspended or terminated VPS with a 500", async () => {
@@ -75,5 +76,33 @@ describe("CVM simulator", () => {
     expect((await (await get("/api/client/vps/101/status")).json() as any).response.status).toBe("unknown");
     expect((await post("/api/client/vps/101/stop")).status).toBe(503);
     expect((await post("/api/client/vps/101/stop")).status).toBe(200);
+  });
+
+  it("shows each VPS's status and power operations in /_sim/inventory", async () => {
+    await post("/api/client/vps/102/start");
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await inventoried("102")).toEqual({ id: "102", hostname: "web-2.example.net", status: "running", operations: 1 });
+  });
+
+  it("seeds token pairs through /_sim/seed", async () => {
+    await sim.control("POST", "/_sim/seed", { tokens: [{ public: "new-public", private: "new-private", user: "demo", clientAccess: true }] });
+    expect((await get("/api/client/vps/list", { "API-Public-Token": "new-public", "API-Private-Token": "new-private" })).status).toBe(200);
+  });
+
+  it("removes a VPS out of band (DELETE /_sim/cvm/vpses/:id): the client API no longer shows it", async () => {
+    await sim.control("DELETE", "/_sim/cvm/vpses/101");
+    expect((await get("/api/client/vps/101/status")).status).toBe(404);
+    expect(await inventoried("101")).toBeUndefined();
+  });
+
+  it("answers power actions of a VPS told to ignore them with 200, counting them and changing nothing", async () => {
+    await sim.control("POST", "/_sim/cvm/vpses/102/ignore-power", { ignore: true });
+    expect((await post("/api/client/vps/102/start")).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await inventoried("102")).toMatchObject({ status: "stopped", operations: 1 });
+    await sim.control("POST", "/_sim/cvm/vpses/102/ignore-power", { ignore: false });
+    await post("/api/client/vps/102/start");
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await inventoried("102")).toMatchObject({ status: "running", operations: 2 });
   });
 });

@@ -1,0 +1,25 @@
+/**
+ * The CVM vendor: the settings of one panel (`cvm:endpoint`, `cvm:publicToken`, `cvm:privateToken` as a
+ * secret, `cvm:pollIntervalMs`, TLS settings; `cvm-<name>:*` for a named endpoint) and its client.
+ */
+import { defineVendor, parseMs } from "../core";
+import { CvmClient } from "./client";
+
+export const vendor = defineVendor({
+  name: "cvm",
+  settings: {
+    endpoint: { required: true },
+    publicToken: { required: true },
+    privateToken: { required: true, secret: true },
+    pollIntervalMs: { default: "500" },
+  },
+  connect: (s, tls, ns) =>
+    new CvmClient({
+      endpoint: s.endpoint!,
+      publicToken: s.publicToken!,
+      privateToken: s.privateToken!,
+      pollIntervalMs: parseMs(`${ns}:pollIntervalMs`, s.pollIntervalMs),
+      namespace: ns,
+      ...tls,
+    }),
+});

@@ -1,0 +1,79 @@
+/** Every ChimeStack resource class against the guarantees all resources share (test/helpers/conformance.ts). */
+import * as chimestack from "../../../provider/chimestack";
+import { DEMO, SEEDED, useChime, vmInputs, vmReady } from "../../helpers/chimestack";
+import { conformance } from "../../helpers/conformance";
+
+const ctx = useChime();
+const sim = () => ctx.sim;
+const idOf = (o: Record<string, unknown>) => String(o.uuid);
+const clusterPath = `/v1/az/${DEMO.az}/cluster`;
+const networkPath = `${clusterPath}/${SEEDED.cluster}/network`;
+const subnetPath = `${networkPath}/${SEEDED.network}/subnet`;
+
+/** Reads after a create fail: every GET of one object answers 503 (retried, then a partial create). */
+const readFails = (path: string) => ({ fault: { method: "GET", path: `^${path}/[^/]+$`, status: 503 } });
+
+conformance({
+  resource: chimestack.Cluster,
+  sim,
+  inputs: { azUuid: DEMO.az, name: "conf-cluster" },
+  collection: "clusters",
+  idOf,
+  createPath: clusterPath,
+  partial: readFails(clusterPath),
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", clusterPath, { name })).cluster.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `${clusterPath}/${id}`)),
+});
+
+conformance({
+  resource: chimestack.Network,
+  sim,
+  inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "conf-net", bridgeName: "br1", interfaceName: "eth1" },
+  collection: "networks",
+  idOf,
+  createPath: networkPath,
+  partial: readFails(networkPath),
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", networkPath, { name, bridge_name: "br9", interface_name: "eth9" })).network.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `${networkPath}/${id}`)),
+});
+
+conformance({
+  resource: chimestack.Subnet,
+  sim,
+  inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "conf-subnet", cidr: "10.0.0.1/24" },
+  collection: "subnets",
+  idOf,
+  createPath: subnetPath,
+  partial: readFails(subnetPath),
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", subnetPath, { name, cidr: "10.9.0.1/24" })).subnet.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `${subnetPath}/${id}`)),
+});
+
+conformance({
+  resource: chimestack.Vm,
+  sim,
+  inputs: vmInputs({ name: "conf-vm" }),
+  collection: "vms",
+  idOf,
+  createPath: "/v1/vm",
+  // The VM stub is awaited: every poll answers 503 until a 1 s deadline passes.
+  partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: "^/v1/vm/[^/]+$", status: 503 } },
+  adoptByName: true,
+  stranger: async (name) => {
+    const body = {
+      az_uuid: DEMO.az,
+      cluster_uuid: SEEDED.cluster,
+      instance_spec_uuid: DEMO.instanceSpec,
+      name,
+      nics: [{ name: "nic0", subnet_uuid: SEEDED.subnet, sg_uuid: DEMO.securityGroup, primary: 1 }],
+      volumes: [{ name: "root", size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec, root: 1 }],
+    };
+    const { vm } = await ctx.api("POST", "/v1/vm", body);
+    await vmReady(ctx.api, vm.uuid);
+    return { id: vm.uuid };
+  },
+  vanish: async (id) => void (await ctx.api("DELETE", `/v1/vm/${id}?force_del=true`)),
+});
