@@ -273,9 +273,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   const whatOf = (i: { name?: unknown }, id?: string) => `${vendor}.${def.type} ${typeof i.name === "string" ? `"${i.name}"` : (id ?? "")}`.trim();
   const context = (i: I, id?: string): Context<C> => ({ client: def.vendor.client(i.endpoint), what: whatOf(i as { name?: unknown }, id) });
 
-  /** Outputs: the inputs (less the hidden ones) with what the vendor shows laid over them. */
+  /** Outputs: the inputs (less the hidden ones and the marker) with what the vendor shows laid over them. */
   const outputsOf = (i: I, w: unknown): Obj => {
-    const echoed = Object.fromEntries(Object.entries(i).filter(([k]) => !hidden.has(k)));
+    const echoed = Object.fromEntries(Object.entries(i).filter(([k]) => !hidden.has(k) && k !== "marker"));
     return plain({ ...echoed, ...model(w, i) });
   };
   /** The inputs that describe an object as it is, from its outputs (for refresh). */
