@@ -16,6 +16,7 @@ const inputs = z
     vlanId: z.number().int("must be a whole number").min(0, "must be 0-4095").max(4095, "must be 0-4095").default(0).describe("the 802.1Q tag (0: untagged)"),
     modeType: z.enum(MODES).default("VLAN_ACCESS").describe("an access port or a trunk"),
     networkIds: z.array(z.string().regex(/^\d+(-\d+)?$/, 'must be a tag or a range such as "100-200"')).default([]).describe("for a trunk: the tags or ranges it carries"),
+    qosPriority: z.number().min(0, "must be 0-100").max(100, "must be 0-100").optional().describe("the network's QoS priority, 0-100"),
     timeoutSeconds: z.number().int().positive("must be positive").default(300).describe("deadline of each task, in seconds"),
   })
   .superRefine((v, ctx) => {
@@ -39,6 +40,7 @@ export const Vlan = defineResource({
     type: z.string().describe("CloudTower's network type (VM)"),
   }),
   replaceOn: ["vdsId"],
+  computed: ["qosPriority"],
   adopt: { byName: true },
   // A VM network has no field that could carry a marker: creates go one at a time per VDS and endpoint.
   recovery: { newObject: true },
@@ -84,6 +86,7 @@ function fromWire(w: VlanView) {
     vdsId: w.vlan.vds.id,
     ...(MODES.includes(w.vlan.mode_type as Mode) ? { modeType: w.vlan.mode_type as Mode } : {}),
     ...(w.vlan.mode_type === "VLAN_TRUNK" ? { networkIds: w.vlan.network_ids } : {}),
+    ...(w.vlan.qos_priority != null ? { qosPriority: w.vlan.qos_priority } : {}),
     localId: w.vlan.local_id,
     vdsName: w.vlan.vds.name,
     clusterId: w.clusterId,
@@ -92,8 +95,8 @@ function fromWire(w: VlanView) {
 }
 
 /** What the create and update requests say of the network (all but the VDS, which never changes). */
-function toWire(i: Pick<VlanInputs, "name" | "vlanId" | "modeType" | "networkIds">) {
-  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.networkIds.length ? { network_ids: i.networkIds } : {}) };
+function toWire(i: Pick<VlanInputs, "name" | "vlanId" | "modeType" | "networkIds" | "qosPriority">) {
+  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.networkIds.length ? { network_ids: i.networkIds } : {}), qos_priority: i.qosPriority };
 }
 
 // ---- Wire --------------------------------------------------------------------------------------------
@@ -106,6 +109,7 @@ export interface WireVlan {
   vlan_id: number;
   mode_type?: string;
   network_ids: string[];
+  qos_priority?: number | null;
   type: string;
   vds: { id: string; name: string };
   entityAsyncStatus?: string | null;

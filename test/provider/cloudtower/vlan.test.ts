@@ -25,6 +25,16 @@ describe("cloudtower.Vlan lifecycle", () => {
     expect((await vlans()).find((v) => v.id === id)).toMatchObject({ name: "front-2", vlan_id: 101 });
   });
 
+  it("sets and changes the QoS priority in place, and leaves it as it is when the input is dropped", async () => {
+    const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "front", qosPriority: 20 }));
+    expect(outs.qosPriority).toBe(20);
+    const news = await vlan.checked({ vdsId: VDS_A, name: "front", qosPriority: 80 });
+    expect(await vlan.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vlan.update(id, outs, news);
+    expect((await vlans()).find((v) => v.id === id)).toMatchObject({ qos_priority: 80 });
+    expect((await vlan.diff(id, u.outs, await vlan.checked({ vdsId: VDS_A, name: "front" }))).changes).toBe(false);
+  });
+
   it("replaces when the VDS changes", async () => {
     const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "front" }));
     const d = await vlan.diff(id, outs, { ...outs, vdsId: "other-vds" });

@@ -45,7 +45,7 @@ describe("the resource layer", () => {
   });
 
   it("makes a short marker from a URN, the same for the same URN", () => {
-    const urn = "urn:pulumi:prod::fleet::pulumi-nodejs:dynamic/cloudtower:Vm::web-1";
+    const urn = `urn:pulumi:prod::fleet::${Thing.__pulumiType}::web-1`;
     expect(markerOf(urn)).toMatch(/^pulumi:[0-9a-f]{16}$/);
     expect(markerOf(urn)).toBe(markerOf(urn));
     expect(markerOf(urn)).not.toBe(markerOf(urn.replace("prod", "dev")));
