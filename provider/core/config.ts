@@ -132,6 +132,26 @@ export interface Vendor<C> {
   client(endpoint?: string): C;
 }
 
+/** The settings of a vendor that logs in with a user and a password: its URL, the user, and a poll interval. */
+export const PASSWORD_LOGIN = {
+  endpoint: { required: true },
+  username: { required: true },
+  password: { required: true, secret: true },
+  pollIntervalMs: { default: "1000" },
+} as const satisfies Record<string, SettingSpec>;
+
+/** What the client of such a vendor takes, from those settings. */
+export function loginSettings(s: Record<keyof typeof PASSWORD_LOGIN, string | undefined>, tls: TlsOptions, namespace: string) {
+  return {
+    endpoint: s.endpoint!,
+    username: s.username!,
+    password: s.password!,
+    pollIntervalMs: parseMs(`${namespace}:pollIntervalMs`, s.pollIntervalMs),
+    namespace,
+    ...tls,
+  };
+}
+
 export const ENDPOINT_NAME = /^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/;
 
 export function defineVendor<K extends string, C>(spec: VendorSpec<K, C>): Vendor<C> {
