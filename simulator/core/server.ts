@@ -164,7 +164,9 @@ export class SimServer {
     };
 
     if (request.path.startsWith("/_sim/")) {
-      return this.send(res, await this.control(request));
+      // A control call that cannot be carried out (a seed naming what does not exist) is a 400 that says why.
+      const answer = await this.control(request).catch((e: Error) => ({ status: 400, body: { error: e.message } }));
+      return this.send(res, answer);
     }
 
     const fault = this.faults.take(request.method, request.path);

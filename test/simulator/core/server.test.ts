@@ -57,6 +57,13 @@ describe("SimServer", () => {
     expect((await call("GET", "/nothing")).status).toBe(404);
   });
 
+  it("answers a seed it cannot carry out with a 400 that says why", async () => {
+    const { call } = await start();
+    const r = await call("POST", "/_sim/seed", { things: 1 });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatch(/not iterable/);
+  });
+
   it("resets, seeds and lists its inventory through /_sim/", async () => {
     const { call } = await start();
     await call("POST", "/_sim/seed", { items: ["x", "y"] });
