@@ -61,7 +61,7 @@ describe("SimServer", () => {
     const { call } = await start();
     const r = await call("POST", "/_sim/seed", { things: 1 });
     expect(r.status).toBe(400);
-    expect((await r.json()).error).toMatch(/not iterable/);
+    expect(((await r.json()) as { error: string }).error).toMatch(/not iterable/);
   });
 
   it("resets, seeds and lists its inventory through /_sim/", async () => {
