@@ -11,7 +11,6 @@
  * VM states are not documented: we read 1 as running and 2 as stopped, and anything else (0 and unknown
  * numbers) as still in progress until the deadline.
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Failure, LayerInputs, ProviderError, containsUnknown, defineResource, known, plain, splitMarker, waitFor, withMarker } from "../core";
 import { ChimeClient, azPath, clusterPath } from "./client";
@@ -95,12 +94,12 @@ export const Vm = defineResource({
     ips: z.array(z.string()).describe("the addresses of its NICs"),
     nicDetails: z.array(z.object({ uuid: z.string(), name: z.string(), ip: z.string(), mac: z.string(), subnetUuid: z.string() })),
     volumeDetails: z.array(z.object({ uuid: z.string(), name: z.string(), sizeBytes: z.number(), root: z.boolean() })),
-    secretsHash: z.string().describe("a secret, salted hash of the passwords: a change of password shows in a diff"),
+    secretsHash: z.string().optional().describe("a secret, salted hash of the passwords: a change of password shows in a diff"),
   }),
-  // A new password replaces the VM: the diff below sees it through the hash (hidden inputs are not compared).
+  // A new password replaces the VM (the layer sees it through the hash of the hidden inputs).
   replaceOn: ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "cdrom", "password", "vncPassword"],
-  secrets: ["password", "vncPassword", "secretsHash"],
-  hidden: ["password", "vncPassword"],
+  // States written by 0.1.0 hold the same hash (sha256 of "<id>:<password>:<vncPassword>"): keep the order.
+  hidden: { inputs: ["password", "vncPassword"], hash: "secretsHash" },
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
   model: (w: WireVm, prior) => model(w, prior),
@@ -115,15 +114,12 @@ export const Vm = defineResource({
     }
     return failures;
   },
-  diff(olds, news, { id }) {
+  diff(olds, news) {
     // Volumes and NICs are added and removed in place; a changed one, the root volume or the primary NIC
     // is a replacement.
     const replaces: string[] = [];
     if (!containsUnknown(news.volumes) && inPlaceImpossible(olds.volumes, news.volumes, (x) => x.root)) replaces.push("volumes");
     if (!containsUnknown(news.nics) && inPlaceImpossible(olds.nics, news.nics, (x) => x.primary)) replaces.push("nics");
-    // No hash is stored when even the read after a failed create failed: the next update goes on with the VM.
-    const hashed = olds.secretsHash !== undefined;
-    if (containsUnknown(news.password) || containsUnknown(news.vncPassword) || (hashed && secretsHash(news, id) !== olds.secretsHash)) replaces.push("password");
     return { replaces };
   },
   operations: {
@@ -171,17 +167,7 @@ export function model(w: WireVm, prior: Partial<VmInputs>) {
     ips: w.nics.map((n) => n.ip).filter(Boolean),
     nicDetails: w.nics.map((n) => ({ uuid: n.uuid, name: n.name, ip: n.ip, mac: n.mac, subnetUuid: n.subnet_uuid })),
     volumeDetails: w.volumes.map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
-    // A refresh has no passwords to hash: the layer keeps the stored hash.
-    secretsHash: secretsHash(prior, w.uuid),
   };
-}
-
-/**
- * A salted hash of the passwords (of none, too), so that a change shows in a diff without storing them.
- * States written by 0.1.0 hold the same hash: keep the formula.
- */
-export function secretsHash(i: { password?: string; vncPassword?: string }, salt: string): string {
-  return createHash("sha256").update(`${salt}:${i.password ?? ""}:${i.vncPassword ?? ""}`).digest("hex");
 }
 
 /** True when a list cannot change by attach and detach alone: a kept item changed, or the key item moved. */

@@ -7,7 +7,7 @@
  * stopped and then started: the start is the create's wait. The ownership marker is the `user:pulumi` key.
  */
 import { z } from "zod";
-import { ProviderError, containsUnknown, deepEqual, defineResource, hasCode, waitFor } from "../core";
+import { ProviderError, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, waitFor } from "../core";
 import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
@@ -83,10 +83,16 @@ const inputs = fields
     (v.boot ?? []).forEach((b, i) => {
       if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
     });
-  })
-  .transform((v) => ({ ...v, boot: v.boot ?? (v.drives[0] ? [v.drives[0].device] : []) }));
+  });
 
 type ServerInputs = z.output<typeof inputs>;
+
+/** The devices a server boots from: as given, or its first drive's (unknown at preview while the drives are). */
+function bootOf(i: Pick<ServerInputs, "boot" | "drives">): string[] | typeof UNKNOWN {
+  if (i.boot) return i.boot;
+  if (containsUnknown(i.drives)) return UNKNOWN;
+  return i.drives[0] ? [i.drives[0].device] : [];
+}
 
 /** The inputs a running server must be stopped for. */
 const STOPPED_ONLY = Object.keys(fields.shape).filter((k) => !LIVE.has(k)) as Array<keyof ServerInputs>;
@@ -103,6 +109,8 @@ export const Server = defineResource({
     vncAddress: z.string().optional().describe("the VNC console's address while the server runs"),
     startedAt: z.number().optional().describe("when the server last started (epoch seconds)"),
   }),
+  // Left out, the server boots from its first drive, which is no change.
+  computed: ["boot"],
   secrets: ["vnc"],
   adopt: { byName: true },
   recovery: { marker: `the server's ${MARKER_KEY} key` },
@@ -110,10 +118,10 @@ export const Server = defineResource({
   async check(i, { client }) {
     // Name what does not exist at preview, before anything is created.
     const failures: Array<{ property: string; reason: string }> = [];
-    if (i.nic1 && !containsUnknown(i.nic1.vlanUuid) && !(await client.info(`/resources/vlan/${i.nic1.vlanUuid}/info`))) {
+    if (i.nic1 && known(i.nic1) && !(await client.info(`/resources/vlan/${i.nic1.vlanUuid}/info`))) {
       failures.push({ property: "nic1.vlanUuid", reason: `no VLAN ${i.nic1.vlanUuid} in this CloudSigma account` });
     }
-    for (const [n, d] of i.drives.entries()) {
+    for (const [n, d] of (known(i.drives) ? i.drives : []).entries()) {
       if (containsUnknown(d.driveUuid)) continue;
       const found = (await client.info(`/drives/${d.driveUuid}/info`)) ?? (await client.get<{ drive: string }>("/drives/standard/info")).find((x) => x.drive === d.driveUuid);
       if (!found) failures.push({ property: `drives[${n}].driveUuid`, reason: `no drive ${d.driveUuid} in this CloudSigma account or its library` });
@@ -122,7 +130,7 @@ export const Server = defineResource({
   },
   diff(olds, news, d) {
     // A change the API refuses on a running server fails at preview unless the server may be restarted.
-    const stopFor = stoppedOnlyChanges(olds, news).filter((k) => !containsUnknown(news[k]));
+    const stopFor = stoppedOnlyChanges(olds, news);
     if (!d.replaces.length && olds.status === "active" && stopFor.length && !news.allowRestart) throw restartNeeded(news.name, stopFor);
   },
   operations: {
@@ -193,7 +201,8 @@ export function model(s: WireServer, prior: Partial<ServerInputs>) {
     nic1: s["nic:1:vlan"] ? { vlanUuid: s["nic:1:vlan"], model: nicModelOf(s["nic:1:model"]) ?? "virtio", mac: prior.nic1?.mac } : undefined,
     vnc: { ip: running ? prior.vnc?.ip : s["vnc:ip"], password: s["vnc:password"], tls: s["vnc:tls"] === "on" },
     tags: tokens(s.tags),
-    ...(running ? { powerState: "running" as const } : s.status === "stopped" ? { powerState: "stopped" as const } : {}),
+    // Not active (stopped, paused, dumped, dead) is not running: a server that should run is started again.
+    powerState: running ? ("running" as const) : ("stopped" as const),
     uuid: s.server,
     status: s.status,
     ip: running && dhcp && dhcp !== "auto" ? dhcp : undefined,
@@ -212,7 +221,7 @@ export function serverConfig(i: ServerInputs): KvObject {
     mem: String(i.memMb),
     smp: String(i.smp),
     persistent: String(i.persistent),
-    boot: i.boot.join(" "),
+    boot: (bootOf(i) as string[]).join(" "),
     "nic:0:model": i.nic0.model,
     "vnc:ip": i.vnc.ip ?? "auto",
     tags: i.tags.join(" "),
@@ -243,9 +252,11 @@ export function configChanges(olds: ServerInputs, news: ServerInputs): KvObject 
   return out;
 }
 
-/** The changed inputs that the API takes only on a stopped server. */
+/** The changed inputs that the API takes only on a stopped server (those still unknown at preview left out). */
 function stoppedOnlyChanges(olds: ServerInputs, news: ServerInputs): Array<keyof ServerInputs> {
-  return STOPPED_ONLY.filter((k) => !deepEqual(olds[k], news[k]));
+  const effective = (i: ServerInputs) => ({ ...i, boot: bootOf(i) });
+  const [o, n] = [effective(olds), effective(news)];
+  return STOPPED_ONLY.filter((k) => !containsUnknown(n[k]) && !deepEqual(o[k], n[k]));
 }
 
 function restartNeeded(name: string, inputs: string[]): ProviderError {

@@ -4,9 +4,8 @@
  * (`/delete-cluster`). The password is a secret input, never echoed in the outputs: a secret, salted hash
  * of it shows a change.
  */
-import { createHash } from "node:crypto";
 import { z } from "zod";
-import { containsUnknown, defineResource, plain } from "../core";
+import { defineResource, plain, secretHash } from "../core";
 import { vendor } from "./config";
 
 // ---- Definition ------------------------------------------------------------------------------------
@@ -34,14 +33,12 @@ export const Cluster = defineResource({
     hostIds: z.array(z.string()),
     vdsIds: z.array(z.string()),
   }),
-  secrets: ["password", "passwordHash"],
-  hidden: ["password"],
+  hidden: { inputs: ["password"], hash: "passwordHash" },
   adopt: { byName: true },
   // A connected cluster keeps no field that could carry a marker: connects go one at a time per endpoint.
   recovery: { newObject: true },
   model: (w: WireCluster, prior) => ({
     ip: w.ip,
-    ...(prior.password ? { passwordHash: passwordHash(prior.password, w.id) } : {}),
     ...(w.datacenters?.[0] && !prior.datacenterId ? { datacenterId: w.datacenters[0].id } : {}),
     name: w.name,
     localId: w.local_id,
@@ -57,7 +54,6 @@ export const Cluster = defineResource({
     const failure = await client.missing("/get-datacenters", i.datacenterId, "datacenterId", "datacenter");
     return failure ? [failure] : [];
   },
-  diff: (olds, news, { id }) => ({ changes: containsUnknown(news.password) || passwordHash(news.password, id) !== olds.passwordHash }),
   operations: {
     async create(i, { client }) {
       const [r] = await client.mutate<WireCluster>("/connect-cluster", [plain({ ip: i.ip, username: i.username, password: i.password, datacenter_id: i.datacenterId })]);
@@ -68,7 +64,7 @@ export const Cluster = defineResource({
       const data: Record<string, unknown> = {};
       if (news.ip !== olds.ip) data.ip = news.ip;
       if (news.username !== olds.username) data.username = news.username;
-      if (passwordHash(news.password, id) !== olds.passwordHash) data.password = news.password;
+      if (secretHash(id, [news.password]) !== olds.passwordHash) data.password = news.password;
       if (news.datacenterId !== olds.datacenterId && news.datacenterId) data.datacenter_id = news.datacenterId;
       if (Object.keys(data).length === 0) return;
       await client.change("/update-cluster", { where: { id }, data }, { id, lockOf: "/get-clusters", timeoutMs: news.timeoutSeconds * 1000, what: `cluster ${news.ip} to be updated` });
@@ -80,16 +76,6 @@ export const Cluster = defineResource({
   },
 });
 export type Cluster = InstanceType<typeof Cluster>;
-
-// ---- Model -------------------------------------------------------------------------------------------
-
-/**
- * A salted hash of the password, so that a change of password shows in a diff without storing the
- * password in the outputs. The hash itself is a secret output (encrypted in the state).
- */
-export function passwordHash(password: string, salt: string): string {
-  return createHash("sha256").update(`${salt}:${password}`).digest("hex");
-}
 
 // ---- Wire --------------------------------------------------------------------------------------------
 

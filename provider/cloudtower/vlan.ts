@@ -62,7 +62,7 @@ export const Vlan = defineResource({
     },
     async update(id, olds, news, { client }) {
       const before = toWire(olds);
-      const data = Object.fromEntries(Object.entries(toWire(news)).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
+      const data = Object.fromEntries(Object.entries(toWire(news)).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
       if (Object.keys(data).length === 0) return;
       await client.change("/update-vm-vlan", { where: { id }, data }, { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` });
     },
@@ -96,7 +96,7 @@ function fromWire(w: VlanView) {
 
 /** What the create and update requests say of the network (all but the VDS, which never changes). */
 function toWire(i: Pick<VlanInputs, "name" | "vlanId" | "modeType" | "networkIds" | "qosPriority">) {
-  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.networkIds.length ? { network_ids: i.networkIds } : {}), qos_priority: i.qosPriority };
+  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.modeType === "VLAN_TRUNK" ? { network_ids: i.networkIds } : {}), qos_priority: i.qosPriority };
 }
 
 // ---- Wire --------------------------------------------------------------------------------------------

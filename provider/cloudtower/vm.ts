@@ -6,7 +6,7 @@
  * template, volumes, CD-ROMs. The ownership marker rides at the end of the description.
  */
 import { z } from "zod";
-import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, splitMarker } from "../core";
+import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
 import { vendor } from "./config";
 import { GIB, MIB, VmView, converge, cpuOrMemoryChanges, createBody, deleteVm, findByName, findOwned, restartNeeded, settleCreate, view } from "./vm-operations";
 
@@ -121,11 +121,12 @@ export const Vm = defineResource({
   async check(i, { client }) {
     // Name what does not exist at preview, before anything is created.
     const failures = [await client.missing("/get-clusters", i.clusterId, "clusterId", "cluster")].filter((f) => f !== undefined);
-    const vlanIds = [...new Set(i.nics.map((n) => n.vlanId).filter((x) => !containsUnknown(x)))];
+    const nics = known(i.nics) ? i.nics : [];
+    const vlanIds = [...new Set(nics.map((n) => n.vlanId).filter((x) => known(x)))];
     if (vlanIds.length) {
       const found = new Set((await client.get<{ id: string }>("/get-vlans", { where: { id_in: vlanIds } })).map((v) => v.id));
-      i.nics.forEach((n, k) => {
-        if (!containsUnknown(n.vlanId) && !found.has(n.vlanId)) failures.push({ property: `nics[${k}].vlanId`, reason: `no VM network with id ${n.vlanId} in CloudTower` });
+      nics.forEach((n, k) => {
+        if (known(n.vlanId) && !found.has(n.vlanId)) failures.push({ property: `nics[${k}].vlanId`, reason: `no VM network with id ${n.vlanId} in CloudTower` });
       });
     }
     return failures;
@@ -141,8 +142,12 @@ export const Vm = defineResource({
         }
       }
     }
-    // A power state changed out of band (seen at refresh) is put back.
-    return { changes: (olds.status === "RUNNING" || olds.status === "STOPPED") && olds.status !== news.powerState };
+    return {
+      // A power state changed out of band (seen at refresh) is put back.
+      changes: (olds.status === "RUNNING" || olds.status === "STOPPED") && olds.status !== news.powerState,
+      // CloudTower refuses two VMs of one name: a VM replaced under the same name goes first.
+      ...(d.replaces.length && news.name === olds.name ? { deleteBeforeReplace: true } : {}),
+    };
   },
   operations: {
     async create(i, { client, marker }) {

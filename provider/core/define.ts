@@ -10,12 +10,15 @@
  * - the id is known before any wait: a wait that fails or passes its deadline reports a partial create
  *   (Pulumi keeps the id and the next `up` goes on with it), while a failed vendor task removes what it left;
  * - a create whose outcome is unknown (its answer lost, a timeout, a killed run) is resolved by finding the
- *   object by the ownership marker written at create time, never by guessing, and never by adopting a
- *   stranger that merely shares the name; resources whose vendor keeps no such field are created one at a
- *   time per endpoint and resolved by the one new object that appeared;
+ *   object by the ownership marker written at create time, never by guessing, never by adopting a stranger
+ *   that merely shares the name, and never by taking up the object a replacement replaces; resources whose
+ *   vendor keeps no such field are created one at a time per type and endpoint and resolved by the one new
+ *   object that appeared;
  * - adoption of an existing object by id or by name (`adopt`), recorded as it is;
  * - a vanished object: read reports it gone, delete succeeds;
- * - outputs are plain JSON; the inputs and outputs declared secret are Pulumi secrets in the state;
+ * - outputs are plain JSON; the inputs and outputs declared secret are Pulumi secrets in the state; secret
+ *   inputs the vendor cannot show back (passwords) are in no output, and a secret, salted hash of them
+ *   shows their change;
  * - one small provider stub per resource type (see ../stub.ts), identical for every resource of the type.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -69,7 +72,7 @@ export interface Operations<I, O, W, C> {
   read(id: string, ctx: Context<C>, prior: I & Partial<O>): Promise<W | undefined>;
   /** Brings the object from `olds` to `news`: the calls and their waits. */
   update(id: string, olds: I & O, news: I, ctx: Context<C>): Promise<void>;
-  /** Deletes the object and waits until it is gone; a vendor "not found" is success. */
+  /** Deletes the object (waiting where the vendor's answer is not the end of it); a vendor "not found" is success. */
   delete(id: string, props: I & O, ctx: Context<C>): Promise<void>;
   /**
    * The objects named `name` (adoption by name), those that carry `marker` (a vendor that cannot filter
@@ -97,8 +100,12 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
   computed?: readonly string[];
   /** Inputs and outputs that are Pulumi secrets: encrypted in the state, never shown. */
   secrets?: readonly string[];
-  /** Inputs never echoed in the outputs (a password: its secret hash is an output instead). */
-  hidden?: readonly string[];
+  /**
+   * Secret inputs the vendor cannot show back (passwords): never echoed in the outputs; the output named
+   * `hash` holds a secret, salted hash of them (`sha256("<id>:<value>:<value>…")`), which shows their change
+   * (a replacement where `replaceOn` names them).
+   */
+  hidden?: { inputs: readonly string[]; hash: string };
   /** `adopt: {id}` always works; `byName` adds `adopt: {name}` (the name the vendor shows). */
   adopt?: { byName: boolean } | false;
   /** How a create whose outcome is unknown is resolved. */
@@ -160,6 +167,11 @@ export function typeToken(vendor: string, type: string): string {
 /** The ownership marker of a resource: a short hash of its URN (stack, project, type, parent, name). */
 export function markerOf(urn: string): string {
   return `pulumi:${createHash("sha256").update(urn).digest("hex").slice(0, 16)}`;
+}
+
+/** The secret hash of hidden inputs (see `hidden`), salted with the object's id: `sha256("<id>:<value>:…")`. */
+export function secretHash(id: string, values: unknown[]): string {
+  return createHash("sha256").update([id, ...values.map((v) => v ?? "")].join(":")).digest("hex");
 }
 
 /** Appends the marker to a free-text field (a description), as `text [pulumi:…]`. */
@@ -243,6 +255,11 @@ export interface ResourceClass<A, T> {
   readonly entry: RegistryEntry;
 }
 
+/** The args of a resource class, as its constructor takes them: `ResourceArgs<typeof cloudtower.Vm>`. */
+export type ResourceArgs<C> = C extends ResourceClass<infer A, infer _T> ? A : never;
+/** The outputs of a resource class, as plain values: `ResourceOutputs<typeof cloudtower.Vm>`. */
+export type ResourceOutputs<C> = C extends ResourceClass<infer _A, infer T> ? T : never;
+
 /** The base of every resource class: instances are recognised by the class's own type token. */
 export abstract class VendorResource extends pulumi.dynamic.Resource {
   declare static readonly __pulumiType: string;
@@ -254,7 +271,7 @@ export abstract class VendorResource extends pulumi.dynamic.Resource {
 // ---- defineResource ----------------------------------------------------------------------------------
 
 export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C, H extends string = never>(
-  def: ResourceDefinition<S, OS, W, C> & { hidden?: readonly H[] },
+  def: ResourceDefinition<S, OS, W, C> & { hidden?: { inputs: readonly H[]; hash: string } },
 ): ResourceClass<ArgsOf<S>, OutputsOf<S, OS, H>> {
   // Inside the layer every value is a plain object: the types that matter are the definition's (for the
   // resource's author) and the class's (for users).
@@ -265,21 +282,37 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   const token = typeToken(vendor, def.type);
   const { full: inputSchema, shape: inputShape } = withLayer(def.inputs, layerFields(def.adopt));
   const inputKeys = Object.keys(inputShape);
-  const hidden = new Set<string>(def.hidden ?? []);
+  const hidden = new Set<string>(def.hidden?.inputs ?? []);
   // Inputs compared by the plain diff: not the marker, nor adoption (below), nor hidden secrets (not in
-  // the outputs: the resource's own diff sees their change, through a hash).
+  // the outputs: their hash shows their change).
   const compared = inputKeys.filter((k) => k !== "marker" && k !== "adopt" && !hidden.has(k));
   const replaceOn = [...(def.replaceOn ?? []), "endpoint"];
+  const secrets = [...(def.secrets ?? []), ...hidden, ...(def.hidden ? [def.hidden.hash] : [])];
+  const hashOf = (id: string, i: Obj) => secretHash(id, [...hidden].map((k) => i[k]));
   const whatOf = (i: { name?: unknown }, id?: string) => `${vendor}.${def.type} ${typeof i.name === "string" ? `"${i.name}"` : (id ?? "")}`.trim();
   const context = (i: I, id?: string): Context<C> => ({ client: def.vendor.client(i.endpoint), what: whatOf(i as { name?: unknown }, id) });
 
-  /** Outputs: the inputs (less the hidden ones and the marker) with what the vendor shows laid over them. */
-  const outputsOf = (i: I, w: unknown): Obj => {
+  /**
+   * Outputs: the inputs (less the hidden ones and the marker) with what the vendor shows laid over them, and
+   * the hash of the hidden inputs (`id` given: when they are known; a refresh keeps the stored hash).
+   */
+  const outputsOf = (i: I, w: unknown, id?: string): Obj => {
     const echoed = Object.fromEntries(Object.entries(i).filter(([k]) => !hidden.has(k) && k !== "marker"));
-    return plain({ ...echoed, ...model(w, i) });
+    return plain({ ...echoed, ...model(w, i), ...(def.hidden && id !== undefined ? { [def.hidden.hash]: hashOf(id, i) } : {}) });
   };
   /** The inputs that describe an object as it is, from its outputs (for refresh). */
   const inputsOf = (o: Obj): Obj => Object.fromEntries(inputKeys.filter((k) => o[k] !== undefined && !hidden.has(k)).map((k) => [k, o[k]]));
+
+  /**
+   * The ids the state holds for each marker, as diff and update name them in this process: a replacement's
+   * create (same URN, so the same marker) must never take up the object it replaces.
+   */
+  const held = new Map<string, Set<string>>();
+  const hold = (id: string, marker: unknown) => {
+    if (typeof marker !== "string") return;
+    if (!held.has(marker)) held.set(marker, new Set());
+    held.get(marker)!.add(id);
+  };
 
   /** One create at a time per endpoint, for resources that keep no marker. */
   const serial = new Map<string, Promise<unknown>>();
@@ -294,7 +327,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   async function recover(i: I, ctx: Context<C>, marker: string, before: Set<string> | undefined): Promise<string | undefined> {
     if (!ops.list) return undefined;
     const all = await ops.list(def.recovery.marker ? { marker } : {}, i, ctx);
-    const ours = def.recovery.marker ? all.filter((f) => f.marker === marker) : all.filter((f) => !before!.has(f.id));
+    const ours = def.recovery.marker ? all.filter((f) => f.marker === marker && !held.get(marker)?.has(f.id)) : all.filter((f) => !before!.has(f.id));
     if (def.recovery.join && ours.length) return def.recovery.join(ours.map((f) => f.id));
     if (ours.length > 1) {
       const ids = ours.map((f) => f.id).join(", ");
@@ -328,7 +361,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     const ctx = context(i);
     if (i.adopt) {
       const { id, wire } = await adopt(i, ctx);
-      return { id, outs: outputsOf(i, wire) };
+      return { id, outs: outputsOf(i, wire, id) };
     }
     const marker = i.marker ?? markerOf(`${token}::${i.name ?? ""}`);
     if (def.recovery.idempotent) return finish(i, ctx, await ops.create({ ...i, marker }, { ...ctx, marker }));
@@ -372,7 +405,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
         throw e;
       }
       const w = await ops.read(id, ctxId, i).catch(() => undefined);
-      throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
+      throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
     }
     let wire = started.wait ? undefined : started.wire;
     try {
@@ -381,7 +414,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       throw partialCreate(ctxId.what, id, { ...inputsOf(i), __provider: (i as Obj).__provider }, e);
     }
     if (!wire) throw new ProviderError("not_found", `${ctxId.what} (${id}) vanished right after it was created`);
-    return { id, outs: outputsOf(i, wire) };
+    return { id, outs: outputsOf(i, wire, id) };
   }
 
   const implementation: Required<pulumi.dynamic.ResourceProvider> = {
@@ -392,30 +425,39 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     async check(olds: Obj, news: Obj) {
       const { __provider, ...raw } = news;
       void __provider;
-      const r = checkWithSchema(inputSchema, raw);
-      if (r.failures?.length) return r;
+      const r = checkWithSchema(inputSchema, raw, inputShape);
+      if (r.failures?.length || containsUnknown(raw.endpoint)) return r;
       const i = r.inputs as I;
-      if (!def.check || containsUnknown(i.endpoint)) return r;
+      // The endpoint's settings, checked at preview: a named endpoint that is not configured fails on `endpoint`.
       let ctx: Context<C>;
       try {
         ctx = context(i);
       } catch (e) {
-        if (hasCode(e, "validation")) return { inputs: i, failures: [{ property: "endpoint", reason: e.message }] };
+        if (hasCode(e, "validation") && i.endpoint) return { inputs: i, failures: [{ property: "endpoint", reason: e.message }] };
         throw e;
       }
+      if (!def.check) return r;
       const failures = await (def.check as unknown as (i: I, ctx: Context<C>, olds: Obj | undefined) => Promise<Failure[]>)(i, ctx, olds && Object.keys(olds).length ? olds : undefined);
       return failures.length ? { inputs: i, failures } : { inputs: i };
     },
 
     async diff(id: string, olds: Obj, news: Obj) {
+      hold(id, news.marker);
       const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore: (def.computed ?? []).filter((k) => news[k] === undefined) });
-      // Adoption: naming another object replaces; dropping `adopt` once adopted changes nothing.
-      if (news.adopt !== undefined && !containsUnknown(news.adopt) && JSON.stringify(olds.adopt) !== JSON.stringify(news.adopt)) d.replaces.push("adopt");
-      else if (containsUnknown(news.adopt)) d.replaces.push("adopt");
+      // Adoption: naming another object replaces; dropping `adopt`, or naming the object held, changes nothing.
+      const a = news.adopt as LayerInputs["adopt"];
+      const names = (x: LayerInputs["adopt"]) => x?.id === id || (x?.name !== undefined && x.name === olds.name);
+      if (containsUnknown(a) || (a !== undefined && JSON.stringify(olds.adopt) !== JSON.stringify(a) && !names(a))) d.replaces.push("adopt");
+      // Hidden secrets show their change through their hash (none is stored when even the read after a failed
+      // create failed: the next update goes on with the object).
+      const unknownHidden = [...hidden].filter((k) => containsUnknown(news[k]));
+      const changedHidden = unknownHidden.length ? unknownHidden : def.hidden && olds[def.hidden.hash] !== undefined && hashOf(id, news) !== olds[def.hidden.hash] ? [...hidden] : [];
+      d.changed.push(...changedHidden);
+      d.replaces.push(...changedHidden.filter((k) => replaceOn.includes(k)));
       type Hook = (o: Obj, n: Obj, d: { changed: string[]; replaces: string[]; id: string }) => ReturnType<NonNullable<typeof def.diff>>;
       const extra = (def.diff as Hook | undefined)?.(olds, news, { changed: d.changed, replaces: d.replaces, id }) ?? {};
       const replaces = [...new Set([...d.replaces, ...(extra.replaces ?? [])])];
-      return { changes: d.changes || replaces.length > 0 || !!extra.changes, replaces, deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt") };
+      return { changes: d.changed.length > 0 || replaces.length > 0 || !!extra.changes, replaces, deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt") };
     },
 
     async create(inputs: Obj) {
@@ -427,9 +469,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const ctx = context(prior);
       const w = await ops.read(id, ctx, prior);
       if (!w) return { id: "" };
-      // A read with no stored state (a `.get`) has only the defaults to lay the vendor's view over.
-      const prev = (Object.keys(prior).length ? inputsOf(prior) : (inputSchema.safeParse({}).data ?? {})) as I;
-      const outs = { ...outputsOf(prev, w), ...pick(prior, hiddenOutputs) };
+      // A read with no stored state (a `.get`) lays the vendor's view over nothing.
+      const prev = inputsOf(prior) as I;
+      const outs = { ...outputsOf(prev, w), ...(def.hidden ? pick(prior, [def.hidden.hash]) : {}) };
       // Refreshed inputs replace the stored ones. The hidden ones (passwords) are in no output, so a type
       // that has any returns none: the engine then keeps the stored inputs, secrets included.
       return hidden.size ? { id, props: outs } : { id, props: outs, inputs: inputsOf(outs) };
@@ -437,11 +479,12 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
     async update(id: string, olds: Obj, news: Obj) {
       const n = news as I;
+      hold(id, n.marker);
       const ctx = { ...context(n), what: whatOf(n as { name?: unknown }, id) };
       await ops.update(id, olds as I, n, ctx);
       const w = await ops.read(id, ctx, n);
       if (!w) throw new ProviderError("not_found", `${ctx.what} (${id}) no longer exists`);
-      return { outs: outputsOf(n, w) };
+      return { outs: outputsOf(n, w, id) };
     },
 
     async delete(id: string, props: Obj) {
@@ -454,15 +497,12 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       }
     },
   };
-  // Outputs that are not inputs but must survive a refresh (a hash of a hidden secret).
-  const hiddenOutputs = Object.keys(def.outputs.shape).filter((k) => (def.secrets ?? []).includes(k));
 
   const entry: RegistryEntry = { token, vendor, type: def.type, definition: def as unknown as AnyDefinition, inputSchema, inputShape, provider: implementation };
   registryMap.set(token, entry);
   stub.register(vendor, def.type, implementation);
 
   const outputKeys = Object.keys(def.outputs.shape);
-  const secrets = def.secrets ?? [];
   // The one stub of this type (Pulumi serializes a provider object once, so every resource shares the text).
   const providerStub = Object.create(stub, { vendor: { value: vendor, enumerable: true }, type: { value: def.type, enumerable: true } }) as Required<pulumi.dynamic.ResourceProvider>;
 

@@ -64,7 +64,7 @@ function resourceDoc(e: RegistryEntry): string {
   const output = z.toJSONSchema(d.outputs, { io: "output", unrepresentable: "any" }) as JsonSchema;
   const replaces = new Set(d.replaceOn ?? []);
   const secrets = new Set(d.secrets ?? []);
-  const hidden = new Set(d.hidden ?? []);
+  const hidden = new Set(d.hidden?.inputs ?? []);
   const lines = [`## ${e.vendor}.${e.type}`, "", d.description, "", `Type token: \`${e.token}\``, "", "| input | type | default | a change | description |", "|---|---|---|---|---|"];
   for (const f of fields(input).filter((x) => !LAYER.has(x.path.split(/[.[]/)[0]))) {
     const top = f.path.split(/[.[]/)[0];
@@ -91,7 +91,7 @@ function resourceDoc(e: RegistryEntry): string {
     `- Adoption: ${adopt}`,
     `- Lost creates: ${recovery}`,
     `- Deadlines: ${deadlines.length ? deadlines.map((k) => `\`${k}\``).join(", ") + " (Pulumi's customTimeouts never reach a dynamic provider)" : "none: every call answers when done"}.`,
-    `- Delete: ${d.deleteNote ?? "deletes the object and waits until it is gone (already gone is fine); with Pulumi's `retainOnDelete` resource option the object is released instead"}.`,
+    `- Delete: ${d.deleteNote ?? "deletes the object (one already gone is fine); with Pulumi's `retainOnDelete` resource option the object is released instead"}.`,
     "",
   );
   return lines.join("\n");

@@ -56,11 +56,13 @@ function unknownAlongPath(root: unknown, path: readonly PropertyKey[]): boolean 
 /**
  * Validates inputs with a zod schema. Issues on values that are unknown at preview are ignored (the check
  * runs again with real values before anything is created). Returns the parsed inputs (defaults applied)
- * when valid; with unknowns, the raw inputs pass through.
+ * when valid; with unknowns, each field of `shape` is parsed on its own, so that the known fields get
+ * their defaults and the unknown ones stay as they are.
  */
 export function checkWithSchema<S extends z.ZodType>(
   schema: S,
   news: Record<string, unknown>,
+  shape?: z.ZodRawShape,
 ): pulumi.dynamic.CheckResult<Record<string, unknown>> {
   const { __provider, ...inputs } = news;
   void __provider;
@@ -80,8 +82,19 @@ export function checkWithSchema<S extends z.ZodType>(
       }
       return [{ property: propertyPath(i.path) || "(inputs)", reason: i.message }];
     });
-  if (failures.length === 0) return { inputs: plain(inputs) };
+  if (failures.length === 0) return { inputs: plain(shape ? fieldByField(shape, inputs) : inputs) };
   return { inputs: plain(inputs), failures };
+}
+
+/** Each field parsed on its own (defaults applied), an unknown one or one that does not parse kept as it is. */
+function fieldByField(shape: z.ZodRawShape, inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...inputs };
+  for (const [k, field] of Object.entries(shape)) {
+    if (containsUnknown(inputs[k])) continue;
+    const r = (field as z.ZodType).safeParse(inputs[k]);
+    if (r.success && r.data !== undefined) out[k] = r.data;
+  }
+  return out;
 }
 
 /** Deep equality on plain JSON values. */

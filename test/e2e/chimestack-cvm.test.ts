@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, createChimeStackSimulator } from "../../simulator/chimestack";
 import { createCvmSimulator } from "../../simulator/cvm";
 import { Sim, startSim } from "../helpers/sim";
-import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
+import * as chimestack from "../../provider/chimestack";
+import { Project, ROOT, SKIP_REASON, deployment, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const haveCli = pulumiOnPath();
 if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: ${SKIP_REASON}`);
@@ -51,8 +52,12 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     expect(up.stdout).toMatch(/\+ 7 created/);
     expect((await sim.inventory("vms")).map((v) => v.state)).toEqual([1, 1, 1]);
     const afterUp = await exported();
-    expect(afterUp).toContain("secretsHash");
     expect(afterUp).not.toContain(VM_PASSWORD);
+    // The password input and the hash output of each VM are secrets: encrypted in the state.
+    for (const r of deployment(afterUp).resources.filter((x) => x.type === chimestack.Vm.__pulumiType)) {
+      expect(JSON.stringify(r.inputs!.password)).toMatch(/4dabf18193072939515e22adb298388d.*ciphertext/);
+      expect(JSON.stringify(r.outputs!.secretsHash)).toMatch(/4dabf18193072939515e22adb298388d.*ciphertext/);
+    }
     await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
     expect(await exported()).not.toContain(VM_PASSWORD);
     await project.pulumi(["config", "set", "appPower", "stopped"]);

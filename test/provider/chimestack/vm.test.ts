@@ -63,7 +63,8 @@ describe("chimestack.Vm lifecycle", () => {
     expect(outs.secretsHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(await vm.read(id, outs))).not.toContain("secret-1");
     expect((await vm.diff(id, outs, await checked(secrets))).changes).toBe(false);
-    expect((await vm.diff(id, outs, await checked({ ...secrets, password: "root-secret-2" }))).replaces).toEqual(["password"]);
+    // The hash covers both passwords, so a replacement names both.
+    expect((await vm.diff(id, outs, await checked({ ...secrets, password: "root-secret-2" }))).replaces).toEqual(["password", "vncPassword"]);
     expect((await vm.diff(id, outs, { ...(await checked(secrets)), instanceSpecUuid: "other" })).replaces).toEqual(["instanceSpecUuid"]);
   });
 

@@ -25,6 +25,7 @@ describe("cloudsigma.Server's model", () => {
 
   it.each([
     ["stopped", stopped, {}, { powerState: "stopped", nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false }, ip: undefined, vncAddress: undefined, startedAt: undefined }],
+    ["paused: not running, so a server that should run shows drift", { ...stopped, status: "paused" }, {}, { powerState: "stopped", status: "paused" }],
     ["running, inputs keep auto", running, { nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false } }, { powerState: "running", nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false }, ip: "185.12.6.100", vncAddress: "185.12.6.100", startedAt: 1700000000 }],
   ] as const)("%s", (_what, wire, prior, expected) => {
     expect(serverModel(wire, prior)).toMatchObject(expected);

@@ -67,13 +67,16 @@ describe("CloudSigma endpoints and credentials", () => {
     await expect(ip.read(id, outs)).rejects.toThrow(/check cloudsigma-site-b:username and cloudsigma-site-b:password/);
   });
 
-  it("asks for a missing setting by its config key and its environment variable", async () => {
+  it("asks at preview for a missing setting of a named endpoint, by its config key and its environment variable", async () => {
     await ip.configure({ "cloudsigma-site-c:endpoint": ctx.sim.url, "cloudsigma-site-c:username": "demo@example.com" });
-    await expect(ip.create(await ip.checked({ endpoint: "site-c" }))).rejects.toThrow(/cloudsigma-site-c:password is not set: run `pulumi config set --secret cloudsigma-site-c:password <value>` or set the environment variable CLOUDSIGMA_SITE_C_PASSWORD/);
+    const r = await ip.check({}, { endpoint: "site-c" });
+    expect(r.failures).toEqual([
+      { property: "endpoint", reason: expect.stringMatching(/^cloudsigma-site-c:password is not set: run `pulumi config set --secret cloudsigma-site-c:password <value>` or set the environment variable CLOUDSIGMA_SITE_C_PASSWORD/) },
+    ]);
   });
 
-  it("refuses a poll interval that is not a whole number of milliseconds, naming it", async () => {
+  it("refuses at preview a poll interval that is not a whole number of milliseconds, naming it", async () => {
     await ip.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:pollIntervalMs": "fast" });
-    await expect(ip.create(await ip.checked({}))).rejects.toThrow(/cloudsigma:pollIntervalMs must be a whole number of milliseconds >= 10, not "fast"/);
+    await expect(ip.check({}, {})).rejects.toThrow(/cloudsigma:pollIntervalMs must be a whole number of milliseconds >= 10, not "fast"/);
   });
 });

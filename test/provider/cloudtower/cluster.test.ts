@@ -16,7 +16,7 @@ describe("cloudtower.Cluster lifecycle", () => {
     expect(outs).toMatchObject({ ip: APPLIANCE.ip, name: "cluster-c", connectState: "CONNECTED", type: "SMTX_OS" });
     expect(outs.hostIds).toHaveLength(2);
     expect(JSON.stringify(outs)).not.toContain(APPLIANCE.password);
-    expect(cloudtower.Cluster.entry.definition.secrets).toEqual(["password", "passwordHash"]);
+    expect(cloudtower.Cluster.entry.definition.hidden).toEqual({ inputs: ["password"], hash: "passwordHash" });
     const read = await cluster.read(id, outs);
     expect(read.props).toEqual(outs);
     expect(JSON.stringify(read)).not.toContain(APPLIANCE.password);

@@ -35,6 +35,16 @@ describe("cloudtower.Vlan lifecycle", () => {
     expect((await vlan.diff(id, u.outs, await vlan.checked({ vdsId: VDS_A, name: "front" }))).changes).toBe(false);
   });
 
+  it("changes a trunk's ranges in place, down to none, and sends nothing when only the deadline changes", async () => {
+    const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: ["100-200"] }));
+    const cleared = await vlan.update(id, outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [] }));
+    expect((await vlans()).find((v) => v.id === id)).toMatchObject({ network_ids: [] });
+    expect((await vlan.diff(id, cleared.outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [] }))).changes).toBe(false);
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await vlan.update(id, cleared.outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [], timeoutSeconds: 60 }));
+    expect((await ctx.sim.requests()).map((r) => r.path).filter((p) => p.endsWith("/update-vm-vlan"))).toEqual([]);
+  });
+
   it("replaces when the VDS changes", async () => {
     const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "front" }));
     const d = await vlan.diff(id, outs, { ...outs, vdsId: "other-vds" });

@@ -117,9 +117,10 @@ describe("cloudtower.Vm lifecycle", () => {
     expect((await vm.update(id, outs, news)).outs.hostName).toBe(hosts[1].name);
   });
 
-  it("replaces on a cluster, firmware or endpoint change", async () => {
+  it("replaces on a cluster, firmware or endpoint change, delete-first unless renamed (CloudTower refuses two VMs of one name)", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch()));
-    expect((await vm.diff(id, outs, await vm.checked(scratch({ clusterId: CLUSTER_B, firmware: "UEFI" })))).replaces).toEqual(["clusterId", "firmware"]);
+    expect(await vm.diff(id, outs, await vm.checked(scratch({ clusterId: CLUSTER_B, firmware: "UEFI" })))).toMatchObject({ replaces: ["clusterId", "firmware"], deleteBeforeReplace: true });
+    expect(await vm.diff(id, outs, await vm.checked(scratch({ name: "web-1b", firmware: "UEFI" })))).toMatchObject({ replaces: ["firmware"], deleteBeforeReplace: false });
     expect((await vm.diff(id, outs, { ...(await vm.checked(scratch())), endpoint: "site-b" })).replaces).toEqual(["endpoint"]);
   });
 

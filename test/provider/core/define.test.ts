@@ -1,7 +1,7 @@
 /** The resource layer's pure parts: tokens, markers, the stub every type hands Pulumi, and the class it derives. */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { VendorResource, defineResource, defineVendor, markerOf, registry, splitMarker, typeToken, withMarker } from "../../../provider/core";
+import { ResourceArgs, ResourceOutputs, VendorResource, defineResource, defineVendor, markerOf, registry, splitMarker, typeToken, withMarker } from "../../../provider/core";
 import * as stub from "../../../provider/stub";
 
 const vendor = defineVendor({ name: "demo", settings: {}, connect: () => ({}) });
@@ -10,9 +10,8 @@ const Thing = defineResource({
   type: "Thing",
   description: "A thing for tests.",
   inputs: z.strictObject({ name: z.string(), size: z.number().default(1), password: z.string().optional() }),
-  outputs: z.object({ uid: z.string() }),
-  secrets: ["password"],
-  hidden: ["password"],
+  outputs: z.object({ uid: z.string(), passwordHash: z.string().optional() }),
+  hidden: { inputs: ["password"], hash: "passwordHash" },
   adopt: { byName: true },
   recovery: { marker: "its name" },
   model: (w: { uid: string }) => ({ uid: w.uid }),
@@ -64,5 +63,19 @@ describe("the resource layer", () => {
   it("leaves text without a marker as it is", () => {
     expect(splitMarker("a [note]")).toEqual({ text: "a [note]" });
     expect(splitMarker(undefined)).toEqual({ text: "" });
+  });
+});
+
+describe("the types a class gives users", () => {
+  it("names a class's args and outputs (checked by the compiler: tsc -p tsconfig.test.json)", () => {
+    type Args = ResourceArgs<typeof Thing>;
+    type Outs = ResourceOutputs<typeof Thing>;
+    const args: Args = { name: "t", size: 2 };
+    // @ts-expect-error: an input the schema does not have
+    const wrong: Args = { name: "t", colour: "red" };
+    const outs = { name: "t", size: 2, uid: "u" } satisfies Partial<Outs>;
+    // @ts-expect-error: a hidden input is no output
+    const leaked: Outs["password"] = "x";
+    expect([args, wrong, outs, leaked]).toHaveLength(4);
   });
 });
