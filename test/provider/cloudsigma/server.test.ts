@@ -104,7 +104,7 @@ describe("cloudsigma.Server lifecycle", () => {
 });
 
 describe("cloudsigma.Server's VNC password", () => {
-  it("is declared a secret: the class makes the vnc input and output Pulumi secrets (the e2e test proves the state)", () => {
+  it("declares vnc a secret (the class marks what its definition declares; the e2e test proves it in the state)", () => {
     expect(cloudsigma.Server.entry.definition.secrets).toEqual(["vnc"]);
   });
 

@@ -51,7 +51,7 @@ describe("cloudtower.Vm lifecycle", () => {
     expect((await vmById(id))!.status).toBe("RUNNING");
   });
 
-  it("declares the template (with its cloud-init password) a secret of the state", () => {
+  it("declares the template (with its cloud-init password) a secret (the e2e test proves it in the state)", () => {
     expect(cloudtower.Vm.entry.definition.secrets).toEqual(["template"]);
   });
 
