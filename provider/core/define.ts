@@ -58,7 +58,7 @@ export type Recovery =
   /** The marker is written into the field this names (for the docs), which the vendor keeps and lists show. */
   | { marker: string; newObject?: undefined; join?: undefined; idempotent?: undefined }
   /**
-   * No field keeps a marker: creates go one at a time per endpoint; a lost answer is the one new object,
+   * No field keeps a marker: creates go one at a time per type and endpoint; a lost answer is the new object,
    * or, with `join`, every new object (one create that makes several: the id joins their ids).
    */
   | { marker?: undefined; newObject: true; join?: (ids: string[]) => string; idempotent?: undefined }
