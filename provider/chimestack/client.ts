@@ -5,16 +5,11 @@
  * ends where it can. Every answer is the `{error:{code,message,status}, requestId, result}` envelope;
  * lists are paged as `{elements, size, total}`.
  */
-import { Failure, Found, HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, splitMarker, unlessGone, withMarker, withRetry } from "../core";
+import { EndpointSettings, Failure, Found, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, splitMarker, unlessGone, withMarker, withRetry } from "../core";
 
-export interface ChimeSettings extends TlsOptions {
-  endpoint: string;
+export interface ChimeSettings extends EndpointSettings {
   username: string;
   password: string;
-  /** Pause between polls of a VM or volume (default 1000 ms). */
-  pollIntervalMs?: number;
-  /** Where these settings come from (`chimestack`, `chimestack-site-b`), for error messages. */
-  namespace?: string;
 }
 
 interface Envelope<T> {
@@ -44,7 +39,7 @@ export class ChimeClient {
   private readonly key: string;
 
   constructor(readonly settings: ChimeSettings) {
-    this.http = new HttpClient({ baseUrl: settings.endpoint, ca: settings.ca, insecure: settings.insecure, secrets: () => [settings.password, tokenValues.get(this.key)] });
+    this.http = new HttpClient({ baseUrl: settings.endpoint, ca: settings.ca, insecure: settings.insecure, requestTimeoutMs: settings.requestTimeoutMs, secrets: () => [settings.password, tokenValues.get(this.key)] });
     this.key = `${this.http.endpoint}|${settings.username}`;
     if (clients.size === 0) {
       // Best effort: the engine may end the provider process before this runs.
@@ -84,6 +79,7 @@ export class ChimeClient {
         vendorMessage: env?.error?.message ?? (res.body.slice(0, 300) || undefined),
         vendorCode: env?.error?.status ?? (env?.error?.code !== undefined ? String(env.error.code) : undefined),
         requestId: env?.requestId,
+        retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
       });
     }
     if (!env) throw new ProviderError("server", `ChimeStack answered ${method} ${path} without a JSON envelope`);
@@ -94,8 +90,9 @@ export class ChimeClient {
     let s = sessions.get(this.key);
     if (!s) {
       s = (async () => {
-        const res = await withRetry(() => this.send("POST", "/v1/login", { user_name: this.settings.username, password: this.settings.password }), { idempotent: true });
-        const r = this.unwrap<{ user?: { uuid?: string; expired_at?: string } }>("POST", "/v1/login", res);
+        // A refused login is final; a server or connection failure is retried like any read.
+        const login = async () => this.unwrap<{ user?: { uuid?: string; expired_at?: string } }>("POST", "/v1/login", await this.send("POST", "/v1/login", { user_name: this.settings.username, password: this.settings.password }));
+        const r = await withRetry(login, { idempotent: true });
         const token = r.user?.uuid;
         if (!token) throw new ProviderError("auth", "ChimeStack login answered without a token");
         tokenValues.set(this.key, token);

@@ -3,7 +3,7 @@
  * key-value bodies both ways (codec.ts), GET to read and POST to change, and the `errors:<type> <message>`
  * bodies mapped to the core's error tree with the vendor's message intact.
  */
-import { ErrorCode, HttpClient, HttpResponse, TlsOptions, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
+import { EndpointSettings, ErrorCode, HttpClient, HttpResponse, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
 import { KvObject, decode, decodeList, encode } from "./codec";
 
 /**
@@ -12,15 +12,10 @@ import { KvObject, decode, decodeList, encode } from "./codec";
  */
 export const MARKER_KEY = "user:pulumi";
 
-export interface SigmaSettings extends TlsOptions {
-  /** `https://api.zrh.cloudsigma.com` (no path prefix in API 1.0). */
-  endpoint: string;
+/** `endpoint` is e.g. `https://api.zrh.cloudsigma.com` (no path prefix in API 1.0). */
+export interface SigmaSettings extends EndpointSettings {
   username: string;
   password: string;
-  /** Pause between polls of async work such as drive imaging and power changes (default 1000 ms). */
-  pollIntervalMs?: number;
-  /** The config namespace of these settings (`cloudsigma`, `cloudsigma-site-b`), for error messages. */
-  namespace?: string;
 }
 
 /** The vendor's error text: `errors:<type> <message>` lines (several for field errors). */
@@ -48,6 +43,7 @@ export class SigmaClient {
       baseUrl: settings.endpoint,
       ca: settings.ca,
       insecure: settings.insecure,
+      requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.password, this.auth],
     });
     this.auth = "Basic " + Buffer.from(`${settings.username}:${settings.password}`).toString("base64");

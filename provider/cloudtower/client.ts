@@ -5,35 +5,16 @@
  * bare arrays from reads (paged with `first`/`after`), `WithTask` arrays from mutations, and waiting for
  * tasks through one batched `/get-tasks` poll per tick.
  */
-import {
-  BatchingWaiter,
-  HttpClient,
-  HttpResponse,
-  ProviderError,
-  TlsOptions,
-  codeForStatus,
-  hasCode,
-  httpError,
-  isUnknown,
-  retryWhileBusy,
-  sharedWaiter,
-  sleep,
-  withRetry,
-} from "../core";
+import { BatchingWaiter, EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
 
 export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
 
-export interface TowerSettings extends TlsOptions {
-  /** `https://tower.example.com` (the `/v2/api` suffix is added when missing). */
-  endpoint: string;
+/** `endpoint` is e.g. `https://tower.example.com` (the `/v2/api` suffix is added when missing). */
+export interface TowerSettings extends EndpointSettings {
   username: string;
   password: string;
   source?: UserSource;
   authConfigId?: string;
-  /** Pause between task polls (default 1000 ms). */
-  pollIntervalMs?: number;
-  /** Where these settings come from (`cloudtower`, `cloudtower-site-b`), for error messages. */
-  namespace?: string;
 }
 
 export interface WithTask<T> {
@@ -53,6 +34,17 @@ export interface Task {
 }
 
 export type Where = Record<string, unknown>;
+
+export interface ChangeOptions {
+  /** The object changed, and the read that shows its lock (`/get-vms`). */
+  id: string;
+  lockOf: string;
+  timeoutMs: number;
+  /** What is awaited, for messages. */
+  what: string;
+  /** Whether the mutation may be sent twice (default true: a change to the object). */
+  idempotent?: boolean;
+}
 
 interface ErrorBody {
   path?: string;
@@ -83,6 +75,7 @@ export class TowerClient {
       baseUrl: apiBase(settings.endpoint),
       ca: settings.ca,
       insecure: settings.insecure,
+      requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.password, tokenValues.get(this.key)],
     });
     this.key = `${this.http.endpoint}|${settings.username}|${settings.source ?? "LOCAL"}`;
@@ -111,14 +104,18 @@ export class TowerClient {
       source: this.settings.source ?? "LOCAL",
     };
     if (this.settings.authConfigId) body.auth_config_id = this.settings.authConfigId;
-    const res = await withRetry(() => this.send("/login", body), { idempotent: true });
-    if (res.status !== 200) {
-      const ns = this.settings.namespace ?? "cloudtower";
-      const e = this.error("/login", res);
-      throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check ${ns}:username, ${ns}:password and ${ns}:source)`, {
-        ...e.details,
-      });
-    }
+    // A refused login (400, 401, 403) is final; a server or connection failure is retried like any read.
+    const res = await withRetry(
+      async () => {
+        const r = await this.send("/login", body);
+        if (r.status === 200) return r;
+        const e = this.error("/login", r);
+        if (e.code !== "auth") throw e;
+        const ns = this.settings.namespace ?? "cloudtower";
+        throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check ${ns}:username, ${ns}:password and ${ns}:source)`, { ...e.details });
+      },
+      { idempotent: true },
+    );
     const token = (JSON.parse(res.body) as WithTask<{ token?: string }>).data?.token;
     if (!token) throw new ProviderError("auth", "CloudTower login answered without a token");
     tokenValues.set(this.key, token);
@@ -170,6 +167,7 @@ export class TowerClient {
       vendorMessage: b.message,
       vendorCode: b.code,
       requestId,
+      retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
       ...(locked ? { resourceId: lockedIds(b.props)[0] } : {}),
     });
   }
@@ -190,17 +188,20 @@ export class TowerClient {
     }
   }
 
-  /** A mutation: never retried by itself (a create is not idempotent); returns one WithTask per object. */
-  mutate<T>(path: string, body: unknown): Promise<WithTask<T>[]> {
-    return this.call<WithTask<T>[]>(path, body, { idempotent: false });
+  /**
+   * A mutation; returns one WithTask per object. A create is retried only when nothing was done (429, 503);
+   * `idempotent` (a change to an existing object, which may be sent twice) on every transient failure.
+   */
+  mutate<T>(path: string, body: unknown, idempotent = false): Promise<WithTask<T>[]> {
+    return this.call<WithTask<T>[]>(path, body, { idempotent });
   }
 
   /**
    * A mutation on a locked object is retried once its lock clears (`entityAsyncStatus` back to null),
    * until the deadline. `entity` reads the object's current lock state.
    */
-  private mutateWhenFree<T>(path: string, body: unknown, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
-    return retryWhileBusy(() => this.mutate<T>(path, body), {
+  private mutateWhenFree<T>(path: string, body: unknown, idempotent: boolean, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
+    return retryWhileBusy(() => this.mutate<T>(path, body, idempotent), {
       deadline,
       isBusy: (e) => hasCode(e, "conflict") && e.details.vendorCode === "ResourceLocked",
       whileBusy: async () => {
@@ -229,18 +230,20 @@ export class TowerClient {
 
   /**
    * A mutation on one object, retried while the object is locked, then waited for. `lockOf` names the
-   * read that shows the object's lock (e.g. `/get-vms`).
+   * read that shows the object's lock (e.g. `/get-vms`). A change to the object is sent again after a
+   * transient failure (its answer lost, a 5xx): the same change twice is the change once; a mutation that
+   * makes something (a snapshot of the object) says `idempotent: false`.
    */
-  async change<T>(path: string, body: unknown, o: { id: string; lockOf: string; timeoutMs: number; what: string }): Promise<WithTask<T>[]> {
+  async change<T>(path: string, body: unknown, o: ChangeOptions): Promise<WithTask<T>[]> {
     const { results, wait } = await this.start<T>(path, body, o);
     await wait();
     return results;
   }
 
   /** `change` in two steps: the mutation (retried while locked), then a wait for its tasks. */
-  async start<T>(path: string, body: unknown, o: { id: string; lockOf: string; timeoutMs: number; what: string }): Promise<{ results: WithTask<T>[]; wait: () => Promise<void> }> {
+  async start<T>(path: string, body: unknown, o: ChangeOptions): Promise<{ results: WithTask<T>[]; wait: () => Promise<void> }> {
     const deadline = Date.now() + o.timeoutMs;
-    const results = await this.mutateWhenFree<T>(path, body, deadline, () => this.one(o.lockOf, o.id));
+    const results = await this.mutateWhenFree<T>(path, body, o.idempotent ?? true, deadline, () => this.one(o.lockOf, o.id));
     return { results, wait: () => this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what) };
   }
 

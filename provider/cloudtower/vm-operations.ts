@@ -165,20 +165,27 @@ export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolea
 }
 
 export async function power(t: TowerClient, v: VmView, want: "RUNNING" | "STOPPED", i: VmInputs) {
-  const status = v.vm.status;
-  if (status === want) return;
+  if (v.vm.status === want) return;
   const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000 };
+  // A power change sent again after its answer was lost is refused (the VM is already there: 4.7's
+  // preconditions): the VM's status then says whether it is done.
+  const change = async (path: string, body: unknown, what: string) => {
+    try {
+      await t.change(path, body, { ...o, what });
+    } catch (e) {
+      if (!hasCode(e, "validation") || (await t.one<WireVm>("/get-vms", v.vm.id))?.status !== want) throw e;
+    }
+  };
   if (want === "RUNNING") {
     const body = i.hostId ? { where: { id: v.vm.id }, data: { host_id: i.hostId } } : { where: { id: v.vm.id } };
-    await t.change("/start-vm", body, { ...o, what: `VM ${i.name} to start` });
-    return;
+    return change("/start-vm", body, `VM ${i.name} to start`);
   }
   try {
-    await t.change("/shutdown-vm", { where: { id: v.vm.id } }, { ...o, what: `VM ${i.name} to shut down` });
+    await change("/shutdown-vm", { where: { id: v.vm.id } }, `VM ${i.name} to shut down`);
   } catch (e) {
     if (!i.forceStop || !hasCode(e, "task_failed", "wait_timeout")) throw e;
     console.warn(`cloudtower.Vm: VM ${i.name} did not shut down gracefully (${(e as Error).message}); powering it off`);
-    await t.change("/poweroff-vm", { where: { id: v.vm.id } }, { ...o, what: `VM ${i.name} to power off` });
+    await change("/poweroff-vm", { where: { id: v.vm.id } }, `VM ${i.name} to power off`);
   }
 }
 

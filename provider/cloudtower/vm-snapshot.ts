@@ -54,7 +54,7 @@ export const VmSnapshot = defineResource({
       const { results, wait } = await client.start<WireSnapshot>(
         "/create-vm-snapshot",
         { data: [{ vm_id: i.vmId, name: i.name, consistent_type: i.consistentType }] },
-        { id: i.vmId, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000, what: `snapshot ${i.name} to be created` },
+        { id: i.vmId, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000, what: `snapshot ${i.name} to be created`, idempotent: false },
       );
       return { id: results[0].data.id, wait };
     },

@@ -132,24 +132,31 @@ export interface Vendor<C> {
   client(endpoint?: string): C;
 }
 
-/** The settings of a vendor that logs in with a user and a password: its URL, the user, and a poll interval. */
+/** Settings every endpoint has: how often to poll async work, and how long one request may take. */
+export const TIMING = {
+  pollIntervalMs: { default: "1000" },
+  requestTimeoutMs: { default: "60000" },
+} as const satisfies Record<string, SettingSpec>;
+
+/** The timing settings, parsed. */
+export function timing(s: Record<keyof typeof TIMING, string | undefined>, namespace: string) {
+  return {
+    pollIntervalMs: parseMs(`${namespace}:pollIntervalMs`, s.pollIntervalMs),
+    requestTimeoutMs: parseMs(`${namespace}:requestTimeoutMs`, s.requestTimeoutMs, 100),
+  };
+}
+
+/** The settings of a vendor that logs in with a user and a password: its URL, the user, and the timing. */
 export const PASSWORD_LOGIN = {
   endpoint: { required: true },
   username: { required: true },
   password: { required: true, secret: true },
-  pollIntervalMs: { default: "1000" },
+  ...TIMING,
 } as const satisfies Record<string, SettingSpec>;
 
 /** What the client of such a vendor takes, from those settings. */
 export function loginSettings(s: Record<keyof typeof PASSWORD_LOGIN, string | undefined>, tls: TlsOptions, namespace: string) {
-  return {
-    endpoint: s.endpoint!,
-    username: s.username!,
-    password: s.password!,
-    pollIntervalMs: parseMs(`${namespace}:pollIntervalMs`, s.pollIntervalMs),
-    namespace,
-    ...tls,
-  };
+  return { endpoint: s.endpoint!, username: s.username!, password: s.password!, ...timing(s, namespace), namespace, ...tls };
 }
 
 export const ENDPOINT_NAME = /^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/;

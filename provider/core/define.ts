@@ -25,6 +25,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { ENDPOINT_NAME, Vendor, configureProviders } from "./config";
+import type { EndpointSettings } from "./http";
+import { sleep } from "./retry";
 import { ProviderError, hasCode, isProviderError, unlessGone } from "./errors";
 import { Failure, checkWithSchema, containsUnknown, diffInputs, isUnknown, plain } from "./resource";
 import * as stub from "../stub";
@@ -197,6 +199,9 @@ function partialCreate(what: string, id: string, properties: Obj, cause: unknown
   });
 }
 
+/** How many times a create is sent when each time nothing was made and no answer said why. */
+const CREATE_ATTEMPTS = 3;
+
 /** True when a create's request may have been carried out although no answer said so. */
 function outcomeUnknown(e: unknown): boolean {
   return hasCode(e, "connection", "timeout", "server");
@@ -336,6 +341,24 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     return ours[0]?.id;
   }
 
+  /**
+   * What a create whose outcome is unknown made, if anything. A create that timed out may still run at the
+   * vendor: it is looked for until twice as long as the request had has passed. A failed look-up leaves the
+   * create's own error to report, but not an ambiguous one.
+   */
+  async function lookFor(i: I, ctx: Context<C>, marker: string, before: Set<string> | undefined, e: unknown): Promise<string | undefined> {
+    const { requestTimeoutMs = 60_000, pollIntervalMs = 1000 } = (ctx.client as { settings?: EndpointSettings }).settings ?? {};
+    const until = hasCode(e, "timeout") ? Date.now() + 2 * requestTimeoutMs : 0;
+    for (;;) {
+      const found = await recover(i, ctx, marker, before).catch((r: unknown) => {
+        if (hasCode(r, "conflict")) throw new ProviderError("conflict", r.message, { ...r.details, cause: e });
+        return undefined;
+      });
+      if (found || Date.now() >= until) return found;
+      await sleep(pollIntervalMs);
+    }
+  }
+
   /** The object `adopt` names, as it is. */
   async function adopt(i: I, ctx: Context<C>): Promise<{ id: string; wire: unknown }> {
     const a = i.adopt!;
@@ -370,17 +393,21 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const earlier = def.recovery.marker ? await recover(i, ctx, marker, undefined) : undefined;
       if (earlier) return { id: earlier, wait: ops.settle && (() => ops.settle!(earlier, i, ctx)) };
       const before = def.recovery.marker ? undefined : new Set((await ops.list!({}, i, ctx)).map((f) => f.id));
-      try {
-        return await ops.create({ ...i, marker }, { ...ctx, marker });
-      } catch (e) {
-        if (!outcomeUnknown(e)) throw e;
-        // A failed look-up leaves the create's own error to report, but not an ambiguous one.
-        const found = await recover(i, ctx, marker, before).catch((r: unknown) => {
-          if (hasCode(r, "conflict")) throw new ProviderError("conflict", r.message, { ...r.details, cause: e });
-          return undefined;
-        });
-        if (!found) throw e;
-        return { id: found, wait: ops.settle && (() => ops.settle!(found, i, ctx)) };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await ops.create({ ...i, marker }, { ...ctx, marker });
+        } catch (e) {
+          if (!outcomeUnknown(e)) throw e;
+          const found = await lookFor(i, ctx, marker, before, e);
+          if (found) return { id: found, wait: ops.settle && (() => ops.settle!(found, i, ctx)) };
+          // A create that timed out may still be made later: sending it again could make two.
+          if (hasCode(e, "timeout")) {
+            const later = def.recovery.marker ? "; if it appears later, the next `up` takes it up by its marker" : "";
+            throw new ProviderError("timeout", `${ctx.what}: ${(e as Error).message}; nothing it made has appeared since${later}`, { ...(e as ProviderError).details, cause: e });
+          }
+          // Nothing was made (the connection dropped before the vendor handled it): send it again.
+          if (attempt >= CREATE_ATTEMPTS) throw e;
+        }
       }
     };
     return finish(i, ctx, def.recovery.marker ? await run() : await oneAtATime(def.vendor.namespace(i.endpoint), run));

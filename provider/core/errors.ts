@@ -14,7 +14,9 @@ export type ErrorCode =
   | "timeout"
   | "task_failed"
   | "wait_timeout"
-  | "validation";
+  | "validation"
+  /** The server's TLS certificate is not trusted: final, asking again cannot help. */
+  | "tls";
 
 const BRAND = Symbol.for("pulumi-private-cloud.ProviderError");
 
@@ -33,6 +35,8 @@ export interface ProviderErrorDetails {
   resourceId?: string;
   /** For validation: the input that is wrong. */
   property?: string;
+  /** The request never reached the server (the connection was refused): sending it again is safe. */
+  notSent?: boolean;
   cause?: unknown;
 }
 

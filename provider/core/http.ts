@@ -14,12 +14,23 @@ export interface TlsOptions {
   insecure?: boolean;
 }
 
+/** What every vendor client takes beside its credentials: where, TLS, timing, and where the settings come from. */
+export interface EndpointSettings extends TlsOptions {
+  endpoint: string;
+  /** Pause between polls of async work (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** How long one request may take, to its last byte, before it is abandoned (default 60 000 ms). */
+  requestTimeoutMs?: number;
+  /** The config namespace of these settings (`cloudtower`, `cloudtower-site-b`), for error messages. */
+  namespace?: string;
+}
+
 export interface HttpClientOptions extends TlsOptions {
   /** Base URL, with an optional path prefix: `https://tower.example.com/v2/api`. */
   baseUrl: string;
   connectTimeoutMs?: number;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
+  /** The time allowed for the answer's headers, then for its body (default 60 000 ms). */
+  requestTimeoutMs?: number;
   /** Keep-alive connections per endpoint (default 16). */
   connections?: number;
   /** Values never to show in an error message (passwords, tokens). */
@@ -50,14 +61,14 @@ const warned = new Set<string>();
 
 /** The pool for an endpoint and TLS setting, made once per process. */
 function poolFor(origin: string, o: HttpClientOptions): Pool {
-  const key = JSON.stringify([origin, o.ca ?? "", !!o.insecure, o.connectTimeoutMs, o.headersTimeoutMs, o.bodyTimeoutMs]);
+  const key = JSON.stringify([origin, o.ca ?? "", !!o.insecure, o.connectTimeoutMs, o.requestTimeoutMs]);
   let pool = pools.get(key);
   if (!pool) {
     pool = new Pool(origin, {
       connections: o.connections ?? 16,
       keepAliveTimeout: 30_000,
-      headersTimeout: o.headersTimeoutMs ?? 60_000,
-      bodyTimeout: o.bodyTimeoutMs ?? 120_000,
+      headersTimeout: o.requestTimeoutMs ?? 60_000,
+      bodyTimeout: o.requestTimeoutMs ?? 60_000,
       connect: {
         timeout: o.connectTimeoutMs ?? 10_000,
         ...(o.ca ? { ca: o.ca } : {}),
@@ -77,6 +88,8 @@ export async function closeAllPools(): Promise<void> {
 }
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+/** Failures to connect at all: the request was never sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 const TLS_HINT =
   "the server's TLS certificate is not trusted; set the endpoint's CA certificate (e.g. `<vendor>:caCertPath`) " +
   "or, only for a test system, `<vendor>:insecure`";
@@ -138,10 +151,12 @@ export class HttpClient {
     const secrets = this.opts.secrets?.() ?? [];
     const where = `${req.method} ${this.origin}${path.split("?")[0]}`;
     if (TIMEOUT_CODES.has(code)) {
-      return new ProviderError("timeout", redact(`${where} timed out (${code})`, secrets));
+      return new ProviderError("timeout", redact(`${where} timed out (${code})`, secrets), { notSent: code === "UND_ERR_CONNECT_TIMEOUT" });
     }
-    const tls = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code);
-    const message = tls ? `${where} failed: ${raw} (${code}); ${TLS_HINT}` : `${where} failed: ${raw}${code ? ` (${code})` : ""}`;
-    return new ProviderError("connection", redact(message, secrets));
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+      return new ProviderError("tls", redact(`${where} failed: ${raw} (${code}); ${TLS_HINT}`, secrets));
+    }
+    const message = `${where} failed: ${raw}${code ? ` (${code})` : ""}`;
+    return new ProviderError("connection", redact(message, secrets), { notSent: NOT_SENT_CODES.has(code) });
   }
 }

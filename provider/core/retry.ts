@@ -1,12 +1,14 @@
 /**
- * The one retry policy. Only operations marked idempotent are retried; Retry-After is honoured;
- * otherwise exponential backoff with full jitter, capped. "Busy/locked" is retried by the caller that
- * knows it is safe, with `retryWhileBusy`.
+ * The one retry policy, by what an answer means: an answer that says the request was not carried out
+ * (429, 503, a connection refused before anything was sent) is retried for every operation; other
+ * transient failures (5xx, a dropped connection, a timeout) only for operations marked idempotent, since
+ * the request may have been carried out. Retry-After is honoured; otherwise exponential backoff with full
+ * jitter, capped. "Busy/locked" is retried by the caller that knows it is safe, with `retryWhileBusy`.
  */
 import { ErrorCode, ProviderError, hasCode, isProviderError } from "./errors";
 
 export interface RetryOptions {
-  /** Only idempotent operations are ever retried. */
+  /** Idempotent operations are retried on every transient failure; others only when nothing was done. */
   idempotent: boolean;
   /** Total attempts including the first (default 5). */
   maxAttempts?: number;
@@ -27,6 +29,11 @@ export interface RetryOptions {
 }
 
 export const RETRYABLE: readonly ErrorCode[] = ["rate_limited", "server", "connection", "timeout"];
+
+/** True for an answer that says the request was not carried out: safe to send again, whatever it was. */
+export function notProcessed(e: ProviderError): boolean {
+  return e.code === "rate_limited" || e.status === 503 || e.details.notSent === true;
+}
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -66,7 +73,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     try {
       return await fn(attempt);
     } catch (e) {
-      if (!idempotent || attempt >= maxAttempts || !isProviderError(e) || !shouldRetry(e)) throw e;
+      if (attempt >= maxAttempts || !isProviderError(e) || !(idempotent ? shouldRetry(e) : notProcessed(e))) throw e;
       const delayMs =
         e.retryAfterMs !== undefined
           ? Math.min(e.retryAfterMs, maxDelayMs)

@@ -3,16 +3,11 @@
  * bodies, numbers that arrive as strings, traffic in the combined or the split form, and errors mapped to
  * the core's tree (401/403 auth, 404 not found, 500 operation failed, 503 host node unreachable: retried).
  */
-import { HttpClient, HttpResponse, ProviderError, TlsOptions, codeForStatus, httpError, withRetry } from "../core";
+import { EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, withRetry } from "../core";
 
-export interface CvmSettings extends TlsOptions {
-  endpoint: string;
+export interface CvmSettings extends EndpointSettings {
   publicToken: string;
   privateToken: string;
-  /** Pause between polls of a VPS's status while a power change runs (default 500 ms). */
-  pollIntervalMs?: number;
-  /** Where these settings come from (`cvm`, `cvm-site-b`), for error messages. */
-  namespace?: string;
 }
 
 export type VpsStatus = "running" | "stopped" | "suspended" | "terminated" | "unknown";
@@ -110,6 +105,7 @@ export class CvmClient {
       baseUrl: settings.endpoint,
       ca: settings.ca,
       insecure: settings.insecure,
+      requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.privateToken],
     });
   }
@@ -179,7 +175,7 @@ export class CvmClient {
             : status === 403
               ? "the CVM token pair has no access to the client API"
               : `${method} ${path} failed`;
-      throw httpError(status, { code: codeForStatus(status), what, vendorMessage });
+      throw httpError(status, { code: codeForStatus(status), what, vendorMessage, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) });
     }
     return body.response;
   }

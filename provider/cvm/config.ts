@@ -2,7 +2,7 @@
  * The CVM vendor: the settings of one panel (`cvm:endpoint`, `cvm:publicToken`, `cvm:privateToken` as a
  * secret, `cvm:pollIntervalMs`, TLS settings; `cvm-<name>:*` for a named endpoint) and its client.
  */
-import { defineVendor, parseMs } from "../core";
+import { TIMING, defineVendor, timing } from "../core";
 import { CvmClient } from "./client";
 
 export const vendor = defineVendor({
@@ -11,6 +11,7 @@ export const vendor = defineVendor({
     endpoint: { required: true },
     publicToken: { required: true },
     privateToken: { required: true, secret: true },
+    ...TIMING,
     pollIntervalMs: { default: "500" },
   },
   connect: (s, tls, ns) =>
@@ -18,7 +19,7 @@ export const vendor = defineVendor({
       endpoint: s.endpoint!,
       publicToken: s.publicToken!,
       privateToken: s.privateToken!,
-      pollIntervalMs: parseMs(`${ns}:pollIntervalMs`, s.pollIntervalMs),
+      ...timing(s, ns),
       namespace: ns,
       ...tls,
     }),

@@ -16,7 +16,9 @@ import type { Sim } from "./sim";
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ConformanceCase {
-  resource: { __pulumiType: string; provider: unknown; entry: { definition: { deleteNote?: string; replaceOn?: readonly string[] }; inputShape: object } };
+  resource: { __pulumiType: string; provider: unknown; entry: { vendor: string; definition: { deleteNote?: string; replaceOn?: readonly string[] }; inputShape: object } };
+  /** The stack config that points the resource at the simulator. */
+  config(): Record<string, string>;
   sim: () => Sim;
   /** The fewest inputs that make the object, as a user writes them. */
   inputs: Obj;
@@ -94,6 +96,23 @@ export function conformance(c: ConformanceCase) {
       const before = await ids();
       await c.sim().control("POST", "/_sim/faults", { method: c.createMethod ?? "POST", path: c.createPath, lostResponse: true });
       const { id } = await p.create({ ...inputs, marker: marker(3) });
+      expect(await ids()).toEqual([...before, id].sort());
+    });
+
+    it("makes the object once when the create's connection drops before the vendor handles it", async () => {
+      const inputs = await p.checked(named("dropped"));
+      const before = await ids();
+      await c.sim().control("POST", "/_sim/faults", { method: c.createMethod ?? "POST", path: c.createPath, drop: true });
+      const { id } = await p.create({ ...inputs, marker: marker(11) });
+      expect(await ids()).toEqual([...before, id].sort());
+    });
+
+    it("finds the object whose create answers only after the request timed out, and makes no second", async () => {
+      const inputs = await p.checked(named("slow-answer"));
+      const before = await ids();
+      await p.configure({ ...c.config(), [`${c.resource.entry.vendor}:requestTimeoutMs`]: "400" });
+      await c.sim().control("POST", "/_sim/faults", { method: c.createMethod ?? "POST", path: c.createPath, delayMs: 700 });
+      const { id } = await p.create({ ...inputs, marker: marker(12) }).finally(() => p.configure(c.config()));
       expect(await ids()).toEqual([...before, id].sort());
     });
 

@@ -1,6 +1,6 @@
 /** Every ChimeStack resource class against the guarantees all resources share (test/helpers/conformance.ts). */
 import * as chimestack from "../../../provider/chimestack";
-import { DEMO, SEEDED, useChime, vmInputs, vmReady } from "../../helpers/chimestack";
+import { DEMO, SEEDED, chimeConfig, useChime, vmInputs, vmReady } from "../../helpers/chimestack";
 import { conformance } from "../../helpers/conformance";
 
 const ctx = useChime();
@@ -14,6 +14,7 @@ const subnetPath = `${networkPath}/${SEEDED.network}/subnet`;
 const readFails = (path: string) => ({ fault: { method: "GET", path: `^${path}/[^/]+$`, status: 503 } });
 
 conformance({
+  config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Cluster,
   sim,
   inputs: { azUuid: DEMO.az, name: "conf-cluster" },
@@ -27,6 +28,7 @@ conformance({
 });
 
 conformance({
+  config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Network,
   sim,
   inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "conf-net", bridgeName: "br1", interfaceName: "eth1" },
@@ -40,6 +42,7 @@ conformance({
 });
 
 conformance({
+  config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Subnet,
   sim,
   inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "conf-subnet", cidr: "10.0.0.1/24" },
@@ -53,6 +56,7 @@ conformance({
 });
 
 conformance({
+  config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Vm,
   sim,
   inputs: vmInputs({ name: "conf-vm" }),

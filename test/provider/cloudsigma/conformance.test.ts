@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
 import { conformance } from "../../helpers/conformance";
-import { LIBRARY_DEBIAN, useSigma } from "../../helpers/cloudsigma";
+import { LIBRARY_DEBIAN, sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
 const sim = () => ctx.sim;
@@ -12,6 +12,7 @@ const failing = (path: string) => ({ path, status: 503, retryAfter: 0 });
 const post = async (path: string, body?: Record<string, string>) => (await ctx.api("POST", path, body))[0];
 
 conformance({
+  config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Drive,
   sim,
   inputs: { name: "conf-drive", sizeGb: 1 },
@@ -26,6 +27,7 @@ conformance({
 });
 
 conformance({
+  config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Server,
   sim,
   inputs: { name: "conf-server", cpuMhz: 2000, memMb: 1024 },
@@ -43,6 +45,7 @@ conformance({
 });
 
 conformance({
+  config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Vlan,
   sim,
   inputs: { name: "conf-vlan" },
@@ -57,6 +60,7 @@ conformance({
 });
 
 conformance({
+  config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.StaticIp,
   sim,
   inputs: {},
@@ -72,6 +76,7 @@ conformance({
 });
 
 conformance({
+  config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.ServerGroup,
   sim,
   inputs: { name: "conf-group" },
@@ -93,6 +98,7 @@ describe("cloudsigma.Subscription", () => {
   afterEach(() => vi.restoreAllMocks());
   const term = { start_time: "2026-12-01 00:00", months: "1" };
   conformance({
+  config: () => sigmaConfig(ctx.sim.url),
     resource: cloudsigma.Subscription,
     sim,
     // One item (CPU only), so that the one new item after a lost answer is the whole purchase.

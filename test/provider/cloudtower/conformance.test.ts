@@ -1,7 +1,7 @@
 /** Every CloudTower resource class against the guarantees all resources share (test/helpers/conformance.ts). */
 import * as cloudtower from "../../../provider/cloudtower";
 import { APPLIANCE } from "../../../simulator/cloudtower";
-import { CLUSTER_A, CLUSTER_B, LEGACY_VM, VDS_A, useTower } from "../../helpers/cloudtower";
+import { CLUSTER_A, CLUSTER_B, LEGACY_VM, VDS_A, towerConfig, useTower } from "../../helpers/cloudtower";
 import { conformance } from "../../helpers/conformance";
 
 const ctx = useTower(40);
@@ -12,6 +12,7 @@ const partial = { inputs: { timeoutSeconds: 1 }, fault: { path: "/v2/api/get-tas
 const done = (path: string, body: unknown) => ctx.done(path, body);
 
 conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Vm,
   sim,
   inputs: { name: "conf-vm", clusterId: CLUSTER_A },
@@ -27,6 +28,7 @@ conformance({
 });
 
 conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Vlan,
   sim,
   inputs: { vdsId: VDS_A, name: "conf-net" },
@@ -40,6 +42,7 @@ conformance({
 });
 
 conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.VmSnapshot,
   sim,
   inputs: { vmId: LEGACY_VM, name: "conf-snap" },
@@ -53,6 +56,7 @@ conformance({
 });
 
 conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Cluster,
   sim,
   inputs: { ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password },

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { HttpClient, closeAllPools } from "../../../provider/core/http";
+import { withRetry } from "../../../provider/core/retry";
 
 afterAll(() => closeAllPools());
 
@@ -59,14 +60,14 @@ describe("HttpClient against real sockets", () => {
     server.close();
   });
 
-  it("maps a refused connection and a headers timeout", async () => {
+  it("maps a refused connection (nothing sent: safe to send again) and a request past its timeout (maybe carried out)", async () => {
     const refused = new HttpClient({ baseUrl: "http://127.0.0.1:1" });
-    await expect(refused.request({ method: "GET", path: "/" })).rejects.toMatchObject({ code: "connection" });
+    await expect(refused.request({ method: "GET", path: "/" })).rejects.toMatchObject({ code: "connection", details: { notSent: true } });
 
     const server = createHttpServer(() => {}); // never answers
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const slow = new HttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, headersTimeoutMs: 100 });
-    await expect(slow.request({ method: "GET", path: "/" })).rejects.toMatchObject({ code: "timeout" });
+    const slow = new HttpClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requestTimeoutMs: 100 });
+    await expect(slow.request({ method: "GET", path: "/" })).rejects.toMatchObject({ code: "timeout", details: { notSent: false } });
     await closeAllPools();
     server.closeAllConnections();
     server.close();
@@ -105,10 +106,15 @@ describe.skipIf(!haveOpenssl)("HttpClient TLS with a private CA (needs the opens
     server?.close();
   });
 
-  it("refuses a certificate from an unknown CA by default, saying how to trust it", async () => {
+  it("refuses a certificate from an unknown CA by default, saying how to trust it, and never retries that", async () => {
     const err = await new HttpClient({ baseUrl: url }).request({ method: "GET", path: "/" }).catch((e) => e);
-    expect(err.code).toBe("connection");
+    expect(err.code).toBe("tls");
     expect(err.message).toMatch(/not trusted; set the endpoint's CA certificate/);
+    let calls = 0;
+    const t0 = Date.now();
+    await withRetry(() => (calls++, new HttpClient({ baseUrl: url }).request({ method: "GET", path: "/" })), { idempotent: true }).catch(() => undefined);
+    expect(calls).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(2_000);
   });
 
   it("trusts the server when given the private CA", async () => {

@@ -32,10 +32,15 @@ describe("withRetry", () => {
     expect(r.delays).toEqual([10_000]);
   });
 
-  it("never retries an operation that is not idempotent", async () => {
-    const fn = failing(httpError(503));
-    await expect(withRetry(fn, { idempotent: false, sleep: async () => {} })).rejects.toMatchObject({ code: "server" });
-    expect(fn).toHaveBeenCalledTimes(1);
+  it("retries an operation that is not idempotent only on answers that say nothing was done (429, 503, never sent)", async () => {
+    const fn = failing(httpError(429), httpError(503), new ProviderError("connection", "refused", { notSent: true }));
+    await expect(withRetry(fn, { idempotent: false, sleep: async () => {} })).resolves.toBe("ok");
+    expect(fn).toHaveBeenCalledTimes(4);
+    for (const e of [httpError(500), httpError(502), new ProviderError("connection", "socket hang up"), new ProviderError("timeout", "slow")]) {
+      const once = failing(e);
+      await expect(withRetry(once, { idempotent: false, sleep: async () => {} })).rejects.toBe(e);
+      expect(once).toHaveBeenCalledTimes(1);
+    }
   });
 
   it("does not retry final errors such as auth or validation", async () => {
