@@ -18,6 +18,8 @@ import { vendor } from "./config";
 
 const GIB = 1024 ** 3;
 export const VM_STATES: Record<number, "running" | "stopped"> = { 1: "running", 2: "stopped" };
+/** A task's state when its operation failed (undocumented: 1 is the only state the examples show, finished). */
+const TASK_FAILED = 2;
 
 const NAME = /^[A-Za-z0-9_-]{2,64}$/;
 const name = () => z.string().regex(NAME, "must be 2-64 characters of A-Z a-z 0-9 _ -");
@@ -125,7 +127,7 @@ export const Vm = defineResource({
   operations: {
     async create(i, { client, marker }) {
       const { vm } = await client.call<{ vm: WireVm }>("POST", "/v1/vm", createBody(i, marker));
-      return { id: vm.uuid, wait: () => ready(client, vm.uuid, i) };
+      return { id: vm.uuid, wait: () => ready(client, vm.uuid, i, 0) };
     },
     read: (id, { client }) => get(client, id),
     async update(id, olds, news, { client }) {
@@ -142,7 +144,7 @@ export const Vm = defineResource({
       await client.call("DELETE", `/v1/vm/${id}?force_del=true`, undefined, { idempotent: true });
     },
     list: ({ name }, i, { client }) => client.found("/v1/vm", { name, az_uuid: i.azUuid, cluster_uuid: i.clusterUuid }),
-    settle: (id, i, { client }) => ready(client, id, i),
+    settle: (id, i, { client }) => ready(client, id, i, 0),
   },
 });
 export type Vm = InstanceType<typeof Vm>;
@@ -184,11 +186,19 @@ function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key
 const get = (c: ChimeClient, uuid: string) => c.getOne<WireVm>(`/v1/vm/${uuid}`, "vm");
 
 /** Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress). */
-async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped" | "any", i: { name: string; timeoutSeconds: number }): Promise<WireVm> {
+/**
+ * Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress).
+ * `tasksBefore`: how many tasks the VM had before our operation; a failed task after them ends the wait.
+ */
+async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped" | "any", i: { name: string; timeoutSeconds: number }, tasksBefore?: number): Promise<WireVm> {
   return waitFor(
     async () => {
       const v = await get(c, uuid);
       if (!v) throw new ProviderError("not_found", `VM ${i.name} (${uuid}) vanished`);
+      const failed = !v.operation && tasksBefore !== undefined && (v.tasks?.length ?? 0) > tasksBefore ? v.tasks!.at(-1) : undefined;
+      if (failed?.state === TASK_FAILED) {
+        throw new ProviderError("task_failed", `ChimeStack's ${failed.operation_name} of VM ${i.name} failed`, { vendorMessage: failed.description, resourceId: uuid, taskId: failed.uuid });
+      }
       const s = VM_STATES[v.state];
       const done = !v.operation && s !== undefined && (want === "any" || s === want);
       return done ? { done: true, value: v } : { done: false, progress: `state ${v.state}${v.operation ? `, ${v.operation}` : ""}` };
@@ -197,12 +207,12 @@ async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped"
   );
 }
 
-/** Waits for the VM's work to end, then brings it to its power state. */
-async function ready(c: ChimeClient, uuid: string, i: VmInputs): Promise<void> {
-  const v = await settled(c, uuid, "any", i);
+/** Waits for the VM's work to end (`tasksBefore`: ours began after that many tasks), then brings it to its power state. */
+async function ready(c: ChimeClient, uuid: string, i: VmInputs, tasksBefore?: number): Promise<void> {
+  const v = await settled(c, uuid, "any", i, tasksBefore);
   if (VM_STATES[v.state] === i.powerState) return;
   await c.call("PUT", `/v1/vm/${uuid}/${i.powerState === "running" ? "start" : "stop"}`, undefined, { idempotent: true });
-  await settled(c, uuid, i.powerState, i);
+  await settled(c, uuid, i.powerState, i, v.tasks?.length ?? 0);
 }
 
 /**
@@ -274,4 +284,6 @@ interface WireVm {
   operation: string;
   nics: Array<{ uuid: string; name: string; ip: string; mac: string; subnet_uuid: string }>;
   volumes: Array<{ uuid: string; name: string; size: number; root: number }>;
+  /** The VM's operations: `state` 1 finished, 2 failed (with the reason in `description`). */
+  tasks?: Array<{ uuid: string; operation_name: string; state: number; description?: string }>;
 }

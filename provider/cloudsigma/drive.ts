@@ -128,7 +128,10 @@ function imaged(client: SigmaClient, uuid: string, i: DriveInputs): Promise<Wire
       const d = await client.info<WireDrive>(`/drives/${uuid}/info`);
       if (!d) throw new ProviderError("not_found", `drive ${uuid} vanished while imaging`);
       const imaging = d.imaging !== undefined || (d.claimed ?? "").includes("imaging");
-      return imaging ? { done: false, progress: `imaging ${d.imaging ?? ""}`.trim() } : { done: true, value: d };
+      if (imaging) return { done: false, progress: `imaging ${d.imaging ?? ""}`.trim() };
+      // A copy that failed leaves the drive inactive (undocumented; what the simulator does).
+      if (d.status === "inactive") throw new ProviderError("task_failed", `imaging of drive ${i.name} (${uuid}) failed: the drive is inactive`, { resourceId: uuid });
+      return { done: true, value: d };
     },
     {
       timeoutMs: i.timeoutSeconds * 1000,

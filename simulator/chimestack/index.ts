@@ -69,11 +69,15 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     volumes: new Map<string, Obj>(),
     nics: new Map<string, Obj>(),
   };
-  /** When each VM's current operation ends, and the state it ends in. */
-  const pending = new Map<string, { at: number; state: number }>();
+  /** When each VM's current operation ends, the state it ends in, and why it failed (if it fails). */
+  const pending = new Map<string, { at: number; state: number; name: string; failure?: string }>();
+  /** VM operations to fail (POST /_sim/chimestack/fail-operations): how many more, and the error. */
+  let failing = { count: 0, message: "" };
+  const outcome = () => (failing.count > 0 ? (failing.count--, { failure: failing.message }) : {});
 
   function reset() {
     tokens = new Map();
+    failing = { count: 0, message: "" };
     for (const m of Object.values(data)) m.clear();
     pending.clear();
     data.azs.set(DEMO.az, { uuid: DEMO.az, name: "az-1", description: "", state: 1, created_at: iso() });
@@ -139,8 +143,14 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     const p = pending.get(uuid);
     if (p && now() >= p.at) {
       pending.delete(uuid);
-      v.state = p.state;
       v.operation = "";
+      // A failed operation (a choice: ChimeStack documents none) leaves the VM as it was and a task in state 2.
+      const task = (state: number, description?: string) => ({ uuid: randomUUID(), operation_name: p.name, resource_type: "vm", resource_uuid: uuid, state, finished_at: iso(), ...(description ? { description } : {}) });
+      if (p.failure) {
+        v.tasks = [...((v.tasks as Obj[]) ?? []), task(2, p.failure)];
+        return v;
+      }
+      v.state = p.state;
       if (v.created_at === ZERO_TIME) v.created_at = iso();
       for (const x of [...(v.volumes as Obj[]), ...(v.nics as Obj[])]) {
         x.state = 2;
@@ -151,7 +161,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         if (!n.ip) n.ip = `192.168.231.${10 + data.vms.size + i}`;
         if (!n.mac) n.mac = `fa:16:3e:${(data.vms.size % 250).toString(16).padStart(2, "0")}:00:0${i}`;
       });
-      v.tasks = [{ uuid: randomUUID(), operation_name: "create", resource_type: "vm", resource_uuid: uuid, state: 1, finished_at: iso() }];
+      v.tasks = [...((v.tasks as Obj[]) ?? []), task(1)];
     }
     return v;
   }
@@ -361,7 +371,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           os_type: "", os_detail: "", os_arch: "", spec_type: spec.type, state: 0, operation: "create", tags: null, nics, volumes, tasks: [], created_at: ZERO_TIME,
         };
         data.vms.set(v.uuid, v);
-        pending.set(v.uuid, { at: now() + createMs, state: 1 }); // v0.1: a VM starts when it is created
+        pending.set(v.uuid, { at: now() + createMs, state: 1, name: "create", ...outcome() }); // v0.1: a VM starts when it is created
         return ok({ vm: v });
       },
     },
@@ -386,7 +396,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           const v = vm(req.params.vm);
           if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
           v.operation = action === "start" ? "starting" : "stopping";
-          pending.set(v.uuid, { at: now() + transitionMs, state: action === "start" ? 1 : 2 });
+          pending.set(v.uuid, { at: now() + transitionMs, state: action === "start" ? 1 : 2, name: action, ...outcome() });
           return ok({ vm: "ok" });
         },
       }),
@@ -496,6 +506,15 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       path: "/_sim/chimestack/expire-tokens",
       handler: () => {
         tokens.clear();
+        return { status: 200, body: { ok: true } };
+      },
+    },
+    {
+      method: "POST",
+      path: "/_sim/chimestack/fail-operations",
+      handler: (req) => {
+        const b = json(req);
+        failing = { count: Number(b.count ?? 1), message: String(b.message ?? "the operation failed on the host") };
         return { status: 200, body: { ok: true } };
       },
     },

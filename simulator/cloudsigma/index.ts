@@ -11,7 +11,8 @@
  * Control routes beside the shared ones: `POST /_sim/seed` takes a `SigmaSeed` (the account's email and
  * password, and objects of the inventory's collections); `POST /_sim/cloudsigma/ignore-shutdown`
  * (`{server}`: the guest ignores ACPI); `POST /_sim/cloudsigma/end-subscription` (`{subscription}`: it ran
- * to its end and left the account).
+ * to its end and left the account); `POST /_sim/cloudsigma/fail-imaging` (`{count?}`: the next clones'
+ * imaging fails, leaving inactive drives).
  */
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { billingRoutes } from "./billing";
@@ -123,6 +124,14 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     },
     {
       method: "POST",
+      path: "/_sim/cloudsigma/fail-imaging",
+      handler: (req) => {
+        state.failImaging = Number(JSON.parse(req.body || "{}").count ?? 1);
+        return { status: 200, body: { ok: true } };
+      },
+    },
+    {
+      method: "POST",
       path: "/drives/:uuid/clone",
       handler: (req) => {
         const src = state.drive(req.params.uuid) ?? state.library.get(req.params.uuid);
@@ -134,7 +143,7 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
         const n = b.size !== undefined ? size(b.size) : Number(src.size);
         if (n < Number(src.size)) throw new SimError(400, `the new size ${n} is less than the original ${src.size}`, { type: "size" });
         const d = state.newDrive({ ...b, size: String(n), "claim:type": b["claim:type"] ?? "exclusive" });
-        state.imaging.set(d.drive, state.now());
+        state.startImaging(d.drive);
         return text(state.drive(d.drive)!);
       },
     },

@@ -42,6 +42,10 @@ export class SigmaState {
   drives = new Map<string, Kv>();
   /** When each imaging drive started, for its progress. */
   imaging = new Map<string, number>();
+  /** Clones whose imaging fails (POST /_sim/cloudsigma/fail-imaging): how many more. */
+  failImaging = 0;
+  /** The clones that will fail when their imaging ends. */
+  private doomed = new Set<string>();
   library = new Map<string, Kv>();
   vlans = new Map<string, Kv>();
   ips = new Map<string, Kv>();
@@ -62,6 +66,8 @@ export class SigmaState {
     this.account = { ...DEMO_ACCOUNT };
     this.drives.clear();
     this.imaging.clear();
+    this.failImaging = 0;
+    this.doomed.clear();
     this.vlans.clear();
     this.ips.clear();
     this.servers.clear();
@@ -97,6 +103,15 @@ export class SigmaState {
     return d;
   }
 
+  /** Starts a clone's imaging; it fails at its end while `failImaging` says so. */
+  startImaging(uuid: string) {
+    this.imaging.set(uuid, this.now());
+    if (this.failImaging > 0) {
+      this.failImaging--;
+      this.doomed.add(uuid);
+    }
+  }
+
   /** A drive as /info shows it now: `imaging NN%` and an imaging claim while a clone is copied. */
   drive(uuid: string): Kv | undefined {
     const d = this.drives.get(uuid);
@@ -108,6 +123,8 @@ export class SigmaState {
         this.imaging.delete(uuid);
         delete d.imaging;
         if (d.claimed?.includes("imaging")) delete d.claimed;
+        // A failed copy (a choice: the manual documents none) leaves an inactive drive.
+        if (this.doomed.delete(uuid)) d.status = "inactive";
       } else {
         d.imaging = `${Math.max(0, pct)}%`;
         d.claimed = `00000000-0000-0000-0000-00000000a0a0:imaging:${uuid}`;

@@ -25,6 +25,20 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await vm.diff(id, outs, await checked())).changes).toBe(false);
   });
 
+  it("reports a create that fails on the host as a failed task, and leaves no VM behind", async () => {
+    await ctx.sim.control("POST", "/_sim/chimestack/fail-operations", { count: 1, message: "no host has room" });
+    const err = await vm.create(await checked({ name: "doomed" })).catch((e) => e);
+    expect(err.code).toBe("task_failed");
+    expect(err.message).toMatch(/ChimeStack's create of VM doomed failed: vendor says: no host has room.*the half-made object .* was deleted/);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+  });
+
+  it("reports a power change that fails on the host, naming it", async () => {
+    const { id, outs } = await vm.create(await checked());
+    await ctx.sim.control("POST", "/_sim/chimestack/fail-operations", { count: 1, message: "the guest would not stop" });
+    await expect(vm.update(id, outs, await checked({ powerState: "stopped" }))).rejects.toThrow(/ChimeStack's stop of VM vm-1 failed: vendor says: the guest would not stop/);
+  });
+
   it("renames and changes the power state in place", async () => {
     const { id, outs } = await vm.create(await checked());
     const news = await checked({ name: "vm-renamed", description: "x", powerState: "stopped" });

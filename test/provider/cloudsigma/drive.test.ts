@@ -17,6 +17,16 @@ describe("cloudsigma.Drive lifecycle", () => {
     expect((await drive.read(id, outs)).props).toEqual(outs);
   });
 
+  it("reports a clone whose imaging fails as a failed task, and leaves no drive behind", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    await ctx.sim.control("POST", "/_sim/cloudsigma/fail-imaging", { count: 1 });
+    const err = await drive.create(await drive.checked({ name: "doomed", sizeGb: 20, cloneFrom: LIBRARY_DEBIAN })).catch((e) => e);
+    vi.restoreAllMocks();
+    expect(err.code).toBe("task_failed");
+    expect(err.message).toMatch(/imaging of drive doomed \(.*\) failed: the drive is inactive.*the half-made object .* was deleted/);
+    expect((await ctx.sim.inventory<{ name: string }>("drives")).map((d) => d.name)).not.toContain("doomed");
+  });
+
   it("clones a library image and waits until imaging is done, printing the progress", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const { id, outs } = await drive.create(await drive.checked({ name: "web-1-root", sizeGb: 20, cloneFrom: LIBRARY_DEBIAN, tags: ["affinity:ssd"] }));

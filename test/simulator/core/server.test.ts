@@ -105,6 +105,25 @@ describe("SimServer", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
   });
 
+  it("hits a share of the matching requests at a rate, the same ones again for the same seed", async () => {
+    const { call } = await start();
+    const statuses = async (seed: number) => {
+      await call("DELETE", "/_sim/faults");
+      await call("POST", "/_sim/faults", { path: "/items", method: "GET", status: 503, rate: 0.3, seed });
+      const out: number[] = [];
+      for (let i = 0; i < 200; i++) out.push((await call("GET", "/items")).status);
+      return out;
+    };
+    const first = await statuses(7);
+    const hits = first.filter((x) => x === 503).length;
+    expect(hits).toBeGreaterThan(35);
+    expect(hits).toBeLessThan(85);
+    expect(await statuses(7)).toEqual(first);
+    expect(await statuses(8)).not.toEqual(first);
+    const [rule] = (await (await call("GET", "/_sim/faults")).json()) as unknown[];
+    expect(rule).toMatchObject({ rate: 0.3, seen: 200 });
+  });
+
   it("records requests for tests to inspect", async () => {
     const { call } = await start();
     await call("POST", "/items/a", { hello: 1 });
