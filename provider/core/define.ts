@@ -28,7 +28,7 @@ import { ENDPOINT_NAME, Vendor, configureProviders } from "./config";
 import type { EndpointSettings } from "./http";
 import { sleep } from "./retry";
 import { ProviderError, hasCode, isProviderError, unlessGone } from "./errors";
-import { Failure, checkWithSchema, containsUnknown, diffInputs, isUnknown, plain } from "./resource";
+import { Failure, checkWithSchema, containsUnknown, diffInputs, forEngine, isUnknown, plain } from "./resource";
 import * as stub from "../stub";
 
 type Obj = Record<string, unknown>;
@@ -453,7 +453,8 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const { __provider, ...raw } = news;
       void __provider;
       const r = checkWithSchema(inputSchema, raw, inputShape);
-      if (r.failures?.length || containsUnknown(raw.endpoint)) return r;
+      if (r.failures?.length) return { inputs: r.inputs, failures: forEngine(r.failures, raw, secrets) };
+      if (containsUnknown(raw.endpoint)) return r;
       const i = r.inputs as I;
       // The endpoint's settings, checked at preview: a named endpoint that is not configured fails on `endpoint`.
       let ctx: Context<C>;
@@ -465,7 +466,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       }
       if (!def.check) return r;
       const failures = await (def.check as unknown as (i: I, ctx: Context<C>, olds: Obj | undefined) => Promise<Failure[]>)(i, ctx, olds && Object.keys(olds).length ? olds : undefined);
-      return failures.length ? { inputs: i, failures } : { inputs: i };
+      return failures.length ? { inputs: i, failures: forEngine(failures, raw, secrets) } : { inputs: i };
     },
 
     async diff(id: string, olds: Obj, news: Obj) {

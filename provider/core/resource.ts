@@ -36,6 +36,26 @@ export interface Failure {
   reason: string;
 }
 
+/**
+ * Failures as the engine shows them. Pulumi prints a failure as "property P value V has a problem: R",
+ * looking V up by P among the top-level inputs only, so a nested path (`disks[0].sizeGb`) would show
+ * `{<nil>}`: the failure names the top-level input, and its reason starts with the path and ends with the
+ * offending value (unless it is a secret's).
+ */
+export function forEngine(failures: Failure[], inputs: Record<string, unknown>, secrets: readonly string[] = []): Failure[] {
+  return failures.map((f) => {
+    const path = parsePath(f.property);
+    if (path.length < 2) return f;
+    const value = secrets.includes(String(path[0])) ? undefined : valueAt(inputs, path);
+    return { property: String(path[0]), reason: `${f.property}: ${f.reason}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}` };
+  });
+}
+
+/** `disks[0].size` as `["disks", 0, "size"]`. */
+function parsePath(p: string): PropertyKey[] {
+  return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
 /** `disks[0].size` style names for a zod issue path. */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";

@@ -19,6 +19,17 @@ export function viaStruct<T extends Obj | undefined>(v: T): T {
 
 const PROVIDER = "__provider stub (tests)";
 
+/**
+ * The input each failure is about: the engine shows a failure on its top-level input, with the full path
+ * (`disks[0].sizeGb`) at the start of its reason.
+ */
+export function failedPaths(failures: Array<{ property: string; reason: string }> | undefined): string[] {
+  return (failures ?? []).map((f) => {
+    const m = /^([\w.[\]]+): /.exec(f.reason);
+    return m && (m[1].startsWith(`${f.property}.`) || m[1].startsWith(`${f.property}[`)) ? m[1] : f.property;
+  });
+}
+
 export interface EngineProvider {
   configure(config: Record<string, string | undefined>): Promise<void>;
   check(olds: Obj, news: Obj): Promise<{ inputs: Obj; failures?: Array<{ property: string; reason: string }> }>;

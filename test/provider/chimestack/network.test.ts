@@ -4,7 +4,7 @@ import * as chimestack from "../../../provider/chimestack";
 import { UNKNOWN } from "../../../provider/core";
 import { createChimeStackSimulator } from "../../../simulator/chimestack";
 import { DEMO, SEEDED, chimeConfig, useChime } from "../../helpers/chimestack";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { startSim } from "../../helpers/sim";
 
 const ctx = useChime();
@@ -58,7 +58,7 @@ describe("chimestack.Cluster lifecycle", () => {
 
   it("names a missing AZ at check", async () => {
     const r = await cluster.check({}, { azUuid: "nope", name: "c" });
-    expect(r.failures?.map((f) => f.property)).toEqual(["azUuid"]);
+    expect(failedPaths(r.failures)).toEqual(["azUuid"]);
   });
 
   it("reaches a named endpoint with its own settings (chimestack-site-b:*), and names them when they are wrong", async () => {
@@ -102,12 +102,12 @@ describe("chimestack.Network and Subnet lifecycle", () => {
     [{ azUuid: "a", clusterUuid: "c", networkUuid: "n", name: "s", cidr: "10.0.0.0/24", gateway: "x" }, "gateway"],
   ])("subnet check of %j fails on %s", async (news, property) => {
     const r = await subnet.check({}, news);
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("names a missing cluster and network at check", async () => {
-    expect((await network.check({}, { azUuid: DEMO.az, clusterUuid: "nope", name: "n", bridgeName: "b", interfaceName: "i" })).failures?.map((f) => f.property)).toEqual(["clusterUuid"]);
-    expect((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: "nope", name: "s", cidr: "10.0.0.0/24" })).failures?.map((f) => f.property)).toEqual(["networkUuid"]);
+    expect(failedPaths((await network.check({}, { azUuid: DEMO.az, clusterUuid: "nope", name: "n", bridgeName: "b", interfaceName: "i" })).failures)).toEqual(["clusterUuid"]);
+    expect(failedPaths((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: "nope", name: "s", cidr: "10.0.0.0/24" })).failures)).toEqual(["networkUuid"]);
   });
 
   it("passes check at preview while the cluster and network ids are not known yet, looking nothing up", async () => {

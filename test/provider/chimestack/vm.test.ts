@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as chimestack from "../../../provider/chimestack";
 import { UNKNOWN } from "../../../provider/core";
 import { DEMO, SEEDED, useChime, vmInputs } from "../../helpers/chimestack";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 
 const ctx = useChime();
 const vm = asEngine(chimestack.Vm.provider);
@@ -162,13 +162,13 @@ describe("chimestack.Vm bad inputs", () => {
     [{ azUuid: "" }, "azUuid"],
   ])("check of %j fails on %s", async (extra, property) => {
     const r = await vm.check({}, vmInputs(extra));
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("names a missing AZ, cluster or instance spec before any change", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    expect((await vm.check({}, vmInputs({ clusterUuid: "nope", instanceSpecUuid: "nope" }))).failures?.map((f) => f.property)).toEqual(["clusterUuid", "instanceSpecUuid"]);
-    expect((await vm.check({}, vmInputs({ azUuid: "nope" }))).failures?.map((f) => f.property)).toEqual(["azUuid"]);
+    expect(failedPaths((await vm.check({}, vmInputs({ clusterUuid: "nope", instanceSpecUuid: "nope" }))).failures)).toEqual(["clusterUuid", "instanceSpecUuid"]);
+    expect(failedPaths((await vm.check({}, vmInputs({ azUuid: "nope" }))).failures)).toEqual(["azUuid"]);
     expect((await ctx.sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
   });
 

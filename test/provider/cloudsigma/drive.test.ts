@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { LIBRARY_DEBIAN, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
@@ -102,7 +102,7 @@ describe("cloudsigma.Drive lifecycle", () => {
     [{ name: "x", sizeGb: 1, sizeTb: 1 }, "sizeTb"],
   ])("check of %j fails on %s", async (news, property) => {
     const r = await drive.check({}, news);
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("reports a clone of a drive that does not exist as not found, with the vendor's message", async () => {

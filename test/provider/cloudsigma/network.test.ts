@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
@@ -32,7 +32,7 @@ describe("cloudsigma.Vlan lifecycle", () => {
 
   it("names an empty name at check", async () => {
     const r = await vlan.check({}, { name: " " });
-    expect(r.failures?.map((f) => f.property)).toEqual(["name"]);
+    expect(failedPaths(r.failures)).toEqual(["name"]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
@@ -117,7 +117,7 @@ describe("cloudsigma.Server's VNC password", () => {
 
   it("never appears in a check failure", async () => {
     const r = await server.check({}, { name: "v", cpuMhz: 2000, memMb: 1024, vnc: { password: "too-long-pw" } });
-    expect(r.failures).toEqual([{ property: "vnc.password", reason: expect.not.stringContaining("too-long-pw") }]);
+    expect(r.failures).toEqual([{ property: "vnc", reason: "vnc.password: must be at most 8 characters" }]);
   });
 });
 
@@ -132,13 +132,13 @@ describe("cloudsigma.Server bad inputs", () => {
     [{ name: "x", cpuMhz: 2000, memMb: 1024, endpoint: "Site B" }, "endpoint"],
   ])("check of %j fails on %s", async (news, property) => {
     const r = await server.check({}, news);
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("names an unknown VLAN and an unknown drive before any request that changes anything", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, drives: [{ device: "ide:0:0", driveUuid: "1111" }] });
-    expect(r.failures?.map((f) => f.property)).toEqual(["nic1.vlanUuid", "drives[0].driveUuid"]);
+    expect(failedPaths(r.failures)).toEqual(["nic1.vlanUuid", "drives[0].driveUuid"]);
     expect(await changes()).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { CLUSTER_A, VDS_A, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
@@ -67,7 +67,7 @@ describe("cloudtower.Vlan lifecycle", () => {
     [{ vdsId: VDS_A, name: "x", endpoint: "Site B" }, "endpoint"],
   ])("check of %j fails on %s", async (news, property) => {
     const r = await vlan.check({}, news);
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("waits out a lock held by another task before updating", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
 import { FREE_VOLUME } from "../../../simulator/cloudtower";
-import { asEngine } from "../../helpers/engine";
+import { asEngine, failedPaths } from "../../helpers/engine";
 import { CLUSTER_A, CLUSTER_B, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, VDS_A, towerConfig, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
@@ -184,7 +184,7 @@ describe("cloudtower.Vm failures", () => {
   ])("check of %j fails on %s before any request that changes anything", async (news, property) => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const r = await vm.check({}, news);
-    expect(r.failures?.map((f) => f.property)).toEqual([property]);
+    expect(failedPaths(r.failures)).toEqual([property]);
     expect(await mutations()).toEqual([]);
   });
 

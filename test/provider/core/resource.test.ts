@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { UNKNOWN, checkWithSchema, deepEqual, diffInputs, plain, propertyPath } from "../../../provider/core/resource";
+import { UNKNOWN, checkWithSchema, deepEqual, diffInputs, forEngine, plain, propertyPath } from "../../../provider/core/resource";
 
 const schema = () =>
   z.strictObject({
@@ -48,6 +48,27 @@ describe("checkWithSchema", () => {
   it("reports a missing required field", () => {
     const r = checkWithSchema(schema(), { name: "a", memoryMb: 1 });
     expect(r.failures?.[0].property).toBe("cluster");
+  });
+});
+
+describe("forEngine", () => {
+  it("names the top-level input of a nested failure (the engine shows only those values) and puts the path and the value in the reason", () => {
+    const raw = { name: "a", disks: [{ sizeGb: -1 }], vnc: { password: "toolongsecret" } };
+    expect(
+      forEngine(
+        [
+          { property: "name", reason: "must not be empty" },
+          { property: "disks[0].sizeGb", reason: "must be positive" },
+          { property: "vnc.password", reason: "must be at most 8 characters" },
+        ],
+        raw,
+        ["vnc"],
+      ),
+    ).toEqual([
+      { property: "name", reason: "must not be empty" },
+      { property: "disks", reason: "disks[0].sizeGb: must be positive (got -1)" },
+      { property: "vnc", reason: "vnc.password: must be at most 8 characters" },
+    ]);
   });
 });
 
