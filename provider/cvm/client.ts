@@ -167,6 +167,8 @@ export class CvmClient {
     if (res.status >= 300 || errors.length > 0) {
       const status = res.status >= 300 ? res.status : errors.some((m) => /does not exist/.test(m)) ? 404 : 500;
       const vendorMessage = errors.join("; ") || undefined;
+      // A power action answered 500 ran and failed (the client API's documents): final, not retried.
+      const failed = method === "POST" && status === 500;
       const what =
         status === 503
           ? `${method} ${path}: the VPS's host node is unreachable`
@@ -174,8 +176,10 @@ export class CvmClient {
             ? `the CVM API rejected the token pair (check ${ns}:publicToken and ${ns}:privateToken)`
             : status === 403
               ? "the CVM token pair has no access to the client API"
-              : `${method} ${path} failed`;
-      throw httpError(status, { code: codeForStatus(status), what, vendorMessage, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) });
+              : failed
+                ? `${method} ${path}: the panel says the operation failed`
+                : `${method} ${path} failed`;
+      throw httpError(status, { code: failed ? "task_failed" : codeForStatus(status), what, vendorMessage, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) });
     }
     return body.response;
   }

@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCloudTowerSimulator } from "../../simulator/cloudtower";
+import { CLUSTER_A } from "../helpers/cloudtower";
 import { startSim, Sim } from "../helpers/sim";
 import { Project, SKIP_REASON, deployment, jsProject, makeInlineProject, packedTarball, pulumiOnPath } from "./harness";
 
@@ -14,7 +15,6 @@ const haveCli = pulumiOnPath();
 if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: ${SKIP_REASON}`);
 if (!haveCli) console.warn(`skipping the CloudTower recovery e2e test: ${SKIP_REASON}`);
 
-const CLUSTER = "cl0c1uster00000000000000a";
 const OPS = { username: "ops", password: "e2e-tower-ops-3c9d" };
 
 const fleet = `
@@ -22,7 +22,7 @@ const pulumi = require("@pulumi/pulumi");
 const { cloudtower } = require("pulumi-private-cloud");
 const config = new pulumi.Config();
 const timeoutSeconds = config.getNumber("timeoutSeconds") || 60;
-for (let i = 0; i < 3; i++) new cloudtower.Vm("vm-" + i, { name: "vm-" + i, clusterId: "${CLUSTER}", timeoutSeconds });
+for (let i = 0; i < 3; i++) new cloudtower.Vm("vm-" + i, { name: "vm-" + i, clusterId: "${CLUSTER_A}", timeoutSeconds });
 `;
 
 async function towerProject(name: string, program: string, sim: Sim): Promise<Project> {
@@ -113,8 +113,8 @@ describe.skipIf(!haveCli)("one stack, two CloudTower endpoints", () => {
     await siteB.control("POST", "/_sim/seed", { users: [SITE_B] });
     const program = `
 const { cloudtower } = require("pulumi-private-cloud");
-new cloudtower.Vm("a", { name: "app-a", clusterId: "${CLUSTER}" });
-new cloudtower.Vm("b", { name: "app-b", clusterId: "${CLUSTER}", endpoint: "site-b" });
+new cloudtower.Vm("a", { name: "app-a", clusterId: "${CLUSTER_A}" });
+new cloudtower.Vm("b", { name: "app-b", clusterId: "${CLUSTER_A}", endpoint: "site-b" });
 `;
     project = await towerProject("tower-two-sites", program, siteA);
     await project.pulumi(["config", "set", "cloudtower-site-b:endpoint", siteB.url]);

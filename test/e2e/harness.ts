@@ -59,7 +59,8 @@ export async function repackWith(tarball: string, version: string, file: string,
 export interface Project {
   dir: string;
   env: NodeJS.ProcessEnv;
-  pulumi(args: string[], opts?: { allowFail?: boolean }): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** Runs the CLI in the project; `env` adds variables for this run only. */
+  pulumi(args: string[], opts?: { allowFail?: boolean; env?: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string; code: number }>;
   npm(args: string[]): Promise<string>;
 }
 
@@ -84,9 +85,9 @@ export async function makeProject(fixture: string, tarball: string, stack = "e2e
     ...extraEnv,
   };
   const npm = async (args: string[]) => (await run("npm", args, { cwd: dir, env, maxBuffer: 64 << 20 })).stdout;
-  const pulumi = async (args: string[], opts: { allowFail?: boolean } = {}) => {
+  const pulumi = async (args: string[], opts: { allowFail?: boolean; env?: NodeJS.ProcessEnv } = {}) => {
     try {
-      const r = await run("pulumi", [...args, "--non-interactive", "--color=never"], { cwd: dir, env, maxBuffer: 64 << 20 });
+      const r = await run("pulumi", [...args, "--non-interactive", "--color=never"], { cwd: dir, env: { ...env, ...opts.env }, maxBuffer: 64 << 20 });
       return { ...r, code: 0 };
     } catch (e) {
       const err = e as { stdout: string; stderr: string; code: number };

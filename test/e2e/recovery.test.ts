@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO as CHIME, createChimeStackSimulator } from "../../simulator/chimestack";
 import { DEMO_ACCOUNT, createCloudSigmaSimulator } from "../../simulator/cloudsigma";
 import { createCvmSimulator } from "../../simulator/cvm";
+import { SEEDED, seedChime } from "../helpers/chimestack";
 import { Sim, startSim } from "../helpers/sim";
 import { Project, SKIP_REASON, deployment, jsProject, makeInlineProject, packedTarball, pulumiOnPath } from "./harness";
 
@@ -29,9 +30,6 @@ interface Case {
 }
 
 const deadline = `const pulumi = require("@pulumi/pulumi");\nconst t = new pulumi.Config().getNumber("deadline") || 120;\n`;
-const SUBNET = "5eed0000-0000-4000-8000-0000000000b1";
-const CLUSTER = "5eed0000-0000-4000-8000-0000000000c1";
-const NETWORK = "5eed0000-0000-4000-8000-0000000000a1";
 
 const cases: Case[] = [
   {
@@ -48,19 +46,15 @@ for (let i = 0; i < 3; i++) new cloudsigma.Drive("disk-" + i, { name: "disk-" + 
     type: "chimestack:Vm",
     start: async () => {
       const sim = await startSim(createChimeStackSimulator({ createMs: 2500, transitionMs: 100 }));
-      await sim.control("POST", "/_sim/seed", {
-        clusters: [{ uuid: CLUSTER, name: "seeded" }],
-        networks: [{ uuid: NETWORK, name: "seeded", cluster_uuid: CLUSTER, bridge_name: "br0", interface_name: "eth0" }],
-        subnets: [{ uuid: SUBNET, name: "seeded", network_uuid: NETWORK, cidr: "192.168.231.1/24" }],
-      });
+      await seedChime(sim);
       return sim;
     },
     config: (url) => ({ "chimestack:endpoint": url, "chimestack:username": CHIME.user, "chimestack:password": CHIME.password, "chimestack:pollIntervalMs": "100" }),
     program: `${deadline}const { chimestack } = require("pulumi-private-cloud");
 for (let i = 0; i < 3; i++) new chimestack.Vm("vm-" + i, {
-  azUuid: "${CHIME.az}", clusterUuid: "${CLUSTER}", instanceSpecUuid: "${CHIME.instanceSpec}", name: "vm-" + i, timeoutSeconds: t,
+  azUuid: "${CHIME.az}", clusterUuid: "${SEEDED.cluster}", instanceSpecUuid: "${CHIME.instanceSpec}", name: "vm-" + i, timeoutSeconds: t,
   volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: "${CHIME.volumeSpec}", imageUuid: "${CHIME.image}", root: true }],
-  nics: [{ name: "nic0", subnetUuid: "${SUBNET}", securityGroupUuid: "${CHIME.securityGroup}" }],
+  nics: [{ name: "nic0", subnetUuid: "${SEEDED.subnet}", securityGroupUuid: "${CHIME.securityGroup}" }],
 });`,
     made: async (sim) => (await sim.inventory<{ uuid: string; name: string }>("vms")).filter((v) => v.name.startsWith("vm-")).map((v) => v.uuid),
   },

@@ -14,6 +14,15 @@ export const SEEDED = {
   subnet: "5eed0000-0000-4000-8000-0000000000b1",
 };
 
+/** Seeds the cluster, network and subnet of SEEDED through `POST /_sim/seed`. */
+export async function seedChime(sim: Sim): Promise<void> {
+  await sim.control("POST", "/_sim/seed", {
+    clusters: [{ uuid: SEEDED.cluster, name: "seeded" }],
+    networks: [{ uuid: SEEDED.network, name: "seeded", cluster_uuid: SEEDED.cluster, bridge_name: "br0", interface_name: "eth0" }],
+    subnets: [{ uuid: SEEDED.subnet, name: "seeded", network_uuid: SEEDED.network, cidr: "192.168.231.1/24" }],
+  });
+}
+
 /** The stack config that points every ChimeStack resource at a simulator. */
 export function chimeConfig(url: string, ns = "chimestack"): Record<string, string> {
   return { [`${ns}:endpoint`]: url, [`${ns}:username`]: DEMO.user, [`${ns}:password`]: DEMO.password, [`${ns}:pollIntervalMs`]: "20" };
@@ -56,11 +65,7 @@ export function useChime(opts: { createMs?: number; transitionMs?: number; token
   });
   beforeEach(async () => {
     await ctx.sim.control("POST", "/_sim/reset");
-    await ctx.sim.control("POST", "/_sim/seed", {
-      clusters: [{ uuid: SEEDED.cluster, name: "seeded" }],
-      networks: [{ uuid: SEEDED.network, name: "seeded", cluster_uuid: SEEDED.cluster, bridge_name: "br0", interface_name: "eth0" }],
-      subnets: [{ uuid: SEEDED.subnet, name: "seeded", network_uuid: SEEDED.network, cidr: "192.168.231.1/24" }],
-    });
+    await seedChime(ctx.sim);
     await asEngine(chimestack.Vm.provider).configure(chimeConfig(ctx.sim.url));
   });
   return ctx;
