@@ -3,7 +3,7 @@
  * changes in place (`PATCH`, `enable`/`disable`). The ownership marker rides at the end of the description.
  */
 import { z } from "zod";
-import { defineResource, known, splitMarker, withMarker } from "../core";
+import { defineResource, known, splitMarker, uuid, withMarker } from "../core";
 import { azPath, clusterPath } from "./client";
 import { vendor } from "./config";
 
@@ -16,7 +16,7 @@ export const Cluster = defineResource({
   type: "Cluster",
   description: "A cluster in an availability zone, enabled or disabled.",
   inputs: z.strictObject({
-    azUuid: z.string().min(1, "must name an availability zone").describe("the availability zone of the cluster"),
+    azUuid: uuid("an availability zone").describe("the availability zone of the cluster"),
     name: z.string().trim().min(1, "must not be empty").max(64),
     description: z.string().default(""),
     hypervisorType: z.string().default("kvm"),
@@ -31,7 +31,7 @@ export const Cluster = defineResource({
     createdAt: z.string(),
   }),
   replaceOn: ["azUuid"],
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a cluster") },
   recovery: { marker: "the end of the cluster's description" },
   model: (w: WireCluster) => ({
     name: w.name,

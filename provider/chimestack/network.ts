@@ -4,7 +4,7 @@
  * the description.
  */
 import { z } from "zod";
-import { defineResource, known, splitMarker, withMarker } from "../core";
+import { defineResource, known, splitMarker, uuid, withMarker } from "../core";
 import { clusterPath, networkPath } from "./client";
 import { vendor } from "./config";
 
@@ -17,8 +17,8 @@ export const Network = defineResource({
   type: "Network",
   description: "A network of a cluster: a bridge on its hosts, which subnets and VM NICs use.",
   inputs: z.strictObject({
-    azUuid: z.string().min(1, "must name an availability zone"),
-    clusterUuid: z.string().min(1, "must name a cluster"),
+    azUuid: uuid("an availability zone"),
+    clusterUuid: uuid("a cluster"),
     name: z.string().trim().min(1, "must not be empty").max(64),
     bridgeName: z.string().min(1, "must not be empty").describe("the bridge on the hosts (changing it replaces the network)"),
     interfaceName: z.string().min(1, "must not be empty").describe("the host interface the bridge uses (changing it replaces the network)"),
@@ -30,7 +30,7 @@ export const Network = defineResource({
     state: z.number(),
   }),
   replaceOn: ["azUuid", "clusterUuid", "bridgeName", "interfaceName", "type"],
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a network") },
   recovery: { marker: "the end of the network's description" },
   model: (w: WireNetwork) => ({
     name: w.name,

@@ -4,7 +4,7 @@
  * The ownership marker rides at the end of the description.
  */
 import { z } from "zod";
-import { defineResource, known, splitMarker, withMarker } from "../core";
+import { defineResource, known, splitMarker, uuid, withMarker } from "../core";
 import { clusterPath, networkPath, subnetPath } from "./client";
 import { vendor } from "./config";
 
@@ -17,9 +17,9 @@ export const Subnet = defineResource({
   type: "Subnet",
   description: "An address range of a network; VM NICs take their addresses from it.",
   inputs: z.strictObject({
-    azUuid: z.string().min(1, "must name an availability zone"),
-    clusterUuid: z.string().min(1, "must name a cluster"),
-    networkUuid: z.string().min(1, "must name a network"),
+    azUuid: uuid("an availability zone"),
+    clusterUuid: uuid("a cluster"),
+    networkUuid: uuid("a network"),
     name: z.string().trim().min(1, "must not be empty").max(64),
     cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be a CIDR such as 192.168.231.1/24").describe("e.g. 192.168.231.1/24"),
     gateway: z.string().regex(IPV4, "must be an IPv4 address").or(z.literal("")).default(""),
@@ -31,7 +31,7 @@ export const Subnet = defineResource({
     state: z.number(),
   }),
   replaceOn: ["azUuid", "clusterUuid", "networkUuid"],
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a subnet") },
   recovery: { marker: "the end of the subnet's description" },
   model: (w: WireSubnet) => ({
     name: w.name,

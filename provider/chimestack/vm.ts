@@ -12,7 +12,7 @@
  * numbers) as still in progress until the deadline.
  */
 import { z } from "zod";
-import { Failure, LayerInputs, ProviderError, containsUnknown, defineResource, known, plain, splitMarker, waitFor, withMarker } from "../core";
+import { Failure, LayerInputs, ProviderError, containsUnknown, defineResource, known, plain, splitMarker, uuid, waitFor, withMarker } from "../core";
 import { ChimeClient, azPath, clusterPath } from "./client";
 import { vendor } from "./config";
 
@@ -26,10 +26,10 @@ const name = () => z.string().regex(NAME, "must be 2-64 characters of A-Z a-z 0-
 
 const inputs = z
   .strictObject({
-    azUuid: z.string().min(1, "must name an availability zone"),
-    clusterUuid: z.string().min(1, "must name a cluster"),
-    hostUuid: z.string().min(1).optional().describe("a host to place the VM on"),
-    instanceSpecUuid: z.string().min(1, "must name an instance spec").describe("vCPUs and memory (ChimeStack 0.1 cannot resize: a new spec replaces the VM)"),
+    azUuid: uuid("an availability zone"),
+    clusterUuid: uuid("a cluster"),
+    hostUuid: uuid("a host").optional().describe("a host to place the VM on"),
+    instanceSpecUuid: uuid("an instance spec").describe("vCPUs and memory (ChimeStack 0.1 cannot resize: a new spec replaces the VM)"),
     name: name(),
     description: z.string().default(""),
     volumes: z
@@ -37,8 +37,8 @@ const inputs = z
         z.strictObject({
           name: name().describe("volumes are matched by name across updates"),
           sizeGb: z.number().positive("must be positive").max(64 * 1024),
-          volumeSpecUuid: z.string().min(1, "must name a volume spec"),
-          imageUuid: z.string().min(1).optional().describe("the image the volume is made from"),
+          volumeSpecUuid: uuid("a volume spec"),
+          imageUuid: uuid("an image").optional().describe("the image the volume is made from"),
           root: z.boolean().default(false),
         }),
       )
@@ -49,8 +49,8 @@ const inputs = z
       .array(
         z.strictObject({
           name: name().describe("NICs are matched by name across updates"),
-          subnetUuid: z.string().min(1, "must name a subnet"),
-          securityGroupUuid: z.string().min(1, "must name a security group"),
+          subnetUuid: uuid("a subnet"),
+          securityGroupUuid: uuid("a security group"),
           ip: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address").optional(),
           primary: z.boolean().default(false),
         }),
@@ -59,7 +59,7 @@ const inputs = z
       .max(16)
       .describe("the primary NIC and secondary NICs; secondary NICs are added and removed in place, a changed NIC or another primary NIC replaces the VM"),
     cdrom: z
-      .strictObject({ name: name(), imageUuid: z.string().min(1), volumeSpecUuid: z.string().min(1), bootable: z.boolean().default(false) })
+      .strictObject({ name: name(), imageUuid: uuid("an image"), volumeSpecUuid: uuid("a volume spec"), bootable: z.boolean().default(false) })
       .optional()
       .describe("a CD-ROM from an ISO image at creation"),
     password: z.string().min(1).optional().describe("the root password (cloud-init); always a secret, never in the outputs"),
@@ -102,7 +102,7 @@ export const Vm = defineResource({
   replaceOn: ["azUuid", "clusterUuid", "hostUuid", "instanceSpecUuid", "cdrom", "password", "vncPassword"],
   // States written by 0.1.0 hold the same hash (sha256 of "<id>:<password>:<vncPassword>"): keep the order.
   hidden: { inputs: ["password", "vncPassword"], hash: "secretsHash" },
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a VM") },
   recovery: { marker: "the end of the VM's description" },
   model: (w: WireVm, prior) => model(w, prior),
   async check(i, { client }) {

@@ -5,7 +5,7 @@
  * source and the encryption cipher. The ownership marker is the drive's `user:pulumi` key.
  */
 import { z } from "zod";
-import { ProviderError, defineResource, hasCode, retryWhileBusy, sleep, waitFor } from "../core";
+import { ProviderError, defineResource, hasCode, retryWhileBusy, sleep, uuid, waitFor } from "../core";
 import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
@@ -23,9 +23,7 @@ const inputs = z.strictObject({
     .positive("must be positive")
     .refine((g) => Number.isInteger(Math.round(g * GIB * 1e6) / 1e6), "must be a whole number of bytes")
     .describe("size in GiB (a whole number of bytes); drives only grow, and a clone may be larger than its source, never smaller"),
-  cloneFrom: z
-    .string()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a drive uuid")
+  cloneFrom: uuid("a drive")
     .optional()
     .describe("clone this drive or standard library image instead of making an empty drive"),
   claimType: z.enum(CLAIM_TYPES).default("exclusive").describe("exclusive (one server mounts it) or shared"),
@@ -49,7 +47,7 @@ export const Drive = defineResource({
     claimedBy: z.array(z.string()).describe("servers and devices that mount the drive (`<host>:guest:<server>:<device>`), as of the last refresh"),
   }),
   replaceOn: ["cloneFrom", "encryptionCipher"],
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a drive") },
   recovery: { marker: `the drive's ${MARKER_KEY} key` },
   model: (d: WireDrive) => model(d),
   diff(olds, news, d) {

@@ -4,7 +4,7 @@
  * renaming is in place. The ownership marker rides at the end of the description.
  */
 import { z } from "zod";
-import { ProviderError, defineResource, splitMarker, withMarker } from "../core";
+import { ProviderError, defineResource, splitMarker, uuid, withMarker } from "../core";
 import type { SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
@@ -18,12 +18,12 @@ export const ServerGroup = defineResource({
   inputs: z.strictObject({
     name: z.string().trim().min(1, "must not be empty").max(256).describe("the group's name"),
     description: z.string().default(""),
-    servers: z.array(z.string().min(1)).default([]).describe("uuids of the member servers (cloudsigma.Server ids)"),
+    servers: z.array(uuid("a server")).default([]).describe("uuids of the member servers (cloudsigma.Server ids)"),
   }),
   outputs: z.object({
     uuid: z.string().describe("the group's uuid (its id)"),
   }),
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a server group") },
   recovery: { marker: "the end of the group's description" },
   model: (g: Group, prior) => ({
     name: unescapeText(g.name ?? ""),

@@ -7,7 +7,7 @@
  * stopped and then started: the start is the create's wait. The ownership marker is the `user:pulumi` key.
  */
 import { z } from "zod";
-import { ProviderError, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, waitFor } from "../core";
+import { ProviderError, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, uuid, waitFor } from "../core";
 import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
@@ -31,7 +31,7 @@ const fields = z.strictObject({
     .array(
       z.strictObject({
         device: z.string().regex(DEVICE, "must be ide:B:U (0-1), scsi:0:N or block:N (0-7)").describe("`ide:B:U`, `scsi:0:N` or `block:N`"),
-        driveUuid: z.string().min(1, "must name a drive").describe("a cloudsigma.Drive's id, or a library drive"),
+        driveUuid: uuid("a drive").describe("a cloudsigma.Drive's id, or a library drive"),
         media: z.enum(["disk", "cdrom"]).default("disk"),
       }),
     )
@@ -47,7 +47,7 @@ const fields = z.strictObject({
     .describe("NIC 0, the public one: its model and address"),
   nic1: z
     .strictObject({
-      vlanUuid: z.string().min(1).describe("a cloudsigma.Vlan's id"),
+      vlanUuid: uuid("a VLAN").describe("a cloudsigma.Vlan's id"),
       model: nicModel.default("virtio"),
       mac: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address").optional(),
     })
@@ -112,7 +112,7 @@ export const Server = defineResource({
   // Left out, the server boots from its first drive, which is no change.
   computed: ["boot"],
   secrets: ["vnc"],
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a server") },
   recovery: { marker: `the server's ${MARKER_KEY} key` },
   model: (s: WireServer, prior) => model(s, prior),
   async check(i, { client }) {

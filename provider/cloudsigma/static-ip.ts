@@ -22,7 +22,7 @@ export const StaticIp = defineResource({
     nameservers: z.array(z.string()),
     owner: z.string().describe("the account that owns the address"),
   }),
-  adopt: { byName: false },
+  adopt: { byName: false, id: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be the address (an IPv4 address such as 185.12.6.23)") },
   recovery: { newObject: true },
   model: (ip: WireIp) => ({ address: ip.resource, netmask: ip.netmask ?? "", gateway: ip.gateway ?? "", nameservers: tokens(ip.nameserver), owner: ip.user }),
   operations: {

@@ -56,7 +56,7 @@ export const Subscription = defineResource({
     price: z.string().describe('the price of the term as the API calculated it when it was bought or extended, e.g. "123.00 EUR"'),
   }),
   replaceOn: ["kind", "cpuMhz", "memMb", "diskGb", "xferGb", "quantity", "licences", "startTime"],
-  adopt: { byName: false },
+  adopt: { byName: false, id: z.string().regex(/^[\w-]+(,[\w-]+)*$/, "must be the subscription's id: its items' ids joined by commas") },
   // No item keeps a field for a marker: purchases go one at a time per endpoint, and a lost answer is
   // resolved by the items that appeared (one purchase makes one item per type, address or licence).
   recovery: { newObject: true, join: (ids) => ids.join(",") },

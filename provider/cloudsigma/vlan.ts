@@ -4,7 +4,7 @@
  * lost answer is resolved by the one VLAN that appeared.
  */
 import { z } from "zod";
-import { ProviderError, defineResource } from "../core";
+import { ProviderError, defineResource, uuid } from "../core";
 import { escapeText, unescapeText } from "./codec";
 import { vendor } from "./config";
 
@@ -21,7 +21,7 @@ export const Vlan = defineResource({
     uuid: z.string().describe("the VLAN's uuid (its id): what a server's NIC 1 joins"),
     owner: z.string().describe("the account that owns the VLAN"),
   }),
-  adopt: { byName: true },
+  adopt: { byName: true, id: uuid("a VLAN") },
   recovery: { newObject: true },
   model: (v: WireVlan) => ({ name: unescapeText(v.name ?? ""), uuid: v.resource, owner: v.user }),
   operations: {

@@ -108,8 +108,11 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
    * (a replacement where `replaceOn` names them).
    */
   hidden?: { inputs: readonly string[]; hash: string };
-  /** `adopt: {id}` always works; `byName` adds `adopt: {name}` (the name the vendor shows). */
-  adopt?: { byName: boolean } | false;
+  /**
+   * `adopt: {id}` always works (`id`: the shape of the vendor's ids, checked at preview); `byName` adds
+   * `adopt: {name}` (the name the vendor shows).
+   */
+  adopt?: { byName: boolean; id?: z.ZodType<string> } | false;
   /** How a create whose outcome is unknown is resolved. */
   recovery: Recovery;
   /** Pure: the wire object as outputs (and the inputs the vendor shows, for refresh). */
@@ -137,10 +140,10 @@ export interface LayerInputs {
   marker?: string;
 }
 
-function layerFields(adopt: { byName: boolean } | false | undefined) {
+function layerFields(adopt: ResourceDefinition<z.ZodType, z.ZodObject, unknown, unknown>["adopt"]) {
   const adoptSchema = z
     .strictObject({
-      id: z.string().min(1, "must not be empty").optional().describe("the vendor's id of the object to adopt"),
+      id: (adopt && adopt.id ? adopt.id : z.string().min(1, "must not be empty")).optional().describe("the vendor's id of the object to adopt"),
       ...(adopt && adopt.byName ? { name: z.string().min(1, "must not be empty").optional().describe("the name of the object to adopt (exactly one must match)") } : {}),
     })
     .refine((a) => Object.values(a).some((v) => v !== undefined), adopt && adopt.byName ? "give adopt.id or adopt.name" : "give adopt.id");

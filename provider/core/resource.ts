@@ -3,7 +3,7 @@
  * preview-unknown sentinel, diffs with replaces from a per-resource list, and plain-JSON outputs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
+import { z } from "zod";
 import { ProviderError } from "./errors";
 
 /** What the engine sends for a value that is not known during preview (`runtime/rpc.js` unknownValue). */
@@ -30,10 +30,17 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** A vendor's uuid (any version: 8-4-4-4-12 hexadecimal digits), e.g. `uuid("a drive")`. */
+export function uuid(of: string) {
+  return z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `must be the uuid of ${of} (8-4-4-4-12 hexadecimal digits)`);
+}
+
 /** A check failure: the input, and why it is wrong. */
 export interface Failure {
   property: string;
   reason: string;
+  /** The path into the inputs, where `property` alone cannot say it (a key with a dot, or an empty one). */
+  path?: readonly PropertyKey[];
 }
 
 /**
@@ -44,8 +51,8 @@ export interface Failure {
  */
 export function forEngine(failures: Failure[], inputs: Record<string, unknown>, secrets: readonly string[] = []): Failure[] {
   return failures.map((f) => {
-    const path = parsePath(f.property);
-    if (path.length < 2) return f;
+    const path = f.path ?? parsePath(f.property);
+    if (path.length < 2) return { property: path.length ? String(path[0]) : f.property, reason: f.reason };
     const value = secrets.includes(String(path[0])) ? undefined : valueAt(inputs, path);
     return { property: String(path[0]), reason: `${f.property}: ${f.reason}${value === undefined ? "" : ` (got ${JSON.stringify(value)})`}` };
   });
@@ -56,11 +63,12 @@ function parsePath(p: string): PropertyKey[] {
   return [...p.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
-/** `disks[0].size` style names for a zod issue path. */
+/** `disks[0].size` style names for a zod issue path (`tags["a.b"]` for a key that is not a plain name). */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const k of path) {
     if (typeof k === "number") out += `[${k}]`;
+    else if (!/^[A-Za-z_$][\w$]*$/.test(String(k))) out += `[${JSON.stringify(String(k))}]`;
     else out += out ? `.${String(k)}` : String(k);
   }
   return out;
@@ -97,10 +105,13 @@ export function checkWithSchema<S extends z.ZodType>(
       if (i.code === "unrecognized_keys") {
         return i.keys.map((k) => ({
           property: propertyPath([...i.path, k]),
-          reason: `unknown input "${k}" (check the spelling)`,
+          reason: `unknown input ${JSON.stringify(k)} (check the spelling)`,
+          path: [...i.path, k],
         }));
       }
-      return [{ property: propertyPath(i.path) || "(inputs)", reason: i.message }];
+      // A required input that is missing says so (zod says "expected string, received undefined").
+      const missing = i.code === "invalid_type" && valueAt(inputs, i.path) === undefined;
+      return [{ property: propertyPath(i.path) || "(inputs)", reason: missing ? `required (expected ${i.expected})` : i.message, path: i.path }];
     });
   if (failures.length === 0) return { inputs: plain(shape ? fieldByField(shape, inputs) : inputs) };
   return { inputs: plain(inputs), failures };

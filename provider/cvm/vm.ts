@@ -9,6 +9,8 @@ import { vendor } from "./config";
 
 // ---- Definition ------------------------------------------------------------------------------------
 
+const NEITHER = "give vpsId or hostname to say which VPS to adopt";
+
 export const Vm = defineResource({
   vendor,
   type: "Vm",
@@ -24,7 +26,7 @@ export const Vm = defineResource({
     })
     .superRefine((v, ctx) => {
       if (v.vpsId === undefined && v.hostname === undefined) {
-        ctx.addIssue({ code: "custom", path: ["vpsId"], message: "give vpsId or hostname to say which VPS to adopt" });
+        ctx.addIssue({ code: "custom", path: ["vpsId"], message: NEITHER });
       }
     }),
   outputs: z.object({
@@ -124,6 +126,8 @@ export function model({ vps, state }: VpsView) {
 
 /** The VPS the inputs name, or a failure naming the input when there is none (or several). */
 async function locate(c: CvmClient, i: { vpsId?: string; hostname?: string }): Promise<Vps | Failure> {
+  // The schema says so too, but not while another input is unknown at preview.
+  if (i.vpsId === undefined && i.hostname === undefined) return { property: "vpsId", reason: NEITHER };
   const all = await c.list();
   if (i.vpsId !== undefined) {
     return all.find((x) => x.id === i.vpsId) ?? { property: "vpsId", reason: `no VPS with id ${i.vpsId} is visible to this token pair` };

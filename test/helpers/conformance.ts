@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../provider/core";
 import type { FaultSpec } from "../../simulator/core";
 import { asEngine } from "./engine";
-import type { Sim } from "./sim";
+import { NOWHERE, type Sim } from "./sim";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,6 +37,8 @@ export interface ConformanceCase {
   /** The input that names the object (default `name`); undefined when the type has no name. */
   nameKey?: string | null;
   adoptByName: boolean;
+  /** A well-formed id of no object (default: a uuid no simulator holds). */
+  missingId?: string;
   /** A type whose vendor keeps no marker: a killed run's object cannot be told from a stranger's. */
   noMarker?: boolean;
 }
@@ -170,7 +172,7 @@ export function conformance(c: ConformanceCase) {
     });
 
     it("names the adopt input when there is nothing to adopt", async () => {
-      const inputs = await p.checked({ ...c.inputs, adopt: { id: "no-such-object" } });
+      const inputs = await p.checked({ ...c.inputs, adopt: { id: c.missingId ?? NOWHERE } });
       await expect(p.create(inputs)).rejects.toThrow(/^adopt\.id: no /);
     });
 

@@ -4,6 +4,9 @@
  */
 import { SimServer, VendorSim } from "../../simulator/core";
 
+/** A well-formed uuid that no simulator holds. */
+export const NOWHERE = "00000000-0000-4000-8000-000000000000";
+
 export interface Sim {
   url: string;
   /** Calls a /_sim/ control route; the parsed JSON answer. */

@@ -1,7 +1,8 @@
 /** Every ChimeStack resource class against the guarantees all resources share (test/helpers/conformance.ts). */
 import * as chimestack from "../../../provider/chimestack";
-import { DEMO, SEEDED, chimeConfig, useChime, vmInputs, vmReady } from "../../helpers/chimestack";
+import { DEMO, SEEDED, chimeConfig, useChime, vmReady } from "../../helpers/chimestack";
 import { conformance } from "../../helpers/conformance";
+import { MINIMAL } from "../../helpers/minimal";
 
 const ctx = useChime();
 const sim = () => ctx.sim;
@@ -17,7 +18,7 @@ conformance({
   config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Cluster,
   sim,
-  inputs: { azUuid: DEMO.az, name: "conf-cluster" },
+  inputs: MINIMAL["chimestack.Cluster"],
   collection: "clusters",
   idOf,
   createPath: clusterPath,
@@ -31,7 +32,7 @@ conformance({
   config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Network,
   sim,
-  inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "conf-net", bridgeName: "br1", interfaceName: "eth1" },
+  inputs: MINIMAL["chimestack.Network"],
   collection: "networks",
   idOf,
   createPath: networkPath,
@@ -45,7 +46,7 @@ conformance({
   config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Subnet,
   sim,
-  inputs: { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "conf-subnet", cidr: "10.0.0.1/24" },
+  inputs: MINIMAL["chimestack.Subnet"],
   collection: "subnets",
   idOf,
   createPath: subnetPath,
@@ -59,7 +60,7 @@ conformance({
   config: () => chimeConfig(ctx.sim.url),
   resource: chimestack.Vm,
   sim,
-  inputs: vmInputs({ name: "conf-vm" }),
+  inputs: MINIMAL["chimestack.Vm"],
   collection: "vms",
   idOf,
   createPath: "/v1/vm",

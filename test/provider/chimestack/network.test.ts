@@ -5,7 +5,7 @@ import { UNKNOWN } from "../../../provider/core";
 import { createChimeStackSimulator } from "../../../simulator/chimestack";
 import { DEMO, SEEDED, chimeConfig, useChime } from "../../helpers/chimestack";
 import { asEngine, failedPaths } from "../../helpers/engine";
-import { startSim } from "../../helpers/sim";
+import { NOWHERE, startSim } from "../../helpers/sim";
 
 const ctx = useChime();
 const cluster = asEngine(chimestack.Cluster.provider);
@@ -56,9 +56,12 @@ describe("chimestack.Cluster lifecycle", () => {
     expect(lists.map((r) => new URLSearchParams(r.query).get("page"))).toEqual(["1", "2"]);
   });
 
-  it("names a missing AZ at check", async () => {
-    const r = await cluster.check({}, { azUuid: "nope", name: "c" });
-    expect(failedPaths(r.failures)).toEqual(["azUuid"]);
+  it("names a missing AZ at check, and an AZ that is no uuid before any request", async () => {
+    expect(failedPaths((await cluster.check({}, { azUuid: NOWHERE, name: "c" })).failures)).toEqual(["azUuid"]);
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const r = await cluster.check({}, { azUuid: "../nope", name: "c" });
+    expect(r.failures).toEqual([{ property: "azUuid", reason: "must be the uuid of an availability zone (8-4-4-4-12 hexadecimal digits)" }]);
+    expect(await ctx.sim.requests()).toEqual([]);
   });
 
   it("reaches a named endpoint with its own settings (chimestack-site-b:*), and names them when they are wrong", async () => {
@@ -98,16 +101,16 @@ describe("chimestack.Network and Subnet lifecycle", () => {
   });
 
   it.each([
-    [{ azUuid: "a", clusterUuid: "c", networkUuid: "n", name: "s", cidr: "10.0.0.0" }, "cidr"],
-    [{ azUuid: "a", clusterUuid: "c", networkUuid: "n", name: "s", cidr: "10.0.0.0/24", gateway: "x" }, "gateway"],
+    [{ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "s", cidr: "10.0.0.0" }, "cidr"],
+    [{ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "s", cidr: "10.0.0.0/24", gateway: "x" }, "gateway"],
   ])("subnet check of %j fails on %s", async (news, property) => {
     const r = await subnet.check({}, news);
     expect(failedPaths(r.failures)).toEqual([property]);
   });
 
   it("names a missing cluster and network at check", async () => {
-    expect(failedPaths((await network.check({}, { azUuid: DEMO.az, clusterUuid: "nope", name: "n", bridgeName: "b", interfaceName: "i" })).failures)).toEqual(["clusterUuid"]);
-    expect(failedPaths((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: "nope", name: "s", cidr: "10.0.0.0/24" })).failures)).toEqual(["networkUuid"]);
+    expect(failedPaths((await network.check({}, { azUuid: DEMO.az, clusterUuid: NOWHERE, name: "n", bridgeName: "b", interfaceName: "i" })).failures)).toEqual(["clusterUuid"]);
+    expect(failedPaths((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: NOWHERE, name: "s", cidr: "10.0.0.0/24" })).failures)).toEqual(["networkUuid"]);
   });
 
   it("passes check at preview while the cluster and network ids are not known yet, looking nothing up", async () => {

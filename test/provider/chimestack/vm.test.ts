@@ -155,7 +155,7 @@ describe("chimestack.Vm lifecycle", () => {
 
 describe("chimestack.Vm bad inputs", () => {
   it.each([
-    [{ volumes: [{ name: "root", sizeGb: 0, volumeSpecUuid: "v" }] }, "volumes[0].sizeGb"],
+    [{ volumes: [{ name: "root", sizeGb: 0, volumeSpecUuid: DEMO.volumeSpec }] }, "volumes[0].sizeGb"],
     [{ volumes: [] }, "volumes"],
     [{ name: "x" }, "name"],
     [{ powerState: "paused" }, "powerState"],

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
 import { conformance } from "../../helpers/conformance";
+import { MINIMAL } from "../../helpers/minimal";
 import { LIBRARY_DEBIAN, sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 
 const ctx = useSigma();
@@ -15,7 +16,7 @@ conformance({
   config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Drive,
   sim,
-  inputs: { name: "conf-drive", sizeGb: 1 },
+  inputs: MINIMAL["cloudsigma.Drive"],
   collection: "drives",
   idOf: (d) => d.drive,
   createPath: "/drives/create",
@@ -30,7 +31,7 @@ conformance({
   config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Server,
   sim,
-  inputs: { name: "conf-server", cpuMhz: 2000, memMb: 1024 },
+  inputs: MINIMAL["cloudsigma.Server"],
   collection: "servers",
   idOf: (s) => s.server,
   createPath: "/servers/create",
@@ -48,7 +49,7 @@ conformance({
   config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.Vlan,
   sim,
-  inputs: { name: "conf-vlan" },
+  inputs: MINIMAL["cloudsigma.Vlan"],
   collection: "vlans",
   idOf: (v) => v.resource,
   createPath: "/resources/vlan/create",
@@ -63,7 +64,7 @@ conformance({
   config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.StaticIp,
   sim,
-  inputs: {},
+  inputs: MINIMAL["cloudsigma.StaticIp"],
   collection: "ips",
   idOf: (ip) => ip.resource,
   createPath: "/resources/ip/create",
@@ -71,6 +72,7 @@ conformance({
   nameKey: null,
   adoptByName: false,
   noMarker: true,
+  missingId: "192.0.2.1",
   stranger: async () => ({ id: (await post("/resources/ip/create")).resource }),
   vanish: async (id) => void (await post(`/resources/ip/${id}/destroy`)),
 });
@@ -79,7 +81,7 @@ conformance({
   config: () => sigmaConfig(ctx.sim.url),
   resource: cloudsigma.ServerGroup,
   sim,
-  inputs: { name: "conf-group" },
+  inputs: MINIMAL["cloudsigma.ServerGroup"],
   collection: "servergroups",
   idOf: (g) => g.uuid,
   createPath: "/servergroups/create",
@@ -102,7 +104,7 @@ describe("cloudsigma.Subscription", () => {
     resource: cloudsigma.Subscription,
     sim,
     // One item (CPU only), so that the one new item after a lost answer is the whole purchase.
-    inputs: { kind: "resources", cpuMhz: 2000, months: 1, startTime: "2026-12-01 00:00" },
+    inputs: MINIMAL["cloudsigma.Subscription"],
     collection: "subscriptions",
     idOf: (s) => s.subscription,
     createPath: "/subscriptions/resources/create",

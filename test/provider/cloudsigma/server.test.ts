@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
 import { asEngine, failedPaths } from "../../helpers/engine";
 import { useSigma } from "../../helpers/cloudsigma";
+import { NOWHERE } from "../../helpers/sim";
 
 const ctx = useSigma();
 const server = asEngine(cloudsigma.Server.provider);
@@ -123,10 +124,10 @@ describe("cloudsigma.Server's VNC password", () => {
 
 describe("cloudsigma.Server bad inputs", () => {
   it.each([
-    [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: "d1" }, { device: "ide:0:1", driveUuid: "d1" }] }, "drives[1].driveUuid"],
+    [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }, { device: "ide:0:1", driveUuid: NOWHERE }] }, "drives[1].driveUuid"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, boot: ["ide:0:1"] }, "boot[0]"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, vnc: { password: "123456789" } }, "vnc.password"],
-    [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "sata:0", driveUuid: "d1" }] }, "drives[0].device"],
+    [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "sata:0", driveUuid: NOWHERE }] }, "drives[0].device"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, powerState: "paused" }, "powerState"],
     [{ name: "x", cpuMhz: 0, memMb: 1024 }, "cpuMhz"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, endpoint: "Site B" }, "endpoint"],
@@ -137,13 +138,13 @@ describe("cloudsigma.Server bad inputs", () => {
 
   it("names an unknown VLAN and an unknown drive before any request that changes anything", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, drives: [{ device: "ide:0:0", driveUuid: "1111" }] });
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: NOWHERE }, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] });
     expect(failedPaths(r.failures)).toEqual(["nic1.vlanUuid", "drives[0].driveUuid"]);
     expect(await changes()).toEqual([]);
   });
 
   it("names an endpoint that is not configured", async () => {
-    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: "0000" }, endpoint: "site-z" });
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: NOWHERE }, endpoint: "site-z" });
     expect(r.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/cloudsigma-site-z:endpoint is not set/) }]);
   });
 });

@@ -1,8 +1,8 @@
 /** Every CloudTower resource class against the guarantees all resources share (test/helpers/conformance.ts). */
 import * as cloudtower from "../../../provider/cloudtower";
-import { APPLIANCE } from "../../../simulator/cloudtower";
 import { CLUSTER_A, CLUSTER_B, LEGACY_VM, VDS_A, towerConfig, useTower } from "../../helpers/cloudtower";
 import { conformance } from "../../helpers/conformance";
+import { MINIMAL } from "../../helpers/minimal";
 
 const ctx = useTower(40);
 const sim = () => ctx.sim;
@@ -15,7 +15,7 @@ conformance({
   config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Vm,
   sim,
-  inputs: { name: "conf-vm", clusterId: CLUSTER_A },
+  inputs: MINIMAL["cloudtower.Vm"],
   collection: "vms",
   createPath: "/v2/api/create-vm",
   partial,
@@ -31,7 +31,7 @@ conformance({
   config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Vlan,
   sim,
-  inputs: { vdsId: VDS_A, name: "conf-net" },
+  inputs: MINIMAL["cloudtower.Vlan"],
   collection: "vlans",
   createPath: "/v2/api/create-vm-vlan",
   partial,
@@ -45,7 +45,7 @@ conformance({
   config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.VmSnapshot,
   sim,
-  inputs: { vmId: LEGACY_VM, name: "conf-snap" },
+  inputs: MINIMAL["cloudtower.VmSnapshot"],
   collection: "vmSnapshots",
   createPath: "/v2/api/create-vm-snapshot",
   partial,
@@ -59,7 +59,7 @@ conformance({
   config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Cluster,
   sim,
-  inputs: { ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password },
+  inputs: MINIMAL["cloudtower.Cluster"],
   collection: "clusters",
   createPath: "/v2/api/connect-cluster",
   partial,

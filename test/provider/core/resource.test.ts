@@ -19,7 +19,7 @@ describe("checkWithSchema", () => {
 
   it("names each bad field with its path and reason", () => {
     const r = checkWithSchema(schema(), { name: "", memoryMb: -1, cluster: "c1", disks: [{ sizeGb: 0 }] });
-    expect(r.failures).toEqual([
+    expect(r.failures).toMatchObject([
       { property: "name", reason: "must not be empty" },
       { property: "memoryMb", reason: "must be positive" },
       { property: "disks[0].sizeGb", reason: "must be positive" },
@@ -28,7 +28,7 @@ describe("checkWithSchema", () => {
 
   it("names unknown inputs one by one", () => {
     const r = checkWithSchema(schema(), { name: "a", memoryMb: 1, cluster: "c", colour: "red", size: 3 });
-    expect(r.failures).toEqual([
+    expect(r.failures).toMatchObject([
       { property: "colour", reason: 'unknown input "colour" (check the spelling)' },
       { property: "size", reason: 'unknown input "size" (check the spelling)' },
     ]);
@@ -42,12 +42,19 @@ describe("checkWithSchema", () => {
 
   it("still reports known bad values beside unknown ones", () => {
     const r = checkWithSchema(schema(), { name: "", memoryMb: UNKNOWN, cluster: "c" });
-    expect(r.failures).toEqual([{ property: "name", reason: "must not be empty" }]);
+    expect(r.failures).toMatchObject([{ property: "name", reason: "must not be empty" }]);
   });
 
-  it("reports a missing required field", () => {
+  it("reports a missing required field as required, with the type it expects", () => {
     const r = checkWithSchema(schema(), { name: "a", memoryMb: 1 });
-    expect(r.failures?.[0].property).toBe("cluster");
+    expect(r.failures).toMatchObject([{ property: "cluster", reason: "required (expected string)" }]);
+  });
+
+  it("names an unknown key that holds a dot, or is empty, on the input that holds it", () => {
+    const raw = { name: "a", memoryMb: 1, cluster: "c", disks: [{ sizeGb: 1, "x.y": 1 }], "a.b": 2 };
+    const r = checkWithSchema(schema(), raw);
+    expect(r.failures!.map((f) => f.property)).toEqual(['disks[0]["x.y"]', '["a.b"]']);
+    expect(forEngine(r.failures!, raw).map((f) => f.property)).toEqual(["disks", "a.b"]);
   });
 });
 
