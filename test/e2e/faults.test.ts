@@ -28,9 +28,11 @@ if (!haveCli) console.warn(`skipping the fault matrix: ${SKIP_REASON}`);
 const FULL = process.env.PPC_FAULT_MATRIX === "full";
 
 type Op = "create" | "update" | "delete" | "refresh";
-type FaultName = "5xx burst" | "429 Retry-After" | "dropped connection" | "lost answer" | "slow answer" | "token expiry" | "failed async work";
+type FaultName = "5xx burst" | "429 Retry-After" | "dropped connection" | "lost answer" | "slow answer" | "token expiry" | "failed async work" | "bad credentials";
 const OPS: Op[] = ["create", "update", "delete", "refresh"];
 const FAULTS: FaultName[] = ["5xx burst", "429 Retry-After", "dropped connection", "lost answer", "slow answer", "token expiry", "failed async work"];
+/** Faults with a case of their own, after the matrix's (in the table's order). */
+const ALSO: FaultName[] = ["bad credentials"];
 
 /** The requests an operation sends that a fault hits: method and path (a `^` regular expression). */
 type Target = { method: string; path: string };
@@ -50,8 +52,10 @@ interface Vendor {
   objects(sim: Sim): Promise<Array<{ id: string; name: string }>>;
   /** The resources adopt what exists (nothing is made or deleted at the vendor). */
   adoptsOnly?: boolean;
-  /** Why a fault, or an operation, has no case here. */
-  na?: Partial<Record<FaultName | Op, string>>;
+  /** Why a cell has no case here, by `<op> <fault>`, operation or fault (the first that says). */
+  na?: Record<string, string>;
+  /** The status of a 5xx burst (default 500). */
+  burstStatus?: number;
 }
 
 const note = `const note = new (require("@pulumi/pulumi").Config)().get("note") || "first";\n`;
@@ -122,7 +126,9 @@ for (const n of ["f-1", "f-2"]) new chimestack.Vm(n, {
   {
     name: "cvm",
     adoptsOnly: true,
-    na: { "token expiry": "a fixed token pair: nothing expires", delete: "releasing a VPS sends no request", "failed async work": "a create only reads (it adopts)" },
+    na: { "token expiry": "a fixed token pair: nothing expires", delete: "releasing a VPS sends no request", "create failed async work": "a create only reads (it adopts)" },
+    // A power action answered 500 ran and failed (that is its failed async work, below): a burst is a 502.
+    burstStatus: 502,
     start: () => startSim(createCvmSimulator({ transitionMs: 100 })),
     config: (url) => ({ "cvm:endpoint": url, "cvm:publicToken": "demo-public", "cvm:privateToken": "demo-private", "cvm:pollIntervalMs": "50" }),
     // The note sets the power state: "first" runs, anything else stops.
@@ -142,10 +148,10 @@ new cvm.Vm("f-2", { vpsId: "102", powerState: note === "first" ? "running" : "st
 ];
 
 /** The fault rule of a cell, on the operation's requests (count: how many requests it hits). */
-function faultRule(f: FaultName, t: Target): Record<string, unknown> | undefined {
+function faultRule(v: Vendor, f: FaultName, t: Target): Record<string, unknown> | undefined {
   switch (f) {
     case "5xx burst":
-      return { ...t, status: 500, count: 2, message: "injected server error" };
+      return { ...t, status: v.burstStatus ?? 500, count: 2, message: "injected server error" };
     case "429 Retry-After":
       return { ...t, status: 429, retryAfter: 1, count: 2, message: "slow down" };
     case "dropped connection":
@@ -189,7 +195,7 @@ const cells = (): Array<{ op: Op; fault: FaultName }> => (FULL ? OPS.flatMap((op
 
 /** Why a cell has no case for a vendor (its fault cannot happen there), or undefined when it has one. */
 function notApplicable(v: Vendor, op: Op, fault: FaultName): string | undefined {
-  const why = v.na?.[op] ?? v.na?.[fault];
+  const why = v.na?.[`${op} ${fault}`] ?? v.na?.[op] ?? v.na?.[fault];
   if (fault === "token expiry") return v.expireTokens ? undefined : (why ?? "no token");
   if (fault === "failed async work") return v.failAsync?.[op as "create" | "update"] ? undefined : (why ?? `no async work in ${op}`);
   return v.targets[op] ? undefined : (why ?? `no request in ${op}`);
@@ -239,7 +245,7 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
 
     if (fault === "token expiry") await v.expireTokens!(sim);
     else if (async) await async(sim);
-    else await sim.control("POST", "/_sim/faults", faultRule(fault, target!));
+    else await sim.control("POST", "/_sim/faults", faultRule(v, fault, target!));
 
     const command = op === "delete" ? ["destroy", "--yes", "--skip-preview"] : op === "refresh" ? ["refresh", "--yes", "--skip-preview"] : ["up", "--yes", "--skip-preview"];
     const run = await project.pulumi(command, { allowFail: true });
@@ -263,6 +269,21 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
     results.push({ vendor: v.name, op, fault, outcome, ...a, clean });
     await project.pulumi(["destroy", "--yes", "--skip-preview"]);
   }, 180_000);
+
+  it("ends in a clear error naming the credential settings when they are wrong, with nothing made and the wrong secret shown nowhere", async () => {
+    const key = Object.keys(v.config(sim.url)).find((k) => /password|privateToken/.test(k))!;
+    const wrong = "wrong-secret-7f3a9c";
+    await project.pulumi(["config", "set", "--secret", key, wrong]);
+    const run = await project.pulumi(["up", "--yes", "--skip-preview"], { allowFail: true });
+    await project.pulumi(["config", "set", "--secret", key, v.config(sim.url)[key]]);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain(`check ${v.name}:`);
+    expect(run.stdout + run.stderr).not.toContain(wrong);
+    expect((await project.pulumi(["stack", "export"])).stdout).not.toContain(wrong);
+    expect(await audit()).toEqual({ orphans: 0, duplicates: 0, phantoms: 0, pending: 0 });
+    if (!v.adoptsOnly) expect(await v.objects(sim)).toEqual([]);
+    results.push({ vendor: v.name, op: "create", fault: "bad credentials", outcome: `error: ${(/error: (.*)/.exec(run.stdout + run.stderr)?.[1] ?? "").slice(0, 140)}`, orphans: 0, duplicates: 0, phantoms: 0, pending: 0, clean: true });
+  }, 120_000);
 });
 
 describe.skipIf(!haveCli)("CloudTower under stress, through the real Pulumi CLI", () => {
@@ -353,7 +374,7 @@ exports.names = Array.from({ length: n }, (_, i) => "s-" + (i + 1));`;
 
 afterAll(() => {
   if (results.every((r) => r.outcome.startsWith("n/a"))) return;
-  const order = (r: Result) => [VENDORS.findIndex((v) => v.name === r.vendor), OPS.indexOf(r.op), FAULTS.indexOf(r.fault)];
+  const order = (r: Result) => [VENDORS.findIndex((v) => v.name === r.vendor), OPS.indexOf(r.op), [...FAULTS, ...ALSO].indexOf(r.fault)];
   const sorted = [...results].sort((a, b) => order(a).reduce((d, x, i) => d || x - order(b)[i], 0));
   const rows = sorted.map((r) =>
     r.outcome.startsWith("n/a")
