@@ -28,11 +28,11 @@ if (!haveCli) console.warn(`skipping the fault matrix: ${SKIP_REASON}`);
 const FULL = process.env.PPC_FAULT_MATRIX === "full";
 
 type Op = "create" | "update" | "delete" | "refresh";
-type FaultName = "5xx burst" | "429 Retry-After" | "dropped connection" | "lost answer" | "slow answer" | "token expiry" | "failed async work" | "bad credentials";
+type FaultName = "5xx burst" | "429 Retry-After" | "dropped connection" | "lost answer" | "slow answer" | "token expiry" | "failed async work" | "bad input" | "bad credentials";
 const OPS: Op[] = ["create", "update", "delete", "refresh"];
 const FAULTS: FaultName[] = ["5xx burst", "429 Retry-After", "dropped connection", "lost answer", "slow answer", "token expiry", "failed async work"];
 /** Faults with a case of their own, after the matrix's (in the table's order). */
-const ALSO: FaultName[] = ["bad credentials"];
+const ALSO: FaultName[] = ["bad input", "bad credentials"];
 
 /** The requests an operation sends that a fault hits: method and path (a `^` regular expression). */
 type Target = { method: string; path: string };
@@ -56,9 +56,14 @@ interface Vendor {
   na?: Record<string, string>;
   /** The status of a 5xx burst (default 500). */
   burstStatus?: number;
+  /** Inputs laid over the resources' that are wrong (nested where the type has nested inputs), and what the error shows. */
+  badInput: { extra: Record<string, unknown>; shows: string };
 }
 
-const note = `const note = new (require("@pulumi/pulumi").Config)().get("note") || "first";\n`;
+// The config key `note` changes the resources in place; `extra` (JSON) is laid over their inputs (bad input).
+const note = `const cfg = new (require("@pulumi/pulumi").Config)();
+const note = cfg.get("note") || "first";
+const extra = JSON.parse(cfg.get("extra") || "{}");\n`;
 
 const VENDORS: Vendor[] = [
   {
@@ -66,7 +71,8 @@ const VENDORS: Vendor[] = [
     start: () => startSim(createCloudTowerSimulator({ taskMs: 100 })),
     config: (url) => ({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, "cloudtower:pollIntervalMs": "50" }),
     program: `${note}const { cloudtower } = require("pulumi-private-cloud");
-for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CLUSTER_A}", description: note, timeoutSeconds: 60 });`,
+for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CLUSTER_A}", description: note, timeoutSeconds: 60, ...extra });`,
+    badInput: { extra: { disks: [{ sizeGb: -1 }] }, shows: "disks[0].sizeGb: must be positive (got -1)" },
     type: "cloudtower:Vm",
     targets: {
       create: { method: "POST", path: "/v2/api/create-vm" },
@@ -86,7 +92,8 @@ for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CL
     start: () => startSim(createCloudSigmaSimulator({ imagingMs: 200, shutdownMs: 100 })),
     config: (url) => ({ "cloudsigma:endpoint": url, "cloudsigma:username": DEMO_ACCOUNT.email, "cloudsigma:password": DEMO_ACCOUNT.password, "cloudsigma:pollIntervalMs": "50" }),
     program: `${note}const { cloudsigma } = require("pulumi-private-cloud");
-for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, cloneFrom: "a1b2c3d4-0000-4000-8000-00000000de12", tags: ["note:" + note] });`,
+for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, cloneFrom: "a1b2c3d4-0000-4000-8000-00000000de12", tags: ["note:" + note], ...extra });`,
+    badInput: { extra: { tags: ["has space"] }, shows: 'tags[0]: must not hold spaces (got "has space")' },
     type: "cloudsigma:Drive",
     targets: {
       create: { method: "POST", path: "^/drives/[0-9a-f-]+/clone$" },
@@ -110,8 +117,9 @@ for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, c
 for (const n of ["f-1", "f-2"]) new chimestack.Vm(n, {
   azUuid: "${CHIME.az}", clusterUuid: "${SEEDED.cluster}", instanceSpecUuid: "${CHIME.instanceSpec}", name: n, description: note, timeoutSeconds: 60,
   volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: "${CHIME.volumeSpec}", imageUuid: "${CHIME.image}", root: true }],
-  nics: [{ name: "nic0", subnetUuid: "${SEEDED.subnet}", securityGroupUuid: "${CHIME.securityGroup}" }],
+  nics: [{ name: "nic0", subnetUuid: "${SEEDED.subnet}", securityGroupUuid: "${CHIME.securityGroup}" }], ...extra,
 });`,
+    badInput: { extra: { volumes: [{ name: "root", sizeGb: -1, volumeSpecUuid: CHIME.volumeSpec, root: true }] }, shows: "volumes[0].sizeGb: must be positive (got -1)" },
     type: "chimestack:Vm",
     targets: {
       create: { method: "POST", path: "^/v1/vm$" },
@@ -133,8 +141,10 @@ for (const n of ["f-1", "f-2"]) new chimestack.Vm(n, {
     config: (url) => ({ "cvm:endpoint": url, "cvm:publicToken": "demo-public", "cvm:privateToken": "demo-private", "cvm:pollIntervalMs": "50" }),
     // The note sets the power state: "first" runs, anything else stops.
     program: `${note}const { cvm } = require("pulumi-private-cloud");
-new cvm.Vm("f-1", { vpsId: "101", powerState: note === "first" ? "running" : "stopped" });
-new cvm.Vm("f-2", { vpsId: "102", powerState: note === "first" ? "running" : "stopped" });`,
+new cvm.Vm("f-1", { vpsId: "101", powerState: note === "first" ? "running" : "stopped", ...extra });
+new cvm.Vm("f-2", { vpsId: "102", powerState: note === "first" ? "running" : "stopped", ...extra });`,
+    // cvm.Vm has no nested inputs.
+    badInput: { extra: { waitTimeoutSeconds: 0 }, shows: "must be positive" },
     type: "cvm:Vm",
     targets: {
       create: { method: "GET", path: "^/api/client/vps/list$" },
@@ -269,6 +279,19 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
     results.push({ vendor: v.name, op, fault, outcome, ...a, clean });
     await project.pulumi(["destroy", "--yes", "--skip-preview"]);
   }, 180_000);
+
+  it("fails preview on bad input, showing the input's path and value (never {<nil>}), with no request to make anything", async () => {
+    await project.pulumi(["config", "set", "extra", JSON.stringify(v.badInput.extra)]);
+    await sim.control("DELETE", "/_sim/requests");
+    const run = await project.pulumi(["preview"], { allowFail: true });
+    await project.pulumi(["config", "rm", "extra"]);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain(v.badInput.shows);
+    expect(run.stdout + run.stderr).not.toContain("<nil>");
+    const create = v.targets.create!;
+    expect((await sim.requests()).filter((r) => r.method === create.method && new RegExp(create.path).test(r.path))).toEqual([]);
+    results.push({ vendor: v.name, op: "create", fault: "bad input", outcome: `preview error: ${v.badInput.shows}`, orphans: 0, duplicates: 0, phantoms: 0, pending: 0, clean: true });
+  }, 120_000);
 
   it("ends in a clear error naming the credential settings when they are wrong, with nothing made and the wrong secret shown nowhere", async () => {
     const key = Object.keys(v.config(sim.url)).find((k) => /password|privateToken/.test(k))!;
