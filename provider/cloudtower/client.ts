@@ -3,9 +3,11 @@
  * `Authorization: <token>` from `/login` (one token per endpoint and user, shared by every resource of the
  * process; a 401 logs in once more and retries), the `{path, status, message, code?, props?}` error body,
  * bare arrays from reads (paged with `first`/`after`), `WithTask` arrays from mutations, and waiting for
- * tasks through one batched `/get-tasks` poll per tick.
+ * tasks through one batched `/get-tasks` poll per tick. Reads of objects by id, of their children (a VM's
+ * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
+ * request (`id_in`, `OR`), shared by every resource of the process.
  */
-import { BatchingWaiter, EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
+import { Batcher, BatchingWaiter, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
 
 export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
 
@@ -214,18 +216,47 @@ export class TowerClient {
     });
   }
 
-  /** The object with this id, or undefined when it does not exist. */
-  async one<T>(path: string, id: string): Promise<T | undefined> {
-    return (await this.get<T>(path, { where: { id } }))[0];
+  /** Reads coalesced by kind (one client per endpoint and settings serves every resource of the process). */
+  private readonly batchers = new Map<string, Batcher<string, unknown>>();
+
+  /** A read coalesced with the others of its kind on this endpoint (see core/batch.ts). */
+  private batch<V>(kind: string, fetch: (keys: string[]) => Promise<Map<string, V>>): Batcher<string, V> {
+    if (!this.batchers.has(kind)) this.batchers.set(kind, new Batcher({ fetch }) as Batcher<string, unknown>);
+    return this.batchers.get(kind) as Batcher<string, V>;
   }
+
+  /** The object with this id, or undefined when it does not exist (one `id_in` read for all asked together). */
+  one<T extends { id: string }>(path: string, id: string): Promise<T | undefined> {
+    return this.batch<T>(`${path} by id`, async (ids) => byKey(await this.getAll<T>(path, { id_in: ids }), (o) => o.id)).get(id);
+  }
+
+  /** The objects whose `relation` is this parent (a VM's disks), read with every other parent's asked together. */
+  async children<T extends { id: string }>(path: string, relation: string, parent: string): Promise<T[]> {
+    const of = (o: T) => (o as unknown as Record<string, { id?: string } | undefined>)[relation]?.id ?? "";
+    const read = this.batch<T[]>(`${path} by ${relation}`, async (ids) => groupBy(await this.getAll<T>(path, { [relation]: { id_in: ids } }), of));
+    return (await read.get(parent)) ?? [];
+  }
+
+  /** The objects whose description carries this marker, read with every other marker asked together (`OR`). */
+  async marked<T extends { id: string; description: string }>(path: string, marker: string): Promise<T[]> {
+    const read = this.batch<T[]>(`${path} by marker`, async (markers) => {
+      const all = await this.getAll<T>(path, { OR: markers.map((m) => ({ description_contains: m })) });
+      return new Map(markers.map((m) => [m, all.filter((o) => o.description.includes(m))]));
+    });
+    return (await read.get(marker)) ?? [];
+  }
+
+  /** Objects known to exist, for the whole run: `check` asks once per id, whatever the fleet's size. */
+  private readonly existing = new RunCache<true>();
 
   /**
    * A check failure naming `property` when no object with this id exists (unknown values at preview
    * are not looked up), for `check` to report before anything is created.
    */
   async missing(path: string, id: string | undefined, property: string, noun: string): Promise<{ property: string; reason: string } | undefined> {
-    if (!id || isUnknown(id) || (await this.one(path, id))) return undefined;
-    return { property, reason: `no ${noun} with id ${id} in CloudTower` };
+    if (!id || isUnknown(id)) return undefined;
+    const found = await this.existing.get(`${path} ${id}`, async () => ((await this.one(path, id)) ? true : undefined));
+    return found ? undefined : { property, reason: `no ${noun} with id ${id} in CloudTower` };
   }
 
   /**
@@ -243,7 +274,7 @@ export class TowerClient {
   /** `change` in two steps: the mutation (retried while locked), then a wait for its tasks. */
   async start<T>(path: string, body: unknown, o: ChangeOptions): Promise<{ results: WithTask<T>[]; wait: () => Promise<void> }> {
     const deadline = Date.now() + o.timeoutMs;
-    const results = await this.mutateWhenFree<T>(path, body, o.idempotent ?? true, deadline, () => this.one(o.lockOf, o.id));
+    const results = await this.mutateWhenFree<T>(path, body, o.idempotent ?? true, deadline, () => this.one<{ id: string; entityAsyncStatus?: string | null }>(o.lockOf, o.id));
     return { results, wait: () => this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what) };
   }
 
@@ -293,6 +324,16 @@ export function taskFailed(t: Task): ProviderError {
 function lockedIds(props: unknown): string[] {
   const list = (props as { locked_resources?: Array<{ id: string }> } | undefined)?.locked_resources ?? [];
   return list.map((l) => l.id);
+}
+
+function byKey<T>(items: T[], key: (o: T) => string): Map<string, T> {
+  return new Map(items.map((o) => [key(o), o]));
+}
+
+function groupBy<T>(items: T[], key: (o: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const o of items) out.set(key(o), [...(out.get(key(o)) ?? []), o]);
+  return out;
 }
 
 function header(res: HttpResponse, name: string): string | undefined {

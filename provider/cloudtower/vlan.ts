@@ -57,7 +57,7 @@ export const Vlan = defineResource({
     async read(id, { client }) {
       const vlan = await client.one<WireVlan>("/get-vlans", id);
       if (!vlan) return undefined;
-      const vds = await client.one<{ cluster?: { id: string } }>("/get-vdses", vlan.vds.id);
+      const vds = await client.one<{ id: string; cluster?: { id: string } }>("/get-vdses", vlan.vds.id);
       return { vlan, clusterId: vds?.cluster?.id };
     },
     async update(id, olds, news, { client }) {

@@ -29,6 +29,7 @@ export interface WireVm {
 }
 export interface WireDisk {
   id: string;
+  vm: { id: string };
   boot: number;
   bus: string;
   type: string;
@@ -43,6 +44,7 @@ export interface WireVolume {
 }
 export interface WireNic {
   id: string;
+  vm: { id: string };
   order?: number;
   mac_address?: string;
   ip_address?: string;
@@ -57,15 +59,12 @@ export interface VmView {
   nics: WireNic[];
 }
 
+/** A VM with its disks, NICs and volumes: reads coalesced with every other VM's read at the same time. */
 export async function view(t: TowerClient, id: string): Promise<VmView | undefined> {
-  const vm = await t.one<WireVm>("/get-vms", id);
+  const [vm, disks, nics] = await Promise.all([t.one<WireVm>("/get-vms", id), t.children<WireDisk>("/get-vm-disks", "vm", id), t.children<WireNic>("/get-vm-nics", "vm", id)]);
   if (!vm) return undefined;
-  const [disks, nics] = await Promise.all([
-    t.get<WireDisk>("/get-vm-disks", { where: { vm: { id } } }),
-    t.get<WireNic>("/get-vm-nics", { where: { vm: { id } } }),
-  ]);
   const volIds = disks.map((d) => d.vm_volume?.id).filter((x): x is string => !!x);
-  const volumes = volIds.length ? await t.get<WireVolume>("/get-vm-volumes", { where: { id_in: volIds } }) : [];
+  const volumes = (await Promise.all(volIds.map((v) => t.one<WireVolume>("/get-vm-volumes", v)))).filter((v) => v !== undefined);
   return {
     vm,
     disks: disks.sort((a, b) => (a.key ?? a.boot) - (b.key ?? b.boot)).map((d) => ({ ...d, volume: volumes.find((v) => v.id === d.vm_volume?.id) })),
@@ -151,7 +150,7 @@ export async function findByName(t: TowerClient, name: string): Promise<Found[]>
 
 /** The VMs whose description carries this marker. */
 export async function findOwned(t: TowerClient, marker: string | undefined): Promise<Found[]> {
-  return found(await t.get<WireVm>("/get-vms", { where: marker ? { description_contains: marker } : {} }));
+  return found(marker ? await t.marked<WireVm>("/get-vms", marker) : await t.getAll<WireVm>("/get-vms"));
 }
 
 /** Waits for the create task of a VM found after a lost answer or a killed run (if it still runs). */

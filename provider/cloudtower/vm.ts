@@ -120,16 +120,12 @@ export const Vm = defineResource({
   model: (v: VmView, prior) => model(v, prior),
   async check(i, { client }) {
     // Name what does not exist at preview, before anything is created.
-    const failures = [await client.missing("/get-clusters", i.clusterId, "clusterId", "cluster")].filter((f) => f !== undefined);
     const nics = known(i.nics) ? i.nics : [];
-    const vlanIds = [...new Set(nics.map((n) => n.vlanId).filter((x) => known(x)))];
-    if (vlanIds.length) {
-      const found = new Set((await client.get<{ id: string }>("/get-vlans", { where: { id_in: vlanIds } })).map((v) => v.id));
-      nics.forEach((n, k) => {
-        if (known(n.vlanId) && !found.has(n.vlanId)) failures.push({ property: `nics[${k}].vlanId`, reason: `no VM network with id ${n.vlanId} in CloudTower` });
-      });
-    }
-    return failures;
+    const failures = await Promise.all([
+      client.missing("/get-clusters", i.clusterId, "clusterId", "cluster"),
+      ...nics.map((n, k) => client.missing("/get-vlans", n.vlanId, `nics[${k}].vlanId`, "VM network")),
+    ]);
+    return failures.filter((f) => f !== undefined);
   },
   diff(olds, news, d) {
     if (d.replaces.length === 0) {

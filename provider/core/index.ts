@@ -5,3 +5,4 @@ export * from "./http";
 export * from "./resource";
 export * from "./config";
 export * from "./define";
+export * from "./batch";
