@@ -1,9 +1,11 @@
 /**
  * The only code that speaks CloudSigma API 1.0: HTTP Basic auth (email and password), text/plain
  * key-value bodies both ways (codec.ts), GET to read and POST to change, and the `errors:<type> <message>`
- * bodies mapped to the core's error tree with the vendor's message intact.
+ * bodies mapped to the core's error tree with the vendor's message intact. Reads of drives, servers, VLANs
+ * and addresses that arrive together (a fleet's reads, polls and marker look-ups) are one read of the whole
+ * collection (`/drives/info`: API 1.0 answers every object, unpaged).
  */
-import { EndpointSettings, ErrorCode, HttpClient, HttpResponse, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
+import { Batchers, EndpointSettings, ErrorCode, HttpClient, HttpResponse, RunCache, byKey, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
 import { KvObject, decode, decodeList, encode } from "./codec";
 
 /**
@@ -11,6 +13,15 @@ import { KvObject, decode, decodeList, encode } from "./codec";
  * writes, so that a create whose answer was lost is found again.
  */
 export const MARKER_KEY = "user:pulumi";
+
+/** The collections read whole: every object's path, one object's, and the key that is an object's id. */
+export const COLLECTIONS = {
+  drives: { all: "/drives/info", one: (id: string) => `/drives/${id}/info`, key: "drive" },
+  servers: { all: "/servers/info", one: (id: string) => `/servers/${id}/info`, key: "server" },
+  vlans: { all: "/resources/vlan/info", one: (id: string) => `/resources/vlan/${id}/info`, key: "resource" },
+  ips: { all: "/resources/ip/info", one: (id: string) => `/resources/ip/${id}/info`, key: "resource" },
+} as const;
+export type Collection = keyof typeof COLLECTIONS;
 
 /** `endpoint` is e.g. `https://api.zrh.cloudsigma.com` (no path prefix in API 1.0). */
 export interface SigmaSettings extends EndpointSettings {
@@ -92,6 +103,46 @@ export class SigmaClient {
    */
   async post<T = KvObject>(path: string, body: KvObject | undefined, opts: { idempotent: boolean }): Promise<T[]> {
     return decode((await withRetry(() => this.send("POST", path, body), { idempotent: opts.idempotent })).body) as T[];
+  }
+
+  /** Reads coalesced by kind, shared by every resource of the process (see core/batch.ts). */
+  private readonly reads = new Batchers();
+
+  /**
+   * One object of a collection, or undefined when it does not exist. Objects asked for together are read
+   * with one request for the whole collection; one alone with its own info path.
+   */
+  object<T = KvObject>(c: Collection, id: string): Promise<T | undefined> {
+    const { all, one, key } = COLLECTIONS[c];
+    return this.reads
+      .of<T>(c, async (ids) => {
+        if (ids.length > 1) return byKey(await this.get<T>(all), (o) => String((o as KvObject)[key]));
+        const o = await this.info<T>(one(ids[0]));
+        return new Map(o ? [[ids[0], o]] : []);
+      })
+      .get(id);
+  }
+
+  /** The objects of a collection that carry this ownership marker: one read of the collection for every marker asked at once. */
+  async marked<T = KvObject>(c: Collection, marker: string): Promise<T[]> {
+    const read = this.reads.of<T[]>(`${c} by marker`, async (markers) => {
+      const all = await this.get<T>(COLLECTIONS[c].all);
+      return new Map(markers.map((m) => [m, all.filter((o) => (o as KvObject)[MARKER_KEY] === m)]));
+    });
+    return (await read.get(marker)) ?? [];
+  }
+
+  /** Objects known to exist and the drive library, for the whole run: `check` asks once, whatever the fleet's size. */
+  private readonly known = new RunCache<KvObject | KvObject[]>();
+
+  /** Whether an object of a collection exists (asked once per run when it does). */
+  async exists(c: Collection, id: string): Promise<boolean> {
+    return !!(await this.known.get(`${c} ${id}`, () => this.object(c, id)));
+  }
+
+  /** The public library's drives (`/drives/standard/info`), read once per run. */
+  async library(): Promise<KvObject[]> {
+    return ((await this.known.get("library", () => this.get<KvObject>("/drives/standard/info"))) as KvObject[] | undefined) ?? [];
   }
 
   /** The pause between polls of async work. */

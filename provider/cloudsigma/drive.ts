@@ -64,7 +64,7 @@ export const Drive = defineResource({
       if (!d?.drive) throw new ProviderError("server", `CloudSigma answered ${path} without a drive uuid`);
       return { id: d.drive, wait: i.cloneFrom ? () => imaged(client, d.drive, i) : undefined };
     },
-    read: (id, { client }) => client.info<WireDrive>(`/drives/${id}/info`),
+    read: (id, { client }) => client.object<WireDrive>("drives", id),
     async update(id, _olds, news, { client }) {
       await whileBusy(client, news.timeoutSeconds, () => client.post(`/drives/${id}/set`, fields(news), { idempotent: true }));
     },
@@ -76,8 +76,8 @@ export const Drive = defineResource({
         throw new ProviderError("conflict", `drive ${props.name} (${id}) is mounted on a server; detach it (or replace the server) before destroying it`, { ...e.details, resourceId: id });
       }
     },
-    async list({ name }, _i, { client }) {
-      const drives = await client.get<WireDrive>("/drives/info");
+    async list({ name, marker }, _i, { client }) {
+      const drives = marker ? await client.marked<WireDrive>("drives", marker) : await client.get<WireDrive>("/drives/info");
       return drives.filter((d) => name === undefined || unescapeText(d.name ?? "") === name).map((d) => ({ id: d.drive, marker: d[MARKER_KEY] }));
     },
     // A drive found after a lost answer or a killed run may still be imaging.
@@ -123,7 +123,7 @@ function fields(i: DriveInputs): KvObject {
 function imaged(client: SigmaClient, uuid: string, i: DriveInputs): Promise<WireDrive> {
   return waitFor(
     async () => {
-      const d = await client.info<WireDrive>(`/drives/${uuid}/info`);
+      const d = await client.object<WireDrive>("drives", uuid);
       if (!d) throw new ProviderError("not_found", `drive ${uuid} vanished while imaging`);
       const imaging = d.imaging !== undefined || (d.claimed ?? "").includes("imaging");
       if (imaging) return { done: false, progress: `imaging ${d.imaging ?? ""}`.trim() };

@@ -118,12 +118,12 @@ export const Server = defineResource({
   async check(i, { client }) {
     // Name what does not exist at preview, before anything is created.
     const failures: Array<{ property: string; reason: string }> = [];
-    if (i.nic1 && known(i.nic1) && !(await client.info(`/resources/vlan/${i.nic1.vlanUuid}/info`))) {
+    if (i.nic1 && known(i.nic1) && !(await client.exists("vlans", i.nic1.vlanUuid))) {
       failures.push({ property: "nic1.vlanUuid", reason: `no VLAN ${i.nic1.vlanUuid} in this CloudSigma account` });
     }
     for (const [n, d] of (known(i.drives) ? i.drives : []).entries()) {
       if (containsUnknown(d.driveUuid)) continue;
-      const found = (await client.info(`/drives/${d.driveUuid}/info`)) ?? (await client.get<{ drive: string }>("/drives/standard/info")).find((x) => x.drive === d.driveUuid);
+      const found = (await client.exists("drives", d.driveUuid)) || (await client.library()).some((x) => x.drive === d.driveUuid);
       if (!found) failures.push({ property: `drives[${n}].driveUuid`, reason: `no drive ${d.driveUuid} in this CloudSigma account or its library` });
     }
     return failures;
@@ -139,9 +139,9 @@ export const Server = defineResource({
       if (!s?.server) throw new ProviderError("server", "CloudSigma answered /servers/create without a server uuid (insufficient funds?)");
       return { id: s.server, wait: i.powerState === "running" ? () => start(client, s.server, i) : undefined };
     },
-    read: (id, { client }) => client.info<WireServer>(`/servers/${id}/info`),
+    read: (id, { client }) => client.object<WireServer>("servers", id),
     async update(id, olds, news, { client }) {
-      const s = await client.info<WireServer>(`/servers/${id}/info`);
+      const s = await client.object<WireServer>("servers", id);
       if (!s) throw new ProviderError("not_found", `server ${news.name} (${id}) no longer exists`);
       const stopFor = stoppedOnlyChanges(olds, news);
       if (s.status === "active" && stopFor.length) {
@@ -150,12 +150,12 @@ export const Server = defineResource({
       }
       const changes = configChanges(olds, news);
       if (Object.keys(changes).length) await client.post(`/servers/${id}/set`, changes, { idempotent: true });
-      const now = (await client.info<WireServer>(`/servers/${id}/info`))!;
+      const now = (await client.object<WireServer>("servers", id))!;
       if (news.powerState === "running" && now.status !== "active") await start(client, id, news);
       if (news.powerState === "stopped" && now.status === "active") await stop(client, id, news);
     },
     async delete(id, props, { client }) {
-      const s = await client.info<WireServer>(`/servers/${id}/info`);
+      const s = await client.object<WireServer>("servers", id);
       if (!s) return;
       if (s.status === "active") {
         await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
@@ -163,8 +163,8 @@ export const Server = defineResource({
       }
       await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
     },
-    async list({ name }, _i, { client }) {
-      const servers = await client.get<WireServer>("/servers/info");
+    async list({ name, marker }, _i, { client }) {
+      const servers = marker ? await client.marked<WireServer>("servers", marker) : await client.get<WireServer>("/servers/info");
       return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
     },
     // A server found after a lost answer or a killed run may not have been started yet.
@@ -269,7 +269,7 @@ function restartNeeded(name: string, inputs: string[]): ProviderError {
 function waitStatus(client: SigmaClient, uuid: string, status: "active" | "stopped", timeoutMs: number, what: string): Promise<WireServer> {
   return waitFor(
     async () => {
-      const s = await client.info<WireServer>(`/servers/${uuid}/info`);
+      const s = await client.object<WireServer>("servers", uuid);
       if (!s) throw new ProviderError("not_found", `server ${uuid} vanished`);
       return s.status === status ? { done: true, value: s } : { done: false, progress: s.status };
     },

@@ -32,7 +32,7 @@ export const StaticIp = defineResource({
       if (!ip) throw new ProviderError("server", "CloudSigma answered /resources/ip/create without an address");
       return { id: ip.resource };
     },
-    read: (id, { client }) => client.info<WireIp>(`/resources/ip/${id}/info`),
+    read: (id, { client }) => client.object<WireIp>("ips", id),
     // No inputs: nothing changes in place (a new endpoint replaces).
     async update() {},
     async delete(id, _props, { client }) {

@@ -30,7 +30,7 @@ export const Vlan = defineResource({
       if (!v?.resource) throw new ProviderError("server", "CloudSigma created a VLAN but did not say its uuid");
       return { id: v.resource };
     },
-    read: (id, { client }) => client.info<WireVlan>(`/resources/vlan/${id}/info`),
+    read: (id, { client }) => client.object<WireVlan>("vlans", id),
     async update(id, _olds, news, { client }) {
       await client.post(`/resources/vlan/${id}/set`, { name: escapeText(news.name) }, { idempotent: true });
     },

@@ -7,7 +7,7 @@
  * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
  * request (`id_in`, `OR`), shared by every resource of the process.
  */
-import { Batcher, BatchingWaiter, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
+import { BatchingWaiter, Batchers, byKey, groupBy, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
 
 export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
 
@@ -216,30 +216,24 @@ export class TowerClient {
     });
   }
 
-  /** Reads coalesced by kind (one client per endpoint and settings serves every resource of the process). */
-  private readonly batchers = new Map<string, Batcher<string, unknown>>();
-
-  /** A read coalesced with the others of its kind on this endpoint (see core/batch.ts). */
-  private batch<V>(kind: string, fetch: (keys: string[]) => Promise<Map<string, V>>): Batcher<string, V> {
-    if (!this.batchers.has(kind)) this.batchers.set(kind, new Batcher({ fetch }) as Batcher<string, unknown>);
-    return this.batchers.get(kind) as Batcher<string, V>;
-  }
+  /** Reads coalesced by kind, shared by every resource of the process (see core/batch.ts). */
+  private readonly reads = new Batchers();
 
   /** The object with this id, or undefined when it does not exist (one `id_in` read for all asked together). */
   one<T extends { id: string }>(path: string, id: string): Promise<T | undefined> {
-    return this.batch<T>(`${path} by id`, async (ids) => byKey(await this.getAll<T>(path, { id_in: ids }), (o) => o.id)).get(id);
+    return this.reads.of<T>(`${path} by id`, async (ids) => byKey(await this.getAll<T>(path, { id_in: ids }), (o) => o.id)).get(id);
   }
 
   /** The objects whose `relation` is this parent (a VM's disks), read with every other parent's asked together. */
   async children<T extends { id: string }>(path: string, relation: string, parent: string): Promise<T[]> {
     const of = (o: T) => (o as unknown as Record<string, { id?: string } | undefined>)[relation]?.id ?? "";
-    const read = this.batch<T[]>(`${path} by ${relation}`, async (ids) => groupBy(await this.getAll<T>(path, { [relation]: { id_in: ids } }), of));
+    const read = this.reads.of<T[]>(`${path} by ${relation}`, async (ids) => groupBy(await this.getAll<T>(path, { [relation]: { id_in: ids } }), of));
     return (await read.get(parent)) ?? [];
   }
 
   /** The objects whose description carries this marker, read with every other marker asked together (`OR`). */
   async marked<T extends { id: string; description: string }>(path: string, marker: string): Promise<T[]> {
-    const read = this.batch<T[]>(`${path} by marker`, async (markers) => {
+    const read = this.reads.of<T[]>(`${path} by marker`, async (markers) => {
       const all = await this.getAll<T>(path, { OR: markers.map((m) => ({ description_contains: m })) });
       return new Map(markers.map((m) => [m, all.filter((o) => o.description.includes(m))]));
     });
@@ -324,16 +318,6 @@ export function taskFailed(t: Task): ProviderError {
 function lockedIds(props: unknown): string[] {
   const list = (props as { locked_resources?: Array<{ id: string }> } | undefined)?.locked_resources ?? [];
   return list.map((l) => l.id);
-}
-
-function byKey<T>(items: T[], key: (o: T) => string): Map<string, T> {
-  return new Map(items.map((o) => [key(o), o]));
-}
-
-function groupBy<T>(items: T[], key: (o: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const o of items) out.set(key(o), [...(out.get(key(o)) ?? []), o]);
-  return out;
 }
 
 function header(res: HttpResponse, name: string): string | undefined {

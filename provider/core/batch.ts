@@ -74,6 +74,16 @@ function ownError(e: unknown): unknown {
   return Object.defineProperties(Object.create(Object.getPrototypeOf(e)), Object.getOwnPropertyDescriptors(e));
 }
 
+/** A client's coalesced reads, by kind, made on first use (a client serves one endpoint with its settings). */
+export class Batchers {
+  private readonly byKind = new Map<string, Batcher<string, unknown>>();
+
+  of<V>(kind: string, fetch: (keys: string[]) => Promise<Map<string, V>>): Batcher<string, V> {
+    if (!this.byKind.has(kind)) this.byKind.set(kind, new Batcher({ fetch }) as Batcher<string, unknown>);
+    return this.byKind.get(kind) as Batcher<string, V>;
+  }
+}
+
 /**
  * A look-up whose answer holds for the whole run (a cluster, a VLAN, a template exists): the first call
  * asks, later ones share its answer. A failed or negative answer is not kept, so it is asked again.
@@ -93,4 +103,16 @@ export class RunCache<V> {
     }
     return p;
   }
+}
+
+/** Items by a key of each (the last one wins), for a coalesced read's answer. */
+export function byKey<T>(items: T[], key: (o: T) => string): Map<string, T> {
+  return new Map(items.map((o) => [key(o), o]));
+}
+
+/** Items grouped by a key of each, in their order, for a coalesced read of children. */
+export function groupBy<T>(items: T[], key: (o: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const o of items) out.set(key(o), [...(out.get(key(o)) ?? []), o]);
+  return out;
 }
