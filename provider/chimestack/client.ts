@@ -3,9 +3,11 @@
  * `POST /v1/login` (`result.user.uuid` is the token), one token per endpoint and user for the whole
  * process, logged in again before it expires (`expired_at`) or on a 401, and logged out when the process
  * ends where it can. Every answer is the `{error:{code,message,status}, requestId, result}` envelope;
- * lists are paged as `{elements, size, total}`.
+ * lists are paged as `{elements, size, total}`. Identical lists asked together (a fleet's creates looking
+ * for their markers) are one list, and objects of one list asked together (a fleet's reads and polls) are
+ * read with that list; check's look-ups are asked once per run.
  */
-import { EndpointSettings, Failure, Found, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, splitMarker, unlessGone, withMarker, withRetry } from "../core";
+import { Batchers, EndpointSettings, Failure, Found, HttpClient, HttpResponse, ProviderError, RunCache, byKey, codeForStatus, groupBy, httpError, parseRetryAfter, splitMarker, unlessGone, withMarker, withRetry } from "../core";
 
 export interface ChimeSettings extends EndpointSettings {
   username: string;
@@ -149,9 +151,43 @@ export class ChimeClient {
     }
   }
 
+  /** Reads coalesced by kind, shared by every resource of the process (see core/batch.ts). */
+  private readonly reads = new Batchers();
+
+  /** A list, shared by every identical list asked within the window. */
+  listed<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T[]> {
+    const read = this.reads.of<T[]>("lists", async (keys) => {
+      const lists = await Promise.all(keys.map(async (k) => [k, await this.list<T>(...(JSON.parse(k) as [string, Record<string, string>]))] as const));
+      return new Map(lists);
+    });
+    return read.get(JSON.stringify([path, query])) as Promise<T[]>;
+  }
+
+  /**
+   * The object `<list>/<uuid>` (`result[kind]`), or undefined when it does not exist. Objects of one list
+   * asked for together are read with the list (every page: one missing from it is gone); one alone by
+   * its own path.
+   */
+  item<T extends { uuid: string }>(list: string, kind: string, uuid: string, query: Record<string, string | undefined> = {}): Promise<T | undefined> {
+    const read = this.reads.of<T>("items", async (keys) => {
+      const asked = keys.map((key) => ({ key, at: JSON.parse(key) as [string, string, Record<string, string | undefined>, string] }));
+      const found = new Map<string, T>();
+      const lists = groupBy(asked, ({ at: [l, , q] }) => JSON.stringify([l, q]));
+      await Promise.all(
+        [...lists.values()].map(async (group) => {
+          const [l, k, q, u] = group[0].at;
+          const items = group.length === 1 ? new Map([[u, await this.getOne<T>(`${l}/${u}`, k)]]) : byKey(await this.list<T>(l, q), (o) => o.uuid);
+          for (const a of group) if (items.get(a.at[3])) found.set(a.key, items.get(a.at[3])!);
+        }),
+      );
+      return found;
+    });
+    return read.get(JSON.stringify([list, kind, query, uuid]));
+  }
+
   /** The objects of a list as the resource layer sees them: their uuid and the marker their description carries. */
   async found(path: string, query: Record<string, string | undefined> = {}): Promise<Found[]> {
-    return (await this.list<{ uuid: string; description?: string }>(path, query)).map((o) => ({ id: o.uuid, marker: splitMarker(o.description).marker }));
+    return (await this.listed<{ uuid: string; description?: string }>(path, query)).map((o) => ({ id: o.uuid, marker: splitMarker(o.description).marker }));
   }
 
   /**
@@ -163,9 +199,12 @@ export class ChimeClient {
     return withMarker(text, splitMarker(w?.description).marker ?? marker);
   }
 
-  /** `failure`, when the object at `path` does not exist (for check). */
+  /** Objects known to exist, for the whole run: `check` asks once per object, whatever the fleet's size. */
+  private readonly known = new RunCache<true>();
+
+  /** `failure`, when the object at `path` does not exist (for check; asked once per run when it does). */
   async missing(path: string, kind: string, failure: Failure): Promise<Failure[]> {
-    return (await this.getOne(path, kind)) ? [] : [failure];
+    return (await this.known.get(path, async () => ((await this.getOne(path, kind)) ? true : undefined))) ? [] : [failure];
   }
 
   async logout(): Promise<void> {

@@ -55,7 +55,7 @@ export const Cluster = defineResource({
       const disable = () => client.call("PUT", `${clusterPath(i.azUuid, cluster.uuid)}/disable`, undefined, { idempotent: true });
       return { id: cluster.uuid, wait: i.enabled ? undefined : disable };
     },
-    read: (id, { client }, prior) => client.getOne<WireCluster>(clusterPath(prior.azUuid, id), "cluster"),
+    read: (id, { client }, prior) => client.item<WireCluster>(clusterPath(prior.azUuid), "cluster", id),
     async update(id, olds, news, { client }) {
       const path = clusterPath(news.azUuid, id);
       if (JSON.stringify(body(olds, olds.description)) !== JSON.stringify(body(news, news.description))) {

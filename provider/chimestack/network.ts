@@ -52,7 +52,7 @@ export const Network = defineResource({
       const { network } = await client.call<{ network: WireNetwork }>("POST", networkPath(i), body);
       return { id: network.uuid };
     },
-    read: (id, { client }, prior) => client.getOne<WireNetwork>(networkPath(prior, id), "network"),
+    read: (id, { client }, prior) => client.item<WireNetwork>(networkPath(prior), "network", id),
     async update(id, olds, news, { client }) {
       if (olds.name === news.name && olds.description === news.description) return;
       const path = networkPath(news, id);

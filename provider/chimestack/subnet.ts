@@ -54,7 +54,7 @@ export const Subnet = defineResource({
       const { subnet } = await client.call<{ subnet: WireSubnet }>("POST", subnetPath(i), body(i, withMarker(i.description, marker)));
       return { id: subnet.uuid };
     },
-    read: (id, { client }, prior) => client.getOne<WireSubnet>(subnetPath(prior, id), "subnet"),
+    read: (id, { client }, prior) => client.item<WireSubnet>(subnetPath(prior), "subnet", id),
     async update(id, olds, news, { client }) {
       if (JSON.stringify(body(olds, olds.description)) === JSON.stringify(body(news, news.description))) return;
       const path = subnetPath(news, id);

@@ -129,7 +129,7 @@ export const Vm = defineResource({
       const { vm } = await client.call<{ vm: WireVm }>("POST", "/v1/vm", createBody(i, marker));
       return { id: vm.uuid, wait: () => ready(client, vm.uuid, i, 0) };
     },
-    read: (id, { client }) => get(client, id),
+    read: (id, { client }, prior) => get(client, id, prior),
     async update(id, olds, news, { client }) {
       const have = await settled(client, id, "any", news);
       const { text, marker } = splitMarker(have.description);
@@ -183,17 +183,17 @@ function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key
 
 // ---- Operations --------------------------------------------------------------------------------------
 
-const get = (c: ChimeClient, uuid: string) => c.getOne<WireVm>(`/v1/vm/${uuid}`, "vm");
+/** A VM, read with the other VMs of its cluster asked for at the same time. */
+const get = (c: ChimeClient, uuid: string, i: Partial<Pick<VmInputs, "azUuid" | "clusterUuid">>) => c.item<WireVm>("/v1/vm", "vm", uuid, { az_uuid: i.azUuid, cluster_uuid: i.clusterUuid });
 
-/** Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress). */
 /**
  * Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress).
  * `tasksBefore`: how many tasks the VM had before our operation; a failed task after them ends the wait.
  */
-async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped" | "any", i: { name: string; timeoutSeconds: number }, tasksBefore?: number): Promise<WireVm> {
+async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped" | "any", i: VmInputs, tasksBefore?: number): Promise<WireVm> {
   return waitFor(
     async () => {
-      const v = await get(c, uuid);
+      const v = await get(c, uuid, i);
       if (!v) throw new ProviderError("not_found", `VM ${i.name} (${uuid}) vanished`);
       const failed = !v.operation && tasksBefore !== undefined && (v.tasks?.length ?? 0) > tasksBefore ? v.tasks!.at(-1) : undefined;
       if (failed?.state === TASK_FAILED) {

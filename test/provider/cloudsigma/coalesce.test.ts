@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
-import { LIBRARY_DEBIAN, useSigma } from "../../helpers/cloudsigma";
+import { LIBRARY_DEBIAN, sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useSigma({ imagingMs: 300 });
@@ -57,6 +57,8 @@ describe("CloudSigma reads, coalesced across resources", () => {
 
   it("looks up a server's VLAN and drive once per run at check, however many servers name them", async () => {
     const { id: vlanId } = await vlan.create(await vlan.checked({ name: "back" }));
+    // Other settings: a client of its own, as a new run has.
+    await server.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:pollIntervalMs": "21" });
     await sent();
     const news = (i: number) => ({ name: `s-${i}`, cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: vlanId }, drives: [{ device: "ide:0:0", driveUuid: LIBRARY_DEBIAN, media: "cdrom" }] });
     for (const n of [0, 10]) await Promise.all(Array.from({ length: 10 }, (_, i) => server.checked(news(n + i))));

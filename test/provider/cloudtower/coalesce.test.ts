@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
-import { CLUSTER_A, DEFAULT_VLAN_A, useTower } from "../../helpers/cloudtower";
+import { CLUSTER_A, DEFAULT_VLAN_A, towerConfig, useTower } from "../../helpers/cloudtower";
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useTower(20);
@@ -65,6 +65,8 @@ describe("cloudtower.Vm reads, coalesced across resources", () => {
   });
 
   it("looks up a cluster and a VM network once per run at check, however many VMs name them", async () => {
+    // Other settings: a client of its own, as a new run has.
+    await vm.configure({ ...towerConfig(ctx.sim.url), "cloudtower:pollIntervalMs": "21" });
     await sent();
     for (const n of [1, 2]) await Promise.all(Array.from({ length: 20 }, (_, i) => vm.checked({ name: `c-${n}-${i}`, clusterId: CLUSTER_A, nics: [{ vlanId: DEFAULT_VLAN_A }] })));
     expect(await sent()).toEqual({ "/v2/api/get-clusters": 1, "/v2/api/get-vlans": 1 });
