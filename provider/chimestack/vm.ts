@@ -127,7 +127,7 @@ export const Vm = defineResource({
   operations: {
     async create(i, { client, marker }) {
       const { vm } = await client.call<{ vm: WireVm }>("POST", "/v1/vm", createBody(i, marker));
-      return { id: vm.uuid, wait: () => ready(client, vm.uuid, i, 0) };
+      return { id: vm.uuid, wait: async () => ({ wire: await ready(client, vm.uuid, i, 0) }) };
     },
     read: (id, { client }, prior) => get(client, id, prior),
     async update(id, olds, news, { client }) {
@@ -207,12 +207,15 @@ async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped"
   );
 }
 
-/** Waits for the VM's work to end (`tasksBefore`: ours began after that many tasks), then brings it to its power state. */
-async function ready(c: ChimeClient, uuid: string, i: VmInputs, tasksBefore?: number): Promise<void> {
+/**
+ * Waits for the VM's work to end (`tasksBefore`: ours began after that many tasks), then brings it to its
+ * power state; the VM as it then is.
+ */
+async function ready(c: ChimeClient, uuid: string, i: VmInputs, tasksBefore?: number): Promise<WireVm> {
   const v = await settled(c, uuid, "any", i, tasksBefore);
-  if (VM_STATES[v.state] === i.powerState) return;
+  if (VM_STATES[v.state] === i.powerState) return v;
   await c.call("PUT", `/v1/vm/${uuid}/${i.powerState === "running" ? "start" : "stop"}`, undefined, { idempotent: true });
-  await settled(c, uuid, i.powerState, i, v.tasks?.length ?? 0);
+  return settled(c, uuid, i.powerState, i, v.tasks?.length ?? 0);
 }
 
 /**

@@ -51,9 +51,15 @@ export interface Started<W> {
   id: string;
   /** The object as the answer shows it; when there is nothing to wait for, it saves a read. */
   wire?: W;
-  /** Waits for the vendor's work on the new object (a task, imaging, a power-on); a `task_failed` error ends it. */
+  /**
+   * Waits for the vendor's work on the new object (a task, imaging, a power-on); a `task_failed` error ends
+   * it. Resolving to `{ wire }` (the object as the wait last saw it) saves the read after it.
+   */
   wait?: () => Promise<unknown>;
 }
+
+/** The object a create's wait resolved to (`{ wire }`), if it said. */
+const waitedWire = (v: unknown): unknown => (v && typeof v === "object" && "wire" in v ? v.wire : undefined);
 
 /** How a create whose outcome is unknown is resolved. */
 export type Recovery =
@@ -420,8 +426,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   async function finish(i: I, ctx: Context<C>, started: Started<unknown>): Promise<{ id: string; outs: Obj }> {
     const { id } = started;
     const ctxId = { ...ctx, what: whatOf(i as { name?: unknown }, id) };
+    let wire = started.wait ? undefined : started.wire;
     try {
-      await started.wait?.();
+      wire = waitedWire(await started.wait?.()) ?? wire;
     } catch (e) {
       if (hasCode(e, "task_failed")) {
         // No orphan: remove whatever the failed work left, then report its error.
@@ -437,7 +444,6 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const w = await ops.read(id, ctxId, i).catch(() => undefined);
       throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
     }
-    let wire = started.wait ? undefined : started.wire;
     try {
       wire ??= await ops.read(id, ctxId, i);
     } catch (e) {

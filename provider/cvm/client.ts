@@ -3,7 +3,7 @@
  * bodies, numbers that arrive as strings, traffic in the combined or the split form, and errors mapped to
  * the core's tree (401/403 auth, 404 not found, 500 operation failed, 503 host node unreachable: retried).
  */
-import { EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, withRetry } from "../core";
+import { Batchers, EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, withRetry } from "../core";
 
 export interface CvmSettings extends EndpointSettings {
   publicToken: string;
@@ -110,7 +110,15 @@ export class CvmClient {
     });
   }
 
+  /** Reads coalesced by kind, shared by every resource of the process (see core/batch.ts). */
+  private readonly reads = new Batchers();
+
+  /** Every VPS of the token pair: one request for every caller within the window (a fleet's look-ups). */
   async list(): Promise<Vps[]> {
+    return (await this.reads.of<Vps[]>("list", async () => new Map([["all", await this.fetchList()]])).get("all"))!;
+  }
+
+  private async fetchList(): Promise<Vps[]> {
     const r = await this.call("GET", "/api/client/vps/list", true);
     const vpses = (r as { vpses?: unknown }).vpses;
     if (!Array.isArray(vpses)) throw new ProviderError("server", "the CVM API answered /vps/list without a vpses list");

@@ -165,7 +165,7 @@ async function power(c: CvmClient, vps: Vps, i: { powerState: "running" | "stopp
   if (restart && want === "running" && state.status === "running") await c.power(vps.id, "restart");
   else if (state.status !== want) await c.power(vps.id, want === "running" ? "start" : "stop");
   else return { id: vps.id, wire: { vps, state } };
-  return { id: vps.id, wait: () => until(c, vps, want, i.waitTimeoutSeconds) };
+  return { id: vps.id, wait: async () => ({ wire: { vps, state: await until(c, vps, want, i.waitTimeoutSeconds) } }) };
 }
 
 /** Waits until /status shows the VPS in `want` (`unknown`, its node unreachable, is not there yet). */
