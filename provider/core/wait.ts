@@ -21,7 +21,8 @@ export interface WaitOptions {
 
 /**
  * Polls `probe` until it reports done, rethrowing whatever it throws (a failed task is final). Transient
- * errors of a probe (5xx, connection) are tolerated until the deadline.
+ * errors of a probe (5xx, connection) are tolerated until the deadline. Polls fall on the clock's ticks
+ * of `intervalMs`, the same for every wait.
  */
 export async function waitFor<T>(probe: () => Promise<Probe<T>>, opts: WaitOptions): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
@@ -43,7 +44,9 @@ export async function waitFor<T>(probe: () => Promise<Probe<T>>, opts: WaitOptio
     }
     const left = deadline - Date.now();
     if (left <= 0) throw timeoutError(opts.what, opts.timeoutMs, last, lastError);
-    await sleep(Math.min(interval, left), opts.signal);
+    // Every wait of one interval wakes on the same clock ticks, so that a fleet's polls of one kind are
+    // asked together and coalesced into one request (core/batch.ts).
+    await sleep(Math.min(interval - (Date.now() % interval), left), opts.signal);
   }
 }
 

@@ -144,11 +144,16 @@ describe("cvm.Vm errors", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
   }, 30_000);
 
-  it("waits cvm:pollIntervalMs between two polls of /status, and names the setting when it is not a number", async () => {
+  it("polls /status on the ticks of cvm:pollIntervalMs, and names the setting when it is not a number", async () => {
     await vm.configure({ ...cvmConfig(ctx.sim.url), "cvm:pollIntervalMs": "400" });
-    const t0 = Date.now();
-    await vm.create(await checked({ vpsId: "102" }));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    // The VPS ignores the start: the wait polls until its 1 s deadline on 400 ms ticks (50 polls at 20 ms),
+    // between the status that decides the start and the read that records the partial create.
+    await ctx.sim.control("POST", "/_sim/cvm/vpses/102/ignore-power", { ignore: true });
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await expect(vm.create(await checked({ vpsId: "102", waitTimeoutSeconds: 1 }))).rejects.toThrow(/timed out/);
+    const polls = (await ctx.sim.requests()).filter((r) => r.path.endsWith("/status")).length;
+    expect(polls).toBeGreaterThanOrEqual(4);
+    expect(polls).toBeLessThanOrEqual(7);
     await vm.configure({ ...cvmConfig(ctx.sim.url), "cvm:pollIntervalMs": "soon" });
     await expect(vm.create(VPS_101)).rejects.toThrow(/cvm:pollIntervalMs must be a whole number of milliseconds/);
   });
