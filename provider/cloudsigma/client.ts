@@ -112,15 +112,18 @@ export class SigmaClient {
    * One object of a collection, or undefined when it does not exist. Objects asked for together are read
    * with one request for the whole collection; one alone with its own info path.
    */
-  object<T = KvObject>(c: Collection, id: string): Promise<T | undefined> {
+  async object<T = KvObject>(c: Collection, id: string): Promise<T | undefined> {
     const { all, one, key } = COLLECTIONS[c];
-    return this.reads
+    const o = await this.reads
       .of<T>(c, async (ids) => {
-        if (ids.length > 1) return byKey(await this.get<T>(all), (o) => String((o as KvObject)[key]));
-        const o = await this.info<T>(one(ids[0]));
-        return new Map(o ? [[ids[0], o]] : []);
+        if (ids.length > 1) return byKey(await this.get<T>(all), (x) => String((x as KvObject)[key]));
+        const x = await this.info<T>(one(ids[0]));
+        return new Map(x ? [[ids[0], x]] : []);
       })
       .get(id);
+    // Seen in this run: a check that names it (a server's drive made just before) need not ask again.
+    if (o) this.known.get(`${c} ${id}`, async () => o as KvObject);
+    return o;
   }
 
   /** The objects of a collection that carry this ownership marker: one read of the collection for every marker asked at once. */

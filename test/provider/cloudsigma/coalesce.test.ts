@@ -55,6 +55,13 @@ describe("CloudSigma reads, coalesced across resources", () => {
     expect(reads.map((r) => r.id)).toEqual([made[0].id, "", made[2].id]);
   });
 
+  it("asks nothing at check about a drive this run has already read (made just before the server)", async () => {
+    const d = await drive.create(await drive.checked({ name: "boot", sizeGb: 1 }));
+    await sent();
+    await server.checked({ name: "s", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: d.id }] });
+    expect(await sent()).toEqual({});
+  });
+
   it("looks up a server's VLAN and drive once per run at check, however many servers name them", async () => {
     const { id: vlanId } = await vlan.create(await vlan.checked({ name: "back" }));
     // Other settings: a client of its own, as a new run has.
