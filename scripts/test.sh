@@ -2,7 +2,7 @@
 # Runs the tests. With no option: sets up everything (scripts/setup.sh: Node, packages, build, Pulumi CLI)
 # and runs every test: unit, simulator, provider lifecycle and the end-to-end tests through the real Pulumi
 # CLI (what CI runs). With --unit: only Node and the packages, then every test but the end-to-end ones
-# (no build, no Pulumi CLI; well under a minute). Other arguments go to vitest (e.g. a test file).
+# (no build, no Pulumi CLI; about two minutes). Other arguments go to vitest (e.g. a test file).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 unit=0

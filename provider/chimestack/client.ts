@@ -185,9 +185,19 @@ export class ChimeClient {
     return read.get(JSON.stringify([list, kind, query, uuid]));
   }
 
-  /** The objects of a list as the resource layer sees them: their uuid and the marker their description carries. */
-  async found(path: string, query: Record<string, string | undefined> = {}): Promise<Found[]> {
-    return (await this.listed<{ uuid: string; description?: string }>(path, query)).map((o) => ({ id: o.uuid, marker: splitMarker(o.description).marker }));
+  /** Lists as this run first read them (see `found`). */
+  private readonly earlier = new RunCache<Array<{ uuid: string; description?: string }>>();
+
+  /**
+   * The objects of a list as the resource layer sees them: their uuid and the marker their description
+   * carries. `earlier` (a killed run's objects, looked for before each create): the list as this run
+   * first read it.
+   */
+  async found(path: string, query: Record<string, string | undefined> = {}, earlier = false): Promise<Found[]> {
+    type Listed = { uuid: string; description?: string };
+    const read = () => this.listed<Listed>(path, query);
+    const all = earlier ? ((await this.earlier.get(JSON.stringify([path, query]), read)) ?? []) : await read();
+    return all.map((o) => ({ id: o.uuid, marker: splitMarker(o.description).marker }));
   }
 
   /**

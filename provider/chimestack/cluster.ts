@@ -66,7 +66,7 @@ export const Cluster = defineResource({
     async delete(id, props, { client }) {
       await client.call("DELETE", clusterPath(props.azUuid, id), undefined, { idempotent: true });
     },
-    list: ({ name }, i, { client }) => client.found(clusterPath(i.azUuid), { name }),
+    list: ({ name, earlier }, i, { client }) => client.found(clusterPath(i.azUuid), { name }, earlier),
   },
 });
 export type Cluster = InstanceType<typeof Cluster>;

@@ -61,7 +61,7 @@ export const Network = defineResource({
     async delete(id, props, { client }) {
       await client.call("DELETE", networkPath(props, id), undefined, { idempotent: true });
     },
-    list: ({ name }, i, { client }) => client.found(networkPath(i), { name }),
+    list: ({ name, earlier }, i, { client }) => client.found(networkPath(i), { name }, earlier),
   },
 });
 export type Network = InstanceType<typeof Network>;

@@ -63,7 +63,7 @@ export const Subnet = defineResource({
     async delete(id, props, { client }) {
       await client.call("DELETE", subnetPath(props, id), undefined, { idempotent: true });
     },
-    list: ({ name }, i, { client }) => client.found(subnetPath(i), { name }),
+    list: ({ name, earlier }, i, { client }) => client.found(subnetPath(i), { name }, earlier),
   },
 });
 export type Subnet = InstanceType<typeof Subnet>;

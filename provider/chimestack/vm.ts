@@ -143,7 +143,7 @@ export const Vm = defineResource({
       // force_del removes the VM's volumes with it.
       await client.call("DELETE", `/v1/vm/${id}?force_del=true`, undefined, { idempotent: true });
     },
-    list: ({ name }, i, { client }) => client.found("/v1/vm", { name, az_uuid: i.azUuid, cluster_uuid: i.clusterUuid }),
+    list: ({ name, earlier }, i, { client }) => client.found("/v1/vm", { name, az_uuid: i.azUuid, cluster_uuid: i.clusterUuid }, earlier),
     settle: (id, i, { client }) => ready(client, id, i, 0),
   },
 });

@@ -135,6 +135,18 @@ export class SigmaClient {
     return (await read.get(marker)) ?? [];
   }
 
+  /** Collections as this run first read them (see `markedEarlier`). */
+  private readonly earlier = new RunCache<KvObject[]>();
+
+  /**
+   * The objects made before this run that carry this marker (a killed run's, looked for before each
+   * create): the collection is read once per run, and each create filters that.
+   */
+  async markedEarlier<T = KvObject>(c: Collection, marker: string): Promise<T[]> {
+    const all = (await this.earlier.get(c, () => this.get<KvObject>(COLLECTIONS[c].all))) ?? [];
+    return all.filter((o) => o[MARKER_KEY] === marker) as T[];
+  }
+
   /** Objects known to exist and the drive library, for the whole run: `check` asks once, whatever the fleet's size. */
   private readonly known = new RunCache<KvObject | KvObject[]>();
 

@@ -76,8 +76,8 @@ export const Drive = defineResource({
         throw new ProviderError("conflict", `drive ${props.name} (${id}) is mounted on a server; detach it (or replace the server) before destroying it`, { ...e.details, resourceId: id });
       }
     },
-    async list({ name, marker }, _i, { client }) {
-      const drives = marker ? await client.marked<WireDrive>("drives", marker) : await client.get<WireDrive>("/drives/info");
+    async list({ name, marker, earlier }, _i, { client }) {
+      const drives = marker ? await (earlier ? client.markedEarlier<WireDrive>("drives", marker) : client.marked<WireDrive>("drives", marker)) : await client.get<WireDrive>("/drives/info");
       return drives.filter((d) => name === undefined || unescapeText(d.name ?? "") === name).map((d) => ({ id: d.drive, marker: d[MARKER_KEY] }));
     },
     // A drive found after a lost answer or a killed run may still be imaging.

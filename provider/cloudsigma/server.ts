@@ -163,8 +163,8 @@ export const Server = defineResource({
       }
       await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
     },
-    async list({ name, marker }, _i, { client }) {
-      const servers = marker ? await client.marked<WireServer>("servers", marker) : await client.get<WireServer>("/servers/info");
+    async list({ name, marker, earlier }, _i, { client }) {
+      const servers = marker ? await (earlier ? client.markedEarlier<WireServer>("servers", marker) : client.marked<WireServer>("servers", marker)) : await client.get<WireServer>("/servers/info");
       return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
     },
     // A server found after a lost answer or a killed run may not have been started yet.

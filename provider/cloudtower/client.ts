@@ -7,7 +7,7 @@
  * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
  * request (`id_in`, `OR`), shared by every resource of the process.
  */
-import { BatchingWaiter, Batchers, byKey, groupBy, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
+import { BatchingWaiter, Batchers, MARKER_PREFIX, byKey, groupBy, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
 
 export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
 
@@ -238,6 +238,18 @@ export class TowerClient {
       return new Map(markers.map((m) => [m, all.filter((o) => o.description.includes(m))]));
     });
     return (await read.get(marker)) ?? [];
+  }
+
+  /** Objects that carry a marker, as this run first saw them (read once: see `markedEarlier`). */
+  private readonly earlier = new RunCache<Array<{ id: string; description: string }>>();
+
+  /**
+   * The objects made before this run that carry this marker (a killed run's, looked for before each
+   * create): every object that carries a marker is read once per run, and each create filters that.
+   */
+  async markedEarlier<T extends { id: string; description: string }>(path: string, marker: string): Promise<T[]> {
+    const all = (await this.earlier.get(path, () => this.getAll<T>(path, { description_contains: MARKER_PREFIX }))) as T[];
+    return all.filter((o) => o.description.includes(marker));
   }
 
   /** Objects known to exist, for the whole run: `check` asks once per id, whatever the fleet's size. */

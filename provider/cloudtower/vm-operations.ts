@@ -148,9 +148,10 @@ export async function findByName(t: TowerClient, name: string): Promise<Found[]>
   return found(await t.get<WireVm>("/get-vms", { where: { name } }));
 }
 
-/** The VMs whose description carries this marker. */
-export async function findOwned(t: TowerClient, marker: string | undefined): Promise<Found[]> {
-  return found(marker ? await t.marked<WireVm>("/get-vms", marker) : await t.getAll<WireVm>("/get-vms"));
+/** The VMs whose description carries this marker (`earlier`: those made before this run). */
+export async function findOwned(t: TowerClient, marker: string | undefined, earlier?: boolean): Promise<Found[]> {
+  if (!marker) return found(await t.getAll<WireVm>("/get-vms"));
+  return found(earlier ? await t.markedEarlier<WireVm>("/get-vms", marker) : await t.marked<WireVm>("/get-vms", marker));
 }
 
 /** Waits for the create task of a VM found after a lost answer or a killed run (if it still runs). */

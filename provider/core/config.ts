@@ -109,6 +109,15 @@ let current: ConfigSource | undefined;
 /** Clients by namespace and settings: a changed configuration makes a new client, the same one reuses it. */
 const clients = new Map<string, unknown>();
 
+/**
+ * Forgets every client (their coalesced reads and the look-ups they keep for the run), as a new provider
+ * process starts: Pulumi configures a provider once per process, and a run is a process. For tests, which
+ * run many in one.
+ */
+export function forgetClients(): void {
+  clients.clear();
+}
+
 /** Stores the stack config for every vendor; `configure()` of every provider calls it. */
 export function configureProviders(config: ConfigSource | undefined): void {
   current = config;

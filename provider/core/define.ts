@@ -85,9 +85,10 @@ export interface Operations<I, O, W, C> {
   /**
    * The objects named `name` (adoption by name), those that carry `marker` (a vendor that cannot filter
    * by it returns more: the layer keeps the ones whose `marker` matches), or, with neither, every object
-   * where this one would be made (recovery without a marker).
+   * where this one would be made (recovery without a marker). `earlier`: only objects made before this
+   * run are asked for (a killed run's, before each create), so a view taken once per run may answer.
    */
-  list?(q: { name?: string; marker?: string }, i: I, ctx: Context<C>): Promise<Found[]>;
+  list?(q: { name?: string; marker?: string; earlier?: boolean }, i: I, ctx: Context<C>): Promise<Found[]>;
   /** Waits until an object found after a lost answer or a killed run is ready (its create still running). */
   settle?(id: string, i: I, ctx: Context<C>): Promise<unknown>;
 }
@@ -177,8 +178,11 @@ export function typeToken(vendor: string, type: string): string {
 
 /** The ownership marker of a resource: a short hash of its URN (stack, project, type, parent, name). */
 export function markerOf(urn: string): string {
-  return `pulumi:${createHash("sha256").update(urn).digest("hex").slice(0, 16)}`;
+  return `${MARKER_PREFIX}${createHash("sha256").update(urn).digest("hex").slice(0, 16)}`;
 }
+
+/** What every ownership marker starts with (a vendor filter for "objects that carry a marker"). */
+export const MARKER_PREFIX = "pulumi:";
 
 /** The secret hash of hidden inputs (see `hidden`), salted with the object's id: `sha256("<id>:<value>:…")`. */
 export function secretHash(id: string, values: unknown[]): string {
@@ -338,9 +342,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   };
 
   /** The objects that carry this marker (or, without markers, the new ones): ours to go on with. */
-  async function recover(i: I, ctx: Context<C>, marker: string, before: Set<string> | undefined): Promise<string | undefined> {
+  async function recover(i: I, ctx: Context<C>, marker: string, before: Set<string> | undefined, earlier = false): Promise<string | undefined> {
     if (!ops.list) return undefined;
-    const all = await ops.list(def.recovery.marker ? { marker } : {}, i, ctx);
+    const all = await ops.list(def.recovery.marker ? { marker, ...(earlier ? { earlier } : {}) } : {}, i, ctx);
     const ours = def.recovery.marker ? all.filter((f) => f.marker === marker && !held.get(marker)?.has(f.id)) : all.filter((f) => !before!.has(f.id));
     if (def.recovery.join && ours.length) return def.recovery.join(ours.map((f) => f.id));
     if (ours.length > 1) {
@@ -399,7 +403,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     if (def.recovery.idempotent) return finish(i, ctx, await ops.create({ ...i, marker }, { ...ctx, marker }));
     const run = async (): Promise<Started<unknown>> => {
       // A marker written by an earlier run that was killed before Pulumi recorded the id: go on with that object.
-      const earlier = def.recovery.marker ? await recover(i, ctx, marker, undefined) : undefined;
+      const earlier = def.recovery.marker ? await recover(i, ctx, marker, undefined, true) : undefined;
       if (earlier) return { id: earlier, wait: ops.settle && (() => ops.settle!(earlier, i, ctx)) };
       const before = def.recovery.marker ? undefined : new Set((await ops.list!({}, i, ctx)).map((f) => f.id));
       for (let attempt = 1; ; attempt++) {

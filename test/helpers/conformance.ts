@@ -122,6 +122,8 @@ export function conformance(c: ConformanceCase) {
       it("takes up the object of a killed run (its marker at the vendor, its id in no state) instead of making another", async () => {
         const inputs = await p.checked(named("killed-run"));
         const first = await p.create({ ...inputs, marker: marker(4) });
+        // The next run: a new provider process, configured afresh.
+        await p.configure(c.config());
         const again = await p.create({ ...inputs, marker: marker(4) });
         expect(again.id).toBe(first.id);
         expect((await ids()).filter((x) => x === first.id)).toHaveLength(1);

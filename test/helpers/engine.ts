@@ -7,7 +7,7 @@
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type * as pulumi from "@pulumi/pulumi";
-import { configFrom } from "../../provider/core";
+import { configFrom, forgetClients } from "../../provider/core";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
@@ -52,6 +52,8 @@ export function asEngine(provider: Provider): EngineProvider {
   const withStub = (o: Obj) => viaStruct({ ...o, __provider: PROVIDER });
   const e: EngineProvider = {
     async configure(config) {
+      // Each configure is a new run, as in a new provider process (Pulumi configures once per process).
+      forgetClients();
       await provider.configure({ config: { ...configFrom(config), require: (k: string) => config[k]! } } as never);
     },
     async check(olds, news) {
