@@ -4,7 +4,7 @@
  * Responses of any status are returned; vendor clients turn non-2xx into their own errors. Failures to
  * talk at all become `connection` or `timeout` ProviderErrors, with credentials redacted.
  */
-import { Dispatcher, Pool } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import { ProviderError, redact } from "./errors";
 
 export interface TlsOptions {
@@ -64,7 +64,10 @@ function poolFor(origin: string, o: HttpClientOptions): Pool {
   const key = JSON.stringify([origin, o.ca ?? "", !!o.insecure, o.connectTimeoutMs, o.requestTimeoutMs]);
   let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(origin, {
+    // Loaded on first use: a program that only declares resources never sends a request.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Pool: UndiciPool } = require("undici") as typeof import("undici");
+    pool = new UndiciPool(origin, {
       connections: o.connections ?? 16,
       keepAliveTimeout: 30_000,
       headersTimeout: o.requestTimeoutMs ?? 60_000,

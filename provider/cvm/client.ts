@@ -3,7 +3,7 @@
  * bodies, numbers that arrive as strings, traffic in the combined or the split form, and errors mapped to
  * the core's tree (401/403 auth, 404 not found, 500 operation failed, 503 host node unreachable: retried).
  */
-import { Batchers, EndpointSettings, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, withRetry } from "../core";
+import { Batchers, EndpointSettings, RunCache, HttpClient, HttpResponse, ProviderError, codeForStatus, httpError, parseRetryAfter, withRetry } from "../core";
 
 export interface CvmSettings extends EndpointSettings {
   publicToken: string;
@@ -116,6 +116,16 @@ export class CvmClient {
   /** Every VPS of the token pair: one request for every caller within the window (a fleet's look-ups). */
   async list(): Promise<Vps[]> {
     return (await this.reads.of<Vps[]>("list", async () => new Map([["all", await this.fetchList()]])).get("all"))!;
+  }
+
+  private readonly firstList = new RunCache<Vps[]>();
+
+  /**
+   * The VPS list as this run first read it: which VPS an id or hostname names does not change within a
+   * run, so check and create (the engine calls them one resource at a time) ask once.
+   */
+  async listOnce(): Promise<Vps[]> {
+    return (await this.firstList.get("all", () => this.list()))!;
   }
 
   private async fetchList(): Promise<Vps[]> {

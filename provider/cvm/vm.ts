@@ -128,7 +128,7 @@ export function model({ vps, state }: VpsView) {
 async function locate(c: CvmClient, i: { vpsId?: string; hostname?: string }): Promise<Vps | Failure> {
   // The schema says so too, but not while another input is unknown at preview.
   if (i.vpsId === undefined && i.hostname === undefined) return { property: "vpsId", reason: NEITHER };
-  const all = await c.list();
+  const all = await c.listOnce();
   if (i.vpsId !== undefined) {
     return all.find((x) => x.id === i.vpsId) ?? { property: "vpsId", reason: `no VPS with id ${i.vpsId} is visible to this token pair` };
   }
