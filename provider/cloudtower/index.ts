@@ -16,3 +16,4 @@ export const vmProvider = Vm.provider;
 export const vlanProvider = Vlan.provider;
 export const vmSnapshotProvider = VmSnapshot.provider;
 export const clusterProvider = Cluster.provider;
+export * from "./lookups";

@@ -10,6 +10,7 @@
  * `CLOUDTOWER_POLL_INTERVAL_MS`). Clients are made lazily, once per endpoint and settings, and shared by
  * every resource of the provider process.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { ProviderError } from "./errors";
 import type { TlsOptions } from "./http";
@@ -106,6 +107,8 @@ export function readTls(namespace: string, config: ConfigSource | undefined, env
 // ---- Vendors and their endpoints -----------------------------------------------------------------
 
 let current: ConfigSource | undefined;
+/** In a program (look-ups run there, with no provider configured): the stack config the engine gave it. */
+const programConfig: ConfigSource = { get: (k) => pulumi.runtime.getConfig(k) };
 /** Clients by namespace and settings: a changed configuration makes a new client, the same one reuses it. */
 const clients = new Map<string, unknown>();
 
@@ -177,8 +180,8 @@ export function defineVendor<K extends string, C>(spec: VendorSpec<K, C>): Vendo
     namespace,
     client(endpoint?: string): C {
       const ns = namespace(endpoint);
-      const settings = readSettings(ns, current, spec.settings);
-      const tls = readTls(ns, current);
+      const settings = readSettings(ns, current ?? programConfig, spec.settings);
+      const tls = readTls(ns, current ?? programConfig);
       const key = JSON.stringify([ns, settings, tls]);
       if (!clients.has(key)) clients.set(key, spec.connect(settings, tls, ns));
       return clients.get(key) as C;

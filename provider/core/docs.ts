@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { RegistryEntry, registry } from "./define";
+import { LookupEntry, lookups, orList } from "./lookup";
 
 type JsonSchema = {
   type?: string | string[];
@@ -97,11 +98,38 @@ function resourceDoc(e: RegistryEntry): string {
   return lines.join("\n");
 }
 
-/** The reference doc of one vendor: the inputs every resource shares, then each resource. */
+function lookupDoc(l: LookupEntry): string {
+  const args = z.toJSONSchema(l.args, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const result = z.toJSONSchema(l.result, { io: "output", unrepresentable: "any" }) as JsonSchema;
+  const secrets = new Set(l.secrets);
+  const lines = [`## ${l.vendor}.get${l.name}, get${l.name}Output`, "", l.description, "", "| filter | type | description |", "|---|---|---|"];
+  for (const f of fields(args).filter((x) => !x.path.includes("."))) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))} | ${cell(f.schema.description ?? "")} |`);
+  lines.push("", "| result | type | description |", "|---|---|---|");
+  for (const f of fields(result)) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))}${secrets.has(f.path) ? " (secret)" : ""} | ${cell(f.schema.description ?? "")} |`);
+  lines.push(
+    "",
+    `Give ${orList(l.identifiedBy.map((k) => `\`${k}\``))}. Exactly one ${l.noun} must match: none is an error saying what was searched and what exists; several is an error listing them (narrow it with ${l.narrow}).`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** The reference doc of one vendor: the inputs every resource shares, then each resource, then its look-ups. */
 export function vendorDoc(vendor: string): string {
   const entries = registry()
     .filter((e) => e.vendor === vendor)
     .sort((a, b) => a.type.localeCompare(b.type));
+  const found = lookups()
+    .filter((l) => l.vendor === vendor)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const lookupHead = found.length
+    ? [
+        "# Look-ups",
+        "",
+        "Data functions, run in the program (at `preview` too) with the settings the resources use (`endpoint` picks a named one). `getX(args)` answers a promise of the result, `getXOutput(args)` takes and answers Outputs. Look-ups of one kind share one list request per endpoint.",
+        "",
+      ]
+    : [];
   const head = [
     `# ${vendor}: resource reference`,
     "",
@@ -110,7 +138,7 @@ export function vendorDoc(vendor: string): string {
     `Every resource also takes \`endpoint\`: the name of a configured endpoint, read from the \`${vendor}-<endpoint>:*\` config (default: the \`${vendor}:*\` config); changing it replaces the object.`,
     "",
   ];
-  return [...head, ...entries.map(resourceDoc)].join("\n");
+  return [...head, ...entries.map(resourceDoc), ...lookupHead, ...found.map(lookupDoc)].join("\n");
 }
 
 /** Every vendor of the registry. */

@@ -6,3 +6,4 @@ export * from "./resource";
 export * from "./config";
 export * from "./define";
 export * from "./batch";
+export * from "./lookup";

@@ -29,6 +29,15 @@ import { Entity, Page, query } from "./where";
 export { TowerState } from "./state";
 export { DEMO_USER, APPLIANCE, FREE_VOLUME } from "./seed";
 
+/** An object as the API shows it: a template's disks and NICs are what `create-vm-from-template` uses, kept apart. */
+function shown(c: Collection, e: Entity): Entity {
+  if (c !== "templates") return e;
+  const { disks, nics, ...rest } = e;
+  void disks;
+  void nics;
+  return rest;
+}
+
 export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & { state: TowerState } {
   const state = new TowerState(opts);
   seedTower(state);
@@ -44,7 +53,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
 
   const read = (c: Collection): Route["handler"] => (req) => {
     const page = ctx.body(req, S.getBody()) as Page;
-    return ok(query(state.list(c), page ?? {}, state.resolve).map(strip));
+    return ok(query(state.list(c), page ?? {}, state.resolve).map((e) => strip(shown(c, e))));
   };
   const count = (c: Collection): Route["handler"] => (req) => {
     const page = ctx.body(req, S.getBody()) as Page;
@@ -79,6 +88,12 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
         ["get-vm-snapshots", "vmSnapshots"],
         ["get-organizations", "organizations"],
         ["get-datacenters", "datacenters"],
+        ["get-vm-templates", "templates"],
+        ["get-content-library-vm-templates", "contentLibraryVmTemplates"],
+        ["get-elf-images", "elfImages"],
+        ["get-content-library-images", "contentLibraryImages"],
+        ["get-elf-storage-policies", "elfStoragePolicies"],
+        ["get-labels", "labels"],
       ] as const
     ).flatMap(([path, c]): Route[] => [
       { method: "POST", path: `${BASE}/${path}`, handler: read(c) },

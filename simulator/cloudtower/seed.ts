@@ -24,23 +24,114 @@ export function seedTower(s: TowerState) {
     s.clusterCredentials.set(cluster.id, { username: "root", password: "cluster-pass" });
   }
   const a = s.get("clusters", "cl0c1uster00000000000000a")!;
-  // VM templates, each with one system disk and one NIC on the default network.
-  for (const t of [
-    { id: "cl0temp1ate0000000000deb1", name: "debian-12", cores: 2, sockets: 1, memGb: 2, firmware: "BIOS", diskGb: 20 },
-    { id: "cl0temp1ate0000000000uef1", name: "rocky-9-uefi", cores: 2, sockets: 2, memGb: 4, firmware: "UEFI", diskGb: 40 },
-  ]) {
+  const b = s.get("clusters", "cl0c1uster00000000000000b")!;
+  // Labels (key=value); the clusters carry an env label, so look-ups can filter by it.
+  const label = (id: string, key: string, value: string) => s.put("labels", { id, key, value, createdAt: new Date(s.now()).toISOString() });
+  const prod = label("cl0labe1000000000000prod1", "env", "prod");
+  const dev = label("cl0labe1000000000000dev01", "env", "dev");
+  const nested = (l: Entity) => ({ id: l.id, key: l.key, value: l.value });
+  a.labels = [nested(prod)];
+  b.labels = [nested(dev)];
+  // VM templates, each with one system disk and one NIC on the default network. Both clusters have a
+  // "debian-12" (names repeat across clusters, as they do on a real CloudTower).
+  for (const [c, t] of [
+    [a, { id: "cl0temp1ate0000000000deb1", name: "debian-12", cores: 2, sockets: 1, memGb: 2, firmware: "BIOS", diskGb: 20 }],
+    [a, { id: "cl0temp1ate0000000000uef1", name: "rocky-9-uefi", cores: 2, sockets: 2, memGb: 4, firmware: "UEFI", diskGb: 40 }],
+    [b, { id: "cl0temp1ate0000000000deb2", name: "debian-12", cores: 2, sockets: 1, memGb: 2, firmware: "BIOS", diskGb: 20 }],
+  ] as const) {
     s.put("templates", {
       id: t.id,
       name: t.name,
-      cluster: { id: a.id, name: String(a.name) },
+      description: "",
+      local_id: s.newLocalId(),
+      cluster: { id: c.id, name: String(c.name) },
       vcpu: t.cores * t.sockets,
       cpu: { cores: t.cores, sockets: t.sockets },
+      cpu_model: "cluster_default",
       memory: t.memGb * 1024 ** 3,
+      size: t.diskGb * 1024 ** 3,
       firmware: t.firmware,
       ha: true,
+      clock_offset: "UTC",
+      cloud_init_supported: true,
+      win_opt: false,
+      labels: [],
       disks: [{ size: t.diskGb * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
-      nics: [{ vlan_id: defaultVlanId(a.id) }],
+      nics: [{ vlan_id: defaultVlanId(c.id) }],
     });
+  }
+  // The content library: one VM template and one ISO image, each on both clusters.
+  s.put("contentLibraryVmTemplates", {
+    id: "cl0c1vmtemp1ate00000deb12",
+    name: "debian-12-library",
+    description: "Debian 12 for every cluster",
+    createdAt: new Date(s.now()).toISOString(),
+    architecture: "X86_64",
+    cloud_init_supported: true,
+    vcpu: 2,
+    memory: 2 * 1024 ** 3,
+    size: 20 * 1024 ** 3,
+    os: "Debian 12",
+    clusters: [a, b].map((c) => ({ id: c.id, name: c.name })),
+    vm_template_uuids: ["cl0temp1ate0000000000deb1", "cl0temp1ate0000000000deb2"],
+    vm_templates: [{ id: "cl0temp1ate0000000000deb1", name: "debian-12" }, { id: "cl0temp1ate0000000000deb2", name: "debian-12" }],
+    labels: [],
+  });
+  const images = [a, b].map((c, i) =>
+    s.put("elfImages", {
+      id: `cl0e1fimage0000000000ubu${i + 1}`,
+      name: "ubuntu-24.04-live-server-amd64.iso",
+      description: "",
+      path: `/usr/share/smartx/images/ubuntu-24.04-${i + 1}`,
+      size: 2_754_981_888,
+      local_id: s.newLocalId(),
+      local_created_at: new Date(s.now()).toISOString(),
+      cluster: { id: c.id, name: c.name },
+      content_library_image: { id: "cl0c1image000000000ubuntu", name: "ubuntu-24.04-live-server-amd64.iso" },
+      labels: [],
+    }),
+  );
+  s.put("elfImages", {
+    id: "cl0e1fimage000000virtiowin",
+    name: "virtio-win-0.1.240.iso",
+    description: "Windows VirtIO drivers",
+    path: "/usr/share/smartx/images/virtio-win",
+    size: 627_519_488,
+    local_id: s.newLocalId(),
+    local_created_at: new Date(s.now()).toISOString(),
+    cluster: { id: a.id, name: a.name },
+    labels: [],
+  });
+  s.put("contentLibraryImages", {
+    id: "cl0c1image000000000ubuntu",
+    name: "ubuntu-24.04-live-server-amd64.iso",
+    description: "",
+    path: "content-library/ubuntu-24.04-live-server-amd64.iso",
+    size: 2_754_981_888,
+    createdAt: new Date(s.now()).toISOString(),
+    clusters: [a, b].map((c) => ({ id: c.id, name: c.name })),
+    elf_image_uuids: images.map((i) => i.id),
+    elf_images: images.map((i) => ({ id: i.id, name: i.name })),
+    labels: [],
+  });
+  // Storage policies: each cluster has the same two (we assume these names; the API guide shows none).
+  for (const c of [a, b]) {
+    for (const [name, replicas, thin] of [
+      ["default", 2, true],
+      ["replica-3-thick", 3, false],
+    ] as const) {
+      s.put("elfStoragePolicies", {
+        id: cuid(),
+        name,
+        description: "",
+        local_id: s.newLocalId(),
+        cluster: { id: c.id, name: c.name },
+        replica_num: replicas,
+        thin_provision: thin,
+        stripe_num: 4,
+        stripe_size: 262144,
+      });
+    }
   }
   // A volume that no VM uses yet, to mount.
   s.put("vmVolumes", volume(s, FREE_VOLUME, "shared-data", 50 * 1024 ** 3, a.id, false));

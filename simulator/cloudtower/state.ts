@@ -56,6 +56,11 @@ export const COLLECTIONS = [
   "vmVolumes",
   "vmSnapshots",
   "templates",
+  "contentLibraryVmTemplates",
+  "elfImages",
+  "contentLibraryImages",
+  "elfStoragePolicies",
+  "labels",
   "tasks",
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];
