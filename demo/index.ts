@@ -10,9 +10,9 @@ const config = new pulumi.Config();
 // SmartX CloudTower: the fleet of examples/cloudtower-fleet on the simulator's cluster-a.
 // `scripts/demo.sh` grows it by one web VM (webCount) and resizes the databases (dbMemoryMb).
 const tower = cloudtowerFleet(cloudtower, {
-  clusterId: config.get("clusterId") ?? "cl0c1uster00000000000000a",
-  vdsId: config.get("vdsId") ?? "cvdc1uster00000000000000a",
-  templateId: config.get("templateId") ?? "cl0temp1ate0000000000deb1",
+  clusterName: config.get("clusterName") ?? "cluster-a",
+  vdsName: config.get("vdsName") ?? "cluster-a-vds-vm",
+  templateName: config.get("templateName") ?? "debian-12",
   webCount: config.getNumber("webCount"),
   dbMemoryMb: config.getNumber("dbMemoryMb"),
 });

@@ -1,17 +1,19 @@
 /**
  * A CloudTower fleet as a table: web VMs from a template on a front network, database VMs with data
- * disks on a back network, and a snapshot of each database VM. The namespace is passed in, so that the
- * root demo stack can reuse this table with its own installed copy of the package.
+ * disks on a back network, and a snapshot of each database VM. The cluster, its VDS and the template are
+ * named, and looked up by name. The namespace is passed in, so that the root demo stack can reuse this
+ * table with its own installed copy of the package.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { cloudtower as CloudTower } from "pulumi-private-cloud";
 
 export interface FleetSettings {
-  clusterId: string;
-  /** The VDS that the front and back networks are made on. */
-  vdsId: string;
-  /** The VM template web servers are made from. */
-  templateId: string;
+  /** The cluster every VM runs on. */
+  clusterName: string;
+  /** The VDS of that cluster that the front and back networks are made on. */
+  vdsName: string;
+  /** The cluster's VM template that web servers are made from. */
+  templateName: string;
   /** How many web servers (default 3). */
   webCount?: number;
   /** Memory of each database VM in MiB (default 4096). */
@@ -33,13 +35,16 @@ export function fleetTable(s: FleetSettings): { web: WebRow[]; db: DbRow[] } {
 
 export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
   const { web, db } = fleetTable(s);
-  const front = new ct.Vlan("front", { vdsId: s.vdsId, name: "front", vlanId: 110 });
-  const back = new ct.Vlan("back", { vdsId: s.vdsId, name: "back", vlanId: 120 });
+  const cluster = ct.getClusterOutput({ name: s.clusterName });
+  const vds = ct.getVdsOutput({ name: s.vdsName, clusterId: cluster.id });
+  const template = ct.getVmTemplateOutput({ name: s.templateName, clusterId: cluster.id });
+  const front = new ct.Vlan("front", { vdsId: vds.id, name: "front", vlanId: 110 });
+  const back = new ct.Vlan("back", { vdsId: vds.id, name: "back", vlanId: 120 });
   const webVms = web.map(
     (r) =>
       new ct.Vm(r.name, {
         name: r.name,
-        template: { templateId: s.templateId, cloudInit: { hostname: r.name, defaultUserPassword: s.webPassword } },
+        template: { templateId: template.id, cloudInit: { hostname: r.name, defaultUserPassword: s.webPassword } },
         cpuSockets: 1,
         cpuCores: r.cpuCores,
         memoryMb: r.memoryMb,
@@ -50,7 +55,7 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
     (r) =>
       new ct.Vm(r.name, {
         name: r.name,
-        clusterId: s.clusterId,
+        clusterId: cluster.id,
         cpuSockets: 1,
         cpuCores: r.cpuCores,
         memoryMb: r.memoryMb,

@@ -4,9 +4,9 @@ import { cloudtowerFleet } from "./fleet";
 
 const config = new pulumi.Config();
 const fleet = cloudtowerFleet(cloudtower, {
-  clusterId: config.require("clusterId"),
-  vdsId: config.require("vdsId"),
-  templateId: config.require("templateId"),
+  clusterName: config.require("clusterName"),
+  vdsName: config.require("vdsName"),
+  templateName: config.require("templateName"),
   webCount: config.getNumber("webCount"),
   dbMemoryMb: config.getNumber("dbMemoryMb"),
   webPassword: config.getSecret("webPassword"),

@@ -36,9 +36,9 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     await set("cloudtower:username", "ops");
     await set("cloudtower:password", PASSWORD, true);
     await set("cloudtower:pollIntervalMs", "100");
-    await set("clusterId", "cl0c1uster00000000000000a");
-    await set("vdsId", "cvdc1uster00000000000000a");
-    await set("templateId", "cl0temp1ate0000000000deb1");
+    await set("clusterName", "cluster-a");
+    await set("vdsName", "cluster-a-vds-vm");
+    await set("templateName", "debian-12");
     await set("webPassword", GUEST_PASSWORD, true);
   }, 300_000);
 
@@ -86,6 +86,15 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     expect(JSON.stringify(web.outputs!.template)).toMatch(/4dabf18193072939515e22adb298388d/);
     const shown = (await project.pulumi(["stack", "export", "--show-secrets"])).stdout;
     expect(shown).toContain(GUEST_PASSWORD);
+  }, 120_000);
+
+  it("fails the preview with the look-up's own message when the named cluster does not exist, and changes nothing", async () => {
+    await project.pulumi(["config", "set", "clusterName", "cluster-z"]);
+    const failed = await project.pulumi(["preview"], { allowFail: true });
+    await project.pulumi(["config", "set", "clusterName", "cluster-a"]);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout + failed.stderr).toMatch(/cloudtower\.getCluster: no cluster has name "cluster-z" at the cloudtower endpoint; the 2 there: cluster-a/);
+    await project.pulumi(["preview", "--expect-no-changes"]);
   }, 120_000);
 
   it("destroys everything it made and leaves the simulator as seeded", async () => {
