@@ -23,6 +23,19 @@ export function cloudsigmaPolicies(): ResourceValidationPolicy[] {
       }),
     },
     {
+      name: "cloudsigma-public-address",
+      description: "A server has a public address (nic0) only when it carries the tag `allowTag` (default public); private servers use a VLAN on nic1.",
+      enforcementLevel: "advisory",
+      configSchema: { properties: { allowTag: { type: "string", default: "public" } } },
+      validateResource: validateResourceOfType(cloudsigma.Server, (server, args, report) => {
+        const { allowTag = "public" } = args.getConfig<{ allowTag?: string }>();
+        const nic0 = server.nic0 ?? { dhcp: "auto" };
+        if (nic0.dhcp && !(server.tags ?? []).includes(allowTag)) {
+          report(`server ${server.name} has a public address (nic0 ${nic0.dhcp}) but not the tag ${allowTag}; tag it, or drop nic0 and join a VLAN on nic1`);
+        }
+      }),
+    },
+    {
       name: "cloudsigma-subscription-term",
       description: "Subscriptions cannot be cancelled through the API: keep terms short unless approved.",
       enforcementLevel: "mandatory",

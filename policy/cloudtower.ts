@@ -22,16 +22,6 @@ export function cloudtowerPolicies(): ResourceValidationPolicy[] {
       }),
     },
     {
-      name: "cloudtower-vm-name",
-      description: "VM names are DNS labels (lowercase letters, digits and hyphens), so that they can be hostnames.",
-      enforcementLevel: "mandatory",
-      validateResource: validateResourceOfType(cloudtower.Vm, (vm, _args, report) => {
-        if (typeof vm.name === "string" && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(vm.name)) {
-          report(`VM name "${vm.name}" is not a DNS label (lowercase letters, digits and hyphens, at most 63)`);
-        }
-      }),
-    },
-    {
       name: "cloudtower-vm-ha",
       description: "VMs keep high availability on, so that a host failure restarts them elsewhere.",
       enforcementLevel: "advisory",

@@ -20,3 +20,14 @@ describe("CloudSigma policies", () => {
     expect(violations(byName("cloudsigma-subscription-term"), cloudsigma.Subscription, { months: 24 }, { maxMonths: 36 })).toEqual([]);
   });
 });
+
+describe("cloudsigma-public-address", () => {
+  const policy = () => cloudsigmaPolicies().find((p) => p.name === "cloudsigma-public-address")!;
+  it("flags a server with a public address (nic0, by default) unless it carries the allowing tag", () => {
+    expect(violations(policy(), cloudsigma.Server, { name: "db-1" })).toEqual([
+      "server db-1 has a public address (nic0 auto) but not the tag public; tag it, or drop nic0 and join a VLAN on nic1",
+    ]);
+    expect(violations(policy(), cloudsigma.Server, { name: "web-1", nic0: { dhcp: "203.0.113.5" }, tags: ["public"] })).toEqual([]);
+    expect(violations(policy(), cloudsigma.Server, { name: "web-1", nic0: { dhcp: "auto" }, tags: ["edge"] }, { allowTag: "edge" })).toEqual([]);
+  });
+});
