@@ -22,7 +22,7 @@ export const towerSnapshots = tower.snapshots.map((s) => s.name);
 // CloudSigma: the fleet of examples/cloudsigma-fleet (servers from cloned drives, static IPs, a VLAN,
 // a subscription). `scripts/demo.sh` grows the database's data drive (dataDiskGb).
 const sigma = cloudsigmaFleet(cloudsigma, {
-  baseImage: config.get("baseImage") ?? "a1b2c3d4-0000-4000-8000-00000000de12",
+  baseImage: { distribution: config.get("baseImage") ?? "Debian", version: config.get("baseImageVersion") ?? "12" },
   dataDiskGb: config.getNumber("dataDiskGb"),
   subscriptionStart: "2026-12-01 00:00",
 });
@@ -32,11 +32,11 @@ export const sigmaSubscription = pulumi.interpolate`${sigma.subscription.price} 
 // ChimeStack: the cluster of examples/chimestack-cluster, on the simulator's demo AZ and catalogue.
 // `scripts/demo.sh` stops the app VMs (appPower).
 const chime = chimestackCluster(chimestack, {
-  azUuid: "cbd2819b-b49a-47ad-9fa4-307774d97865",
-  instanceSpecUuid: "5e0b8c74-1c1b-4a3a-9a5e-1f1f5e0b8c74",
-  volumeSpecUuid: "38112d5c-7f13-438a-aec5-d14de51bd30f",
-  imageUuid: "993933dc-f0e2-4bd6-966f-0b4872ea93cc",
-  securityGroupUuid: "7d1c2b3a-0000-4000-8000-00000000a5a5",
+  azName: "az-1",
+  instanceSpecName: "small",
+  volumeSpecName: "ssd",
+  imageName: "ubuntu-22.04",
+  securityGroupName: "default",
   appPower: config.get("appPower") === "stopped" ? "stopped" : "running",
 });
 export const chimeVms = chime.vms.map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.ips}`);

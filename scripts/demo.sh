@@ -85,6 +85,6 @@ pulumi preview --expect-no-changes --non-interactive
 
 step "pulumi destroy"
 pulumi destroy --yes --skip-preview --non-interactive
-step "Simulator inventory after destroy (CloudTower keeps only what it had, ChimeStack nothing, CloudSigma its subscriptions; CVM VPSes are released, not deleted)"
+step "Simulator inventory after destroy (CloudTower and ChimeStack keep only what they had, CloudSigma its subscriptions; CVM VPSes are released, not deleted)"
 inventory
 step "Demo finished"

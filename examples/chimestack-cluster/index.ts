@@ -4,11 +4,11 @@ import { chimestackCluster } from "./fleet";
 
 const config = new pulumi.Config();
 const fleet = chimestackCluster(chimestack, {
-  azUuid: config.require("azUuid"),
-  instanceSpecUuid: config.require("instanceSpecUuid"),
-  volumeSpecUuid: config.require("volumeSpecUuid"),
-  imageUuid: config.require("imageUuid"),
-  securityGroupUuid: config.require("securityGroupUuid"),
+  azName: config.require("azName"),
+  instanceSpecName: config.require("instanceSpecName"),
+  volumeSpecName: config.require("volumeSpecName"),
+  imageName: config.require("imageName"),
+  securityGroupName: config.require("securityGroupName"),
   appCount: config.getNumber("appCount"),
   appPower: config.get("appPower") === "stopped" ? "stopped" : "running",
   vmPassword: config.getSecret("vmPassword"),

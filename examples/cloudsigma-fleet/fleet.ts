@@ -1,15 +1,30 @@
 /**
  * A CloudSigma fleet as a table: web servers booting from drives cloned from one base image, each with a
  * static IP on its public NIC; a database server with a second, empty data drive; a private VLAN joining
- * them on NIC 1; and a resource subscription sized from the fleet's totals. The namespace is passed in,
- * so that the root demo stack can reuse this table with its own installed copy of the package.
+ * them on NIC 1; and a resource subscription sized from the fleet's totals. The base image is named (a
+ * distribution and version of the public drive library) and looked up by name. The namespace is passed
+ * in, so that the root demo stack can reuse this table with its own installed copy of the package.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { cloudsigma as CloudSigma } from "pulumi-private-cloud";
 
+/** A preinstalled system of the public drive library, by name (the filters of `getLibraryDrive`). */
+export interface BaseImage {
+  /** The first word of its name, e.g. "Debian". */
+  distribution?: string;
+  /**
+   * e.g. "12": 12 or any 12.x, of which the newest is taken; none: the newest of all. When the library
+   * gains a newer version, the look-up answers it and the root drives are replaced: pin the version (or
+   * the name) to keep them.
+   */
+  version?: string;
+  /** Its exact name instead, e.g. "Debian 12 Server 64bit Preinstalled System". */
+  name?: string;
+}
+
 export interface FleetSettings {
-  /** The library image (or own drive) that root drives are cloned from. */
-  baseImage: string;
+  /** The library image that root drives are cloned from. */
+  baseImage: BaseImage;
   webCount?: number;
   /** Size of the database's data drive in GiB (grow it to show an in-place update). */
   dataDiskGb?: number;
@@ -29,9 +44,11 @@ export function fleetTable(s: FleetSettings): ServerRow[] {
 
 export function cloudsigmaFleet(cs: typeof CloudSigma, s: FleetSettings) {
   const rows = fleetTable(s);
+  // A system disk to boot from, not an install CD of the same name and version.
+  const image = cs.getLibraryDriveOutput({ ...s.baseImage, media: "disk" });
   const net = new cs.Vlan("private", { name: "private" });
   const servers = rows.map((r) => {
-    const root = new cs.Drive(`${r.name}-root`, { name: `${r.name}-root`, sizeGb: r.rootGb, cloneFrom: s.baseImage });
+    const root = new cs.Drive(`${r.name}-root`, { name: `${r.name}-root`, sizeGb: r.rootGb, cloneFrom: image.id });
     const data = r.dataGb ? new cs.Drive(`${r.name}-data`, { name: `${r.name}-data`, sizeGb: r.dataGb, tags: ["affinity:ssd"] }) : undefined;
     const ip = r.publicIp ? new cs.StaticIp(`${r.name}-ip`) : undefined;
     return new cs.Server(r.name, {
@@ -52,5 +69,5 @@ export function cloudsigmaFleet(cs: typeof CloudSigma, s: FleetSettings) {
     months: s.subscriptionMonths ?? 1,
     startTime: s.subscriptionStart,
   });
-  return { net, servers, subscription };
+  return { image, net, servers, subscription };
 }

@@ -7,7 +7,7 @@ import { defineResource, known, splitMarker, uuid, withMarker } from "../core";
 import { azPath, clusterPath } from "./client";
 import { vendor } from "./config";
 
-const TYPES = ["hyperconverged", "compute", "storage"] as const;
+export const TYPES = ["hyperconverged", "compute", "storage"] as const;
 
 // ---- Definition ------------------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ const body = (i: { name: string; hypervisorType: string; arch: string; type: (ty
   type: TYPES.indexOf(i.type),
 });
 
-interface WireCluster {
+export interface WireCluster {
   uuid: string;
   name: string;
   description: string;

@@ -15,3 +15,4 @@ export const clusterProvider = Cluster.provider;
 export const networkProvider = Network.provider;
 export const subnetProvider = Subnet.provider;
 export const vmProvider = Vm.provider;
+export * from "./lookups";

@@ -8,7 +8,7 @@ import { defineResource, known, splitMarker, uuid, withMarker } from "../core";
 import { clusterPath, networkPath } from "./client";
 import { vendor } from "./config";
 
-const NET_TYPES = ["classical", "vlan", "vxlan"] as const;
+export const NET_TYPES = ["classical", "vlan", "vxlan"] as const;
 
 // ---- Definition ------------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ export type Network = InstanceType<typeof Network>;
 
 // ---- Wire --------------------------------------------------------------------------------------------
 
-interface WireNetwork {
+export interface WireNetwork {
   uuid: string;
   name: string;
   description: string;

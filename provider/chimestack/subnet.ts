@@ -78,7 +78,7 @@ const body = (i: { name: string; cidr: string; gateway: string; reservedIps: str
   description,
 });
 
-interface WireSubnet {
+export interface WireSubnet {
   uuid: string;
   name: string;
   cidr: string;

@@ -152,12 +152,14 @@ function whileBusy<T>(client: SigmaClient, timeoutSeconds: number, fn: () => Pro
 // ---- Wire ------------------------------------------------------------------------------------------
 
 /** A drive as `/drives/<uuid>/info` shows it (key-value text: every value a string). */
-interface WireDrive {
+export interface WireDrive {
   drive: string;
   name?: string;
   size: string;
   status: string;
   user: string;
+  /** disk, or cdrom for a CD image. */
+  type?: string;
   "claim:type"?: string;
   "encryption:cipher"?: string;
   readers?: string;

@@ -1,4 +1,4 @@
-/** CloudSigma API 1.0: drives, servers, server groups, VLANs, static IPs and subscriptions. */
+/** CloudSigma API 1.0: drives, servers, server groups, VLANs, static IPs and subscriptions, and look-ups (lookups.ts). */
 import { Drive } from "./drive";
 import { Server } from "./server";
 import { ServerGroup } from "./server-group";
@@ -11,6 +11,7 @@ export { SigmaClient } from "./client";
 export type { SigmaSettings } from "./client";
 export { vendor } from "./config";
 export * as codec from "./codec";
+export * from "./lookups";
 
 // The provider names that stacks written by 0.1.0 load: their `__provider` requires this module by name
 // and calls `<name>.create(...)` and the like. They are the same stubs new resources get.

@@ -24,7 +24,7 @@ export const StaticIp = defineResource({
   }),
   adopt: { byName: false, id: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be the address (an IPv4 address such as 185.12.6.23)") },
   recovery: { newObject: true },
-  model: (ip: WireIp) => ({ address: ip.resource, netmask: ip.netmask ?? "", gateway: ip.gateway ?? "", nameservers: tokens(ip.nameserver), owner: ip.user }),
+  model: (ip: WireIp) => model(ip),
   operations: {
     async create(_i, { client }) {
       const ips = await client.post<WireIp>("/resources/ip/create", undefined, { idempotent: false });
@@ -43,10 +43,17 @@ export const StaticIp = defineResource({
 });
 export type StaticIp = InstanceType<typeof StaticIp>;
 
+// ---- Model -----------------------------------------------------------------------------------------
+
+/** The address as outputs (and as `getIp` answers it). */
+export function model(ip: WireIp) {
+  return { address: ip.resource, netmask: ip.netmask ?? "", gateway: ip.gateway ?? "", nameservers: tokens(ip.nameserver), owner: ip.user };
+}
+
 // ---- Wire ------------------------------------------------------------------------------------------
 
 /** A static IP as `/resources/ip/<ip>/info` shows it. */
-interface WireIp {
+export interface WireIp {
   resource: string;
   user: string;
   type?: string;

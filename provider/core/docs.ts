@@ -106,11 +106,11 @@ function lookupDoc(l: LookupEntry): string {
   for (const f of fields(args).filter((x) => !x.path.includes("."))) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))} | ${cell(f.schema.description ?? "")} |`);
   lines.push("", "| result | type | description |", "|---|---|---|");
   for (const f of fields(result)) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))}${secrets.has(f.path) ? " (secret)" : ""} | ${cell(f.schema.description ?? "")} |`);
-  lines.push(
-    "",
-    `Give ${orList(l.identifiedBy.map((k) => `\`${k}\``))}. Exactly one ${l.noun} must match: none is an error saying what was searched and what exists; several is an error listing them (narrow it with ${l.narrow}).`,
-    "",
-  );
+  const filters = Object.keys(l.args.shape).filter((k) => k !== "endpoint");
+  const rule = l.identifiedBy.length
+    ? `Give ${orList(l.identifiedBy.map((k) => `\`${k}\``))}. Exactly one ${l.noun} must match: none is an error saying what was searched and what exists; several is an error listing them (narrow it with ${l.narrow}).`
+    : `No filter is needed: the endpoint has one ${l.noun}.${filters.length ? ` The filters given must match it; when they do not, the error says what there is.` : ""}`;
+  lines.push("", rule, "");
   return lines.join("\n");
 }
 

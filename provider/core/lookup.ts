@@ -6,7 +6,8 @@
  *
  * - it runs in the program, with the settings the resources use: the stack config (`<vendor>:*`, or
  *   `<vendor>-<endpoint>:*` with `endpoint`) or the environment, so it works at `preview` too;
- * - filters are checked first, an error naming the filter; at least one of the identifying filters is given;
+ * - filters are checked first, an error naming the filter; at least one of the identifying filters is given
+ *   (a look-up with none, such as the account's one profile, needs no filter);
  * - exactly one match or an error: none found says what was searched and where (and the names that exist);
  *   several found lists them and says which filter narrows the search;
  * - the candidates of one kind are listed once per program and endpoint, and shared by every look-up of
@@ -33,13 +34,13 @@ export interface LookupDefinition<N extends string, A extends z.ZodRawShape, R e
   description: string;
   /** The filters (optional ones are `.optional()`); the layer adds `endpoint`. */
   args: A;
-  /** At least one of these filters must be given (an error names them when none is). */
+  /** At least one of these filters must be given (an error names them when none is); none: the look-up needs no filter. */
   identifiedBy: readonly (keyof A & string)[];
   result: R;
   /** Result fields that are secrets: Outputs marked secret. */
   secrets?: readonly S[];
-  /** Every candidate at the endpoint; use `listOnce` inside to share lists between look-ups. */
-  list(client: C): Promise<W[]>;
+  /** Every candidate at the endpoint (`args`, valid, for a list that depends on them); share lists with `listOnce`. */
+  list(client: C, args: z.output<z.ZodObject<A>>): Promise<W[]>;
   /** Whether a candidate matches the filters. */
   matches(w: W, args: z.output<z.ZodObject<A>>): boolean;
   /** Of several matches, the ones meant (e.g. the newest version); default: all of them. */
@@ -48,7 +49,8 @@ export interface LookupDefinition<N extends string, A extends z.ZodRawShape, R e
   describe(w: W): string;
   /** Which filters tell several matches apart, in the "several found" message. */
   narrow: string;
-  toResult(w: W): z.output<R>;
+  /** The result of the one match (`args` for a result that the filters shape, such as a list of prices). */
+  toResult(w: W, args: z.output<z.ZodObject<A>>): z.output<R> | Promise<z.output<R>>;
 }
 
 /** A look-up's result: its secret fields are Outputs marked secret. */
@@ -58,9 +60,9 @@ type Args<A extends z.ZodRawShape> = z.input<z.ZodObject<A>> & { endpoint?: stri
 
 /** `getX` and `getXOutput` of a look-up named `X`. */
 export type Lookup<N extends string, A extends z.ZodRawShape, R extends z.ZodObject, S extends keyof z.output<R>> = {
-  [K in `get${N}`]: (args: Args<A>) => Promise<LookupResult<z.output<R>, S>>;
+  [K in `get${N}`]: (args?: Args<A>) => Promise<LookupResult<z.output<R>, S>>;
 } & {
-  [K in `get${N}Output`]: (args: { [P in keyof Args<A>]?: pulumi.Input<Args<A>[P]> }) => pulumi.Output<z.output<R>>;
+  [K in `get${N}Output`]: (args?: { [P in keyof Args<A>]?: pulumi.Input<Args<A>[P]> }) => pulumi.Output<z.output<R>>;
 };
 
 /** What the docs and the tests read of each look-up. */
@@ -117,8 +119,8 @@ export function orList(items: readonly string[]): string {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
-/** "policy" -> "policies", "VLAN" -> "VLANs". */
-const plural = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`);
+/** "policy" -> "policies", "VPS" -> "VPSes", "VLAN" -> "VLANs". */
+const plural = (noun: string) => (/[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : /(s|sh|ch|x)$/i.test(noun) ? `${noun}es` : `${noun}s`);
 
 function listed(items: string[]): string {
   return items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join("; ")}; and ${items.length - MAX_LISTED} more` : items.join("; ");
@@ -150,23 +152,24 @@ export function defineLookup<N extends string, A extends z.ZodRawShape, R extend
       throw new ProviderError("validation", `${fn}: ${field}: ${reason}`, { property: field });
     }
     const args = parsed.data as z.output<z.ZodObject<A>> & { endpoint?: string };
-    if (!def.identifiedBy.some((k) => (args as Record<string, unknown>)[k] !== undefined)) {
+    if (def.identifiedBy.length && !def.identifiedBy.some((k) => (args as Record<string, unknown>)[k] !== undefined)) {
       throw new ProviderError("validation", `${fn}: give ${orList(def.identifiedBy)} to say which ${def.noun} is meant`, { property: def.identifiedBy[0] });
     }
     const namespace = def.vendor.namespace(args.endpoint);
     const client = def.vendor.client(args.endpoint);
-    const all = await def.list(client);
+    const all = await def.list(client, args);
     const matching = all.filter((w) => def.matches(w, args));
     const meant = matching.length > 1 && def.pick ? def.pick(matching, args) : matching;
     const filters = filtersText(args);
     if (meant.length === 0) {
       const known = all.length ? `; the ${all.length} there: ${listed(all.map(def.describe))}` : `; there are none`;
-      throw new ProviderError("not_found", `${fn}: no ${def.noun} has ${filters} at the ${namespace} endpoint${known}`);
+      throw new ProviderError("not_found", `${fn}: no ${def.noun}${filters ? ` has ${filters}` : ""} at the ${namespace} endpoint${known}`);
     }
     if (meant.length > 1) {
-      throw new ProviderError("conflict", `${fn}: ${meant.length} ${plural(def.noun)} have ${filters} at the ${namespace} endpoint: ${listed(meant.map(def.describe))}; narrow it with ${def.narrow}`);
+      const have = filters ? ` have ${filters}` : "";
+      throw new ProviderError("conflict", `${fn}: ${meant.length} ${plural(def.noun)}${have} at the ${namespace} endpoint: ${listed(meant.map(def.describe))}; narrow it with ${def.narrow}`);
     }
-    return def.toResult(meant[0]);
+    return def.toResult(meant[0], args);
   }
 
   const secretKeys = (def.secrets ?? []) as readonly string[];
@@ -176,7 +179,7 @@ export function defineLookup<N extends string, A extends z.ZodRawShape, R extend
     return r;
   }
   function getOutput(args: unknown) {
-    const out = pulumi.output(args as pulumi.Inputs).apply((a) => find(a));
+    const out = pulumi.output((args ?? {}) as pulumi.Inputs).apply((a) => find(a));
     return secretKeys.length ? pulumi.secret(out) : out;
   }
   return { [`get${def.name}`]: get, [`get${def.name}Output`]: getOutput } as unknown as Lookup<N, A, R, S>;

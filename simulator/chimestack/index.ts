@@ -1,13 +1,15 @@
 /**
  * A ChimeStack API simulator (`/v1`): the `{error, requestId, result}` envelope, Bearer tokens from
- * `POST /v1/login` that expire, lists as `{elements, size, total}`, AZs, clusters (enable/disable),
- * networks and subnets, the instance and volume specs, images and security groups the VMs use, and VMs
- * whose create answers a stub at once (state 0, Go zero `created_at`, volumes with `operation` set) that
- * fills in over time (state 1, operation ""); start, stop, rename, delete.
+ * `POST /v1/login` that expire, lists as `{elements, size, total}` (paged, with the filters the API
+ * reference documents for each list), AZs, clusters (enable/disable), hosts, networks and subnets, the
+ * instance and volume specs, images and security groups the VMs use, and VMs whose create answers a stub
+ * at once (state 0, Go zero `created_at`, volumes with `operation` set) that fills in over time (state 1,
+ * operation ""); start, stop, rename, delete. A reset starts from the installation of `seed.ts`.
  *
  * Choices where the documents are silent (see README): VM state 1 = running, 2 = stopped, 0 = in
  * progress; a stop or start takes `transitionMs` with `operation` "stopping"/"starting"; error codes are
- * the HTTP status; a wrong login is a 401.
+ * the HTTP status; a wrong login is a 401; a list filter the reference does not document for that list is
+ * ignored.
  *
  * Control routes beside the shared /_sim/ ones:
  *   POST /_sim/chimestack/expire-tokens
@@ -15,6 +17,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
+import { DEMO, catalogue } from "./seed";
+
+export { CATALOGUE, DEMO } from "./seed";
 
 type Obj = Record<string, unknown> & { uuid: string };
 
@@ -28,19 +33,20 @@ export interface ChimeOptions {
   now?: () => number;
 }
 
-export const DEMO = {
-  user: "admin",
-  password: "admin-pass",
-  az: "cbd2819b-b49a-47ad-9fa4-307774d97865",
-  instanceSpec: "5e0b8c74-1c1b-4a3a-9a5e-1f1f5e0b8c74",
-  volumeSpec: "38112d5c-7f13-438a-aec5-d14de51bd30f",
-  image: "993933dc-f0e2-4bd6-966f-0b4872ea93cc",
-  securityGroup: "7d1c2b3a-0000-4000-8000-00000000a5a5",
-  host: "a428263d-64a9-4653-8d7e-556c20c0d77a",
-};
 const ZERO_TIME = "0001-01-01T00:00:00Z";
-/** The list filters the API reference documents (each list takes those of its objects' fields). */
-const FILTERS = ["name", "state", "uuid", "type", "arch", "hypervisor_type", "bridge_name", "interface_name", "host_uuid", "az_uuid", "cluster_uuid"];
+/** The filters the API reference documents for each list (beside `page` and `size`). */
+const FILTERS = {
+  az: ["name", "state"],
+  cluster: ["name", "state", "type", "hypervisor_type", "arch"],
+  host: ["name", "state", "monitor_state", "rack_name", "manage_ip", "uuid"],
+  network: ["name", "state", "type", "bridge_name", "interface_name"],
+  subnet: ["name", "state", "type"],
+  instanceSpec: ["name", "type"],
+  volumeSpec: ["name", "storage_pool_uuid"],
+  image: ["name", "state", "format", "os_type", "type", "uuid", "bucket_uuid"],
+  securityGroup: ["name", "uuid"],
+  vm: ["name", "state", "uuid", "host_uuid", "az_uuid", "cluster_uuid"],
+};
 
 /** What `POST /_sim/seed` takes: clusters, networks and subnets as GET shows them (missing fields get defaults). */
 export interface ChimeSeed {
@@ -58,6 +64,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
   const data = {
     azs: new Map<string, Obj>(),
     clusters: new Map<string, Obj>(),
+    hosts: new Map<string, Obj>(),
     networks: new Map<string, Obj>(),
     subnets: new Map<string, Obj>(),
     vms: new Map<string, Obj>(),
@@ -80,12 +87,8 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     failing = { count: 0, message: "" };
     for (const m of Object.values(data)) m.clear();
     pending.clear();
-    data.azs.set(DEMO.az, { uuid: DEMO.az, name: "az-1", description: "", state: 1, created_at: iso() });
-    data.specs.set(DEMO.instanceSpec, { uuid: DEMO.instanceSpec, name: "small", vcpus: 1, memory: 1024 ** 3, type: 0 });
-    data.specs.set("6f1c9d85-2d2c-4b4b-8b6f-2f2f6f1c9d85", { uuid: "6f1c9d85-2d2c-4b4b-8b6f-2f2f6f1c9d85", name: "medium", vcpus: 2, memory: 4 * 1024 ** 3, type: 0 });
-    data.volumeSpecs.set(DEMO.volumeSpec, { uuid: DEMO.volumeSpec, name: "ssd", iops: 500, throughput: 10485760 });
-    data.images.set(DEMO.image, { uuid: DEMO.image, name: "ubuntu-22.04", format: "qcow2", os_type: "linux", state: 1 });
-    data.sgs.set(DEMO.securityGroup, { uuid: DEMO.securityGroup, name: "default" });
+    const seeded = catalogue(iso());
+    for (const k of Object.keys(seeded) as Array<keyof typeof seeded>) for (const o of seeded[k]) data[k].set(o.uuid, o);
   }
   reset();
 
@@ -116,10 +119,11 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     if (exp === undefined || exp <= now()) throw new SimError(401, "the token is missing, invalid or expired");
   }
 
-  function list(items: Obj[], req: SimRequest): SimResponse {
+  /** One page of a list, filtered by the filters documented for it. */
+  function list(items: Obj[], req: SimRequest, filters: readonly string[]): SimResponse {
     const q = req.query;
     let out = items;
-    for (const f of FILTERS) if (q.get(f)) out = out.filter((x) => String(x[f]) === q.get(f));
+    for (const f of filters) if (q.get(f)) out = out.filter((x) => String(x[f]) === q.get(f));
     const page = Math.max(1, Number(q.get("page") ?? 1));
     const size = Math.max(1, Number(q.get("size") ?? 20));
     const slice = out.slice((page - 1) * size, page * size);
@@ -193,7 +197,22 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     return n;
   };
 
+  /** Hosts and networks show their cluster's name, subnets their network's, as they are now. */
+  const named = (o: Obj): Obj =>
+    o.network_uuid !== undefined
+      ? { ...o, network_name: data.networks.get(String(o.network_uuid))?.name ?? "" }
+      : { ...o, cluster_name: data.clusters.get(String(o.cluster_uuid))?.name ?? "" };
+
+  /** An object of a cluster, 404 when it is in another cluster. */
+  const inCluster = (req: SimRequest, m: Map<string, Obj>, uuid: string, what: string) => {
+    cluster(req);
+    const o = get(m, uuid, what);
+    if (o.cluster_uuid !== req.params.cluster) throw new SimError(404, `${what} ${uuid} not found in cluster ${req.params.cluster}`);
+    return o;
+  };
+
   const C = "/v1/az/:az/cluster";
+  const H = `${C}/:cluster/host`;
   const N = `${C}/:cluster/network`;
   const S = `${N}/:network/subnet`;
   const routes: Route[] = [
@@ -210,15 +229,22 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     },
     { method: "POST", path: "/v1/logout", handler: (req) => (tokens.delete(String(json(req).token)), ok("ok")) },
     { method: "POST", path: "/v1/auth", handler: (req) => ok({ valid: (tokens.get(String(json(req).token)) ?? 0) > now() }) },
-    { method: "GET", path: "/v1/az", handler: (req) => list([...data.azs.values()], req) },
+    { method: "GET", path: "/v1/az", handler: (req) => list([...data.azs.values()], req, FILTERS.az) },
     { method: "GET", path: "/v1/az/:az", handler: (req) => ok({ az: az(req) }) },
-    { method: "GET", path: "/v1/instance_spec", handler: (req) => list([...data.specs.values()], req) },
-    { method: "GET", path: "/v1/instance_spec/:uuid", handler: (req) => ok({ instance_spec: get(data.specs, req.params.uuid, "instance_spec") }) },
-    { method: "GET", path: "/v1/volume_spec", handler: (req) => list([...data.volumeSpecs.values()], req) },
-    { method: "GET", path: "/v1/image", handler: (req) => list([...data.images.values()], req) },
-    { method: "GET", path: "/v1/securitygroup", handler: (req) => list([...data.sgs.values()], req) },
+    // ---- The catalogue: global lists and their objects ----------------------------------------------
+    ...(
+      [
+        ["/v1/instance_spec", "instance_spec", data.specs, FILTERS.instanceSpec],
+        ["/v1/volume_spec", "volume_spec", data.volumeSpecs, FILTERS.volumeSpec],
+        ["/v1/image", "image", data.images, FILTERS.image],
+        ["/v1/securitygroup", "securitygroup", data.sgs, FILTERS.securityGroup],
+      ] as const
+    ).flatMap(([path, kind, items, filters]): Route[] => [
+      { method: "GET", path, handler: (req) => list([...items.values()], req, filters) },
+      { method: "GET", path: `${path}/:uuid`, handler: (req) => ok({ [kind]: get(items, req.params.uuid, kind) }) },
+    ]),
     // ---- Clusters --------------------------------------------------------------------------------
-    { method: "GET", path: C, handler: (req) => (az(req), list([...data.clusters.values()].filter((c) => c.az_uuid === req.params.az), req)) },
+    { method: "GET", path: C, handler: (req) => (az(req), list([...data.clusters.values()].filter((c) => c.az_uuid === req.params.az), req, FILTERS.cluster)) },
     {
       method: "POST",
       path: C,
@@ -248,6 +274,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       path: `${C}/:cluster`,
       handler: (req) => {
         const c = cluster(req);
+        if ([...data.hosts.values()].some((h) => h.cluster_uuid === c.uuid)) throw new SimError(400, `cluster ${c.name} still has hosts`);
         if ([...data.networks.values()].some((n) => n.cluster_uuid === c.uuid)) throw new SimError(400, `cluster ${c.name} still has networks`);
         if ([...data.vms.values()].some((v) => v.cluster_uuid === c.uuid)) throw new SimError(400, `cluster ${c.name} still has virtual machines`);
         data.clusters.delete(c.uuid);
@@ -256,8 +283,15 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     },
     { method: "PUT", path: `${C}/:cluster/disable`, handler: (req) => ((cluster(req).state = 2), ok({ cluster: "ok" })) },
     { method: "PUT", path: `${C}/:cluster/enable`, handler: (req) => ((cluster(req).state = 1), ok({ cluster: "ok" })) },
+    // ---- Hosts (made by the installer, not through this API here) --------------------------------
+    {
+      method: "GET",
+      path: H,
+      handler: (req) => (cluster(req), list([...data.hosts.values()].filter((h) => h.cluster_uuid === req.params.cluster).map(named), req, FILTERS.host)),
+    },
+    { method: "GET", path: `${H}/:host`, handler: (req) => ok({ host: named(inCluster(req, data.hosts, req.params.host, "host")) }) },
     // ---- Networks and subnets -------------------------------------------------------------------
-    { method: "GET", path: N, handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster), req)) },
+    { method: "GET", path: N, handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster).map(named), req, FILTERS.network)) },
     {
       method: "POST",
       path: N,
@@ -265,12 +299,12 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         const c = cluster(req);
         const b = json(req);
         need(b, "name", "bridge_name", "interface_name");
-        const n: Obj = { uuid: randomUUID(), name: b.name, bridge_name: b.bridge_name, interface_name: b.interface_name, type: b.type ?? 0, description: b.description ?? "", cluster_uuid: c.uuid, az_uuid: c.az_uuid, state: 1, created_at: iso() };
+        const n: Obj = { uuid: randomUUID(), name: b.name, bridge_name: b.bridge_name, interface_name: b.interface_name, type: b.type ?? 0, vlan_id: "", description: b.description ?? "", cluster_uuid: c.uuid, az_uuid: c.az_uuid, state: 1, created_at: iso() };
         data.networks.set(n.uuid, n);
         return ok({ network: n });
       },
     },
-    { method: "GET", path: `${N}/:network`, handler: (req) => ok({ network: network(req) }) },
+    { method: "GET", path: `${N}/:network`, handler: (req) => ok({ network: named(network(req)) }) },
     {
       method: "PATCH",
       path: `${N}/:network`,
@@ -293,7 +327,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         return ok(1);
       },
     },
-    { method: "GET", path: S, handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network), req)) },
+    { method: "GET", path: S, handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network).map(named), req, FILTERS.subnet)) },
     {
       method: "POST",
       path: S,
@@ -302,12 +336,12 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         const b = json(req);
         need(b, "name", "cidr");
         if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(String(b.cidr))) throw new SimError(400, `cidr ${b.cidr} is not a CIDR`);
-        const s: Obj = { uuid: randomUUID(), name: b.name, cidr: b.cidr, gateway: b.gateway ?? "", reserved_ips: b.reserved_ips ?? "", description: b.description ?? "", network_uuid: n.uuid, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso() };
+        const s: Obj = { uuid: randomUUID(), name: b.name, cidr: b.cidr, gateway: b.gateway ?? "", reserved_ips: b.reserved_ips ?? "", description: b.description ?? "", type: 0, network_uuid: n.uuid, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso() };
         data.subnets.set(s.uuid, s);
         return ok({ subnet: s });
       },
     },
-    { method: "GET", path: `${S}/:subnet`, handler: (req) => (network(req), ok({ subnet: get(data.subnets, req.params.subnet, "subnet") })) },
+    { method: "GET", path: `${S}/:subnet`, handler: (req) => (network(req), ok({ subnet: named(get(data.subnets, req.params.subnet, "subnet")) })) },
     {
       method: "PATCH",
       path: `${S}/:subnet`,
@@ -332,7 +366,7 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       },
     },
     // ---- VMs -------------------------------------------------------------------------------------
-    { method: "GET", path: "/v1/vm", handler: (req) => list([...data.vms.keys()].map(vm), req) },
+    { method: "GET", path: "/v1/vm", handler: (req) => list([...data.vms.keys()].map(vm), req, FILTERS.vm) },
     {
       method: "POST",
       path: "/v1/vm",
@@ -540,11 +574,11 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       }
       for (const n of b.networks ?? []) {
         const c = get(data.clusters, n.cluster_uuid, "cluster");
-        put(data.networks, { bridge_name: "br0", interface_name: "eth0", type: 0, description: "", az_uuid: c.az_uuid, state: 1, created_at: iso(), ...n });
+        put(data.networks, { bridge_name: "br0", interface_name: "eth0", type: 0, vlan_id: "", description: "", az_uuid: c.az_uuid, state: 1, created_at: iso(), ...n });
       }
       for (const sn of b.subnets ?? []) {
         const n = get(data.networks, sn.network_uuid, "network");
-        put(data.subnets, { cidr: "192.168.231.1/24", gateway: "", reserved_ips: "", description: "", cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso(), ...sn });
+        put(data.subnets, { cidr: "192.168.231.1/24", gateway: "", reserved_ips: "", description: "", type: 0, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso(), ...sn });
       }
     },
     inventory: () => ({

@@ -1,11 +1,16 @@
 /**
- * The Billing API's subscriptions in the CloudSigma simulator: resources (cpu, mem, disk, xfer), IPs,
+ * The Billing API in the CloudSigma simulator: subscriptions to resources (cpu, mem, disk, xfer), IPs,
  * VLANs and software, each with `create` and `calculate`; extension with `/subscriptions/<uuid>/set`
- * and its `calculate`; the manual's minimums (CPU 2000 core MHz, memory 1024 MB) as field errors.
+ * and its `calculate`; the manual's minimums (CPU 2000 core MHz, memory 1024 MB) as field errors; the
+ * current price list (`/pricing/info`) and the balance (`/balance/info`, in the profile's currency).
  *
  * Prices (our choice; the manual's examples give 2 IPs for a month = 16.00, 2 VLANs = 40.00, one of each
  * software licence = 45.00 EUR): per unit and month, cpu 0.01/MHz, mem 0.02/MB, disk 0.20/GB,
  * xfer 0.05/GB, ip 8.00, vlan 20.00, msft_lwa_00135 10.00, msft_p73_04837 20.00, msft_tfa_00009 15.00.
+ * `/pricing/info` shows them as the `:sub` prices (and ip, vlan and the licences, which have no level, as
+ * the manual's example does), beside burst prices that nothing here charges, for the manual's 5-minute
+ * pricing period (`start`, `end`). A subscription bought is paid from the balance at once (the manual is
+ * silent on when; a balance may go below zero: no purchase is refused for funds).
  */
 import { randomUUID } from "node:crypto";
 import { Route, SimError, SimRequest } from "../core";
@@ -15,6 +20,8 @@ import { Kv, SigmaState } from "./state";
 export const PRICES: Record<string, number> = {
   cpu: 0.01, mem: 0.02, disk: 0.2, xfer: 0.05, ip: 8, vlan: 20, msft_lwa_00135: 10, msft_p73_04837: 20, msft_tfa_00009: 15,
 };
+/** Burst prices per unit (our choice; the simulator charges no burst use). */
+export const BURST_PRICES: Record<string, number> = { cpu: 0.03, mem: 0.06, xfer: 0.08, disk: 0.3 };
 const LABELS: Record<string, [string, string]> = {
   cpu: ["CPU", "core MHz"],
   mem: ["Memory", "MB"],
@@ -31,6 +38,18 @@ const MINIMUM: Record<string, [number, string]> = {
 /** `Y-m-d H:M`, the manual's date format. */
 export function ymdhm(t: number): string {
   return new Date(t).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** `Y-m-d H:M:S.ffffff`, as the manual's price list shows its period. */
+const ymdhmsf = (t: number) => new Date(t).toISOString().replace("T", " ").replace("Z", "000");
+
+/** The price list as `/pricing/info` shows it: the current 5-minute period, then a price per key. */
+export function priceList(now: number): Kv {
+  const start = now - (now % (5 * 60_000));
+  const out: Kv = { start: ymdhmsf(start), end: ymdhmsf(start + 5 * 60_000) };
+  for (const [k, burst] of Object.entries(BURST_PRICES)) Object.assign(out, { [`${k}:sub`]: PRICES[k].toFixed(3), [`${k}:burst`]: burst.toFixed(3) });
+  for (const [k, v] of Object.entries(PRICES)) if (!(k in BURST_PRICES)) out[k] = v.toFixed(2);
+  return out;
 }
 
 function addMonths(start: string, months: number): string {
@@ -62,8 +81,10 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
     return { quantities, months, start: (b.start_time ?? "").slice(0, 16) };
   }
 
-  const amount = (q: Record<string, number>, months: number) =>
-    ({ amount: (Object.entries(q).reduce((n, [k, v]) => n + (PRICES[k] ?? 0) * v, 0) * months).toFixed(2), currency: "EUR" });
+  const cost = (q: Record<string, number>, months: number) => Object.entries(q).reduce((n, [k, v]) => n + (PRICES[k] ?? 0) * v, 0) * months;
+  const amount = (q: Record<string, number>, months: number) => ({ amount: cost(q, months).toFixed(2), currency: state.profile.currency });
+  const priced = (type: string, q: Record<string, number>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [priceKey(type, k), v]));
+  const pay = (sum: number) => (state.balance = (Number(state.balance) - sum).toFixed(2));
 
   function create(type: "resources" | "ip" | "vlan" | "software", q: Record<string, number>, months: number, start: string): Kv[] {
     const end = addMonths(start, months);
@@ -93,7 +114,9 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
       path: `${path}/create`,
       handler: (req) => {
         const { quantities, months, start } = parse(req, keys);
-        return h.text(create(type, quantities, months, start));
+        const items = create(type, quantities, months, start);
+        pay(cost(priced(type, quantities), months));
+        return h.text(items);
       },
     },
     {
@@ -101,8 +124,7 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
       path: `${path}/calculate`,
       handler: (req) => {
         const { quantities, months } = parse(req, keys);
-        const priced = Object.fromEntries(Object.entries(quantities).map(([k, v]) => [priceKey(type, k), v]));
-        return h.text(amount(priced, months));
+        return h.text(amount(priced(type, quantities), months));
       },
     },
   ]);
@@ -119,6 +141,8 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
   }
 
   routes.push(
+    { method: "GET", path: "/pricing/info", handler: () => h.text(priceList(state.now())) },
+    { method: "GET", path: "/balance/info", handler: () => h.text({ balance: state.balance, currency: state.profile.currency }) },
     { method: "GET", path: "/subscriptions/list", handler: () => h.text([...state.subscriptions.values()]) },
     { method: "GET", path: "/subscriptions/:uuid/info", handler: (req) => h.text(subscription(req)) },
     {
@@ -127,6 +151,7 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
       handler: (req) => {
         const s = subscription(req);
         const months = extension(req);
+        pay(cost({ [s.type]: Number(s.quantity) }, months));
         s.end_time = addMonths(s.end_time, months);
         s.months = String(Number(s.months) + months);
         return h.text(s);

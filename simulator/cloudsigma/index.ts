@@ -1,5 +1,6 @@
 /**
- * A CloudSigma API 1.0 simulator for drives, servers, server groups, VLANs, static IPs and subscriptions: text/plain key-value bodies (any
+ * A CloudSigma API 1.0 simulator for the profile, drives and the drive library, servers, server groups,
+ * VLANs, static IPs, subscriptions, prices and the balance: text/plain key-value bodies (any
  * Content-Type and Accept are tolerated, as real clients send a mix), HTTP Basic auth, GET or POST on
  * action URLs, `errors:<type> <message>` bodies (400 for a missing object, 401, 409 busy), drive clones
  * that image over time (`imaging NN%` and an imaging claim), and the standard drive library.
@@ -59,6 +60,9 @@ function missing(what: string, id: string): SimError {
 }
 
 const DRIVE_KEYS = /^(name|size|claim:type|readers|encryption:cipher|tags|use|avoid|user:.+)$/;
+/** The profile keys `/profile/set` takes (the manual's table, with the three its info table adds). */
+const PROFILE_KEYS = /^(email|first_name|last_name|nick_name|title|company|address|postcode|phone|currency|country|language)$/;
+const PROFILE_REQUIRED = ["email", "first_name", "last_name", "nick_name"];
 
 export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & { state: SigmaState } {
   const state = new SigmaState(opts);
@@ -85,8 +89,38 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     if (b["encryption:cipher"] && !["none", "aes-xts-plain"].includes(b["encryption:cipher"])) throw new SimError(400, "encryption:cipher must be none or aes-xts-plain", { type: "encryption:cipher" });
   }
 
+  /** The profile as `/profile/info` shows it: the account's uuid and email (its login), then the rest. */
+  const profile = (): Kv => ({ uuid: state.account.uuid, email: state.account.email, ...state.profile });
+
   const any = ["GET", "POST"];
   const routes: Route[] = [
+    // ---- Profile --------------------------------------------------------------------------------
+    { method: "GET", path: "/profile/info", handler: () => text(profile()) },
+    {
+      method: "POST",
+      path: "/profile/set",
+      handler: (req) => {
+        const b = kv(req.body);
+        const errors: Array<[string, string]> = [];
+        for (const [k, v] of Object.entries(b)) {
+          if (!PROFILE_KEYS.test(k)) errors.push([k, "Unknown key"]);
+          else if (PROFILE_REQUIRED.includes(k) && !v.trim()) errors.push([k, "* This field is required."]);
+          else if (k === "currency" && state.profile.currency && v !== state.profile.currency) errors.push([k, "The billing currency cannot be changed once set"]);
+          else if (k === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) errors.push([k, "Enter a valid e-mail address."]);
+        }
+        if (errors.length) {
+          // As the manual shows it: the profile with the request's values, each error after its key.
+          const shown = { ...profile(), ...b };
+          const raw = Object.entries(shown).flatMap(([k, v]) => [`${k} ${v}`, ...errors.filter(([e]) => e === k).map(([e, m]) => `errors:${e} ${m}`)]);
+          throw new SimError(400, errors.map(([k, m]) => `${k}: ${m}`).join("; "), { type: errors[0][0], raw });
+        }
+        // The email is the login (HTTP Basic): a new one is the account's from now on.
+        const { email, ...rest } = b;
+        if (email) state.account.email = email;
+        Object.assign(state.profile, rest);
+        return text(profile());
+      },
+    },
     // ---- Drives ---------------------------------------------------------------------------------
     { method: "GET", path: "/drives/list", handler: () => lines([...state.drives.keys()]) },
     { method: "GET", path: "/drives/info", handler: () => text([...state.drives.keys()].map((u) => state.drive(u)!)) },

@@ -152,7 +152,7 @@ export class CvmState {
   }
 }
 
-/** The demo hosting account: five VPSes on two nodes, one suspended and one terminated. */
+/** The demo hosting account: seven VPSes on two nodes, one suspended, one terminated, two with one hostname. */
 export function defaultSeed(): CvmSeed {
   return {
     tokens: [
@@ -170,6 +170,9 @@ export function defaultSeed(): CvmSeed {
       },
       { id: "104", node: "2", hostname: "old-1.example.net", status: "suspended" },
       { id: "105", node: "2", hostname: "gone-1.example.net", status: "terminated" },
+      // Two VPSes with one hostname (a staging copy made on another node): a look-up by hostname finds both.
+      { id: "106", node: "1", hostname: "staging.example.net", location: "Roubaix, France", template: "debian-12", status: "running" },
+      { id: "107", node: "2", hostname: "staging.example.net", location: "Amsterdam, Netherlands", template: "debian-12", status: "stopped" },
       { id: "201", user: "other", node: "1", hostname: "someone-else.example.net", status: "running" },
     ],
   };

@@ -1,8 +1,8 @@
 /**
  * The ChimeStack and CVM examples through the real Pulumi CLI against their simulators (reached only
- * through HTTP): a preview of the fresh stack, up, refresh with no changes, an update, destroy;
- * ChimeStack's inventory ends empty, CVM's VPSes are untouched but in their last desired power state; no
- * credential and no VM password in the exported state.
+ * through HTTP), each naming what it uses (looked up by name): a preview of the fresh stack, up, refresh
+ * with no changes, an update, destroy; ChimeStack's inventory ends as it began, CVM's VPSes are untouched
+ * but in their last desired power state; no credential and no VM password in the exported state.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     await set("chimestack:password", DEMO.password, true);
     await set("chimestack:pollIntervalMs", "50");
     await set("vmPassword", VM_PASSWORD, true);
-    for (const [k, v] of [["azUuid", DEMO.az], ["instanceSpecUuid", DEMO.instanceSpec], ["volumeSpecUuid", DEMO.volumeSpec], ["imageUuid", DEMO.image], ["securityGroupUuid", DEMO.securityGroup]]) await set(k, v);
+    for (const [k, v] of [["azName", "az-1"], ["instanceSpecName", "small"], ["volumeSpecName", "ssd"], ["imageName", "ubuntu-22.04"], ["securityGroupName", "default"]]) await set(k, v);
   }, 300_000);
 
   afterAll(async () => {
@@ -47,10 +47,12 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     expect((await sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
   }, 300_000);
 
-  it("creates, refreshes with no changes, stops the app VMs in place, and destroys to an empty inventory, the VM passwords never in the state", async () => {
+  it("creates on the AZ, spec, image and security group it names, refreshes with no changes, stops the app VMs in place, and destroys to the inventory it began with, the VM passwords never in the state", async () => {
+    const before = await sim.control("GET", "/_sim/inventory");
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.stdout).toMatch(/\+ 7 created/);
-    expect((await sim.inventory("vms")).map((v) => v.state)).toEqual([1, 1, 1]);
+    const vms = await sim.inventory<{ state: number; az_uuid: string; instance_spec_uuid: string }>("vms");
+    expect(vms.map((v) => [v.state, v.az_uuid, v.instance_spec_uuid])).toEqual([1, 1, 1].map((s) => [s, DEMO.az, DEMO.instanceSpec]));
     const afterUp = await exported();
     expect(afterUp).not.toContain(VM_PASSWORD);
     // The password input and the hash output of each VM are secrets: encrypted in the state.
@@ -70,7 +72,7 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     expect(state).not.toContain(VM_PASSWORD);
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(d.stdout).toMatch(/- 7 deleted/);
-    expect(await sim.control("GET", "/_sim/inventory")).toEqual({ clusters: [], networks: [], subnets: [], vms: [], volumes: [], nics: [] });
+    expect(await sim.control("GET", "/_sim/inventory")).toEqual(before);
   }, 300_000);
 });
 
@@ -112,6 +114,6 @@ describe.skipIf(!haveCli)("the CVM fleet example through the real Pulumi CLI", (
     // Released, not touched: same operations, last desired power states kept, nothing deleted.
     expect((await vpses()).map((v) => v.operations)).toEqual(operations);
     expect(await statuses("101", "102", "103")).toEqual(["running", "running", "running"]);
-    expect(await vpses()).toHaveLength(6);
+    expect(await vpses()).toHaveLength(8);
   }, 300_000);
 });

@@ -36,7 +36,8 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     await set("cloudsigma:username", DEMO_ACCOUNT.email);
     await set("cloudsigma:password", PASSWORD, true);
     await set("cloudsigma:pollIntervalMs", "50");
-    await set("baseImage", "a1b2c3d4-0000-4000-8000-00000000de12");
+    await set("baseImage", "Debian");
+    await set("baseImageVersion", "12");
     await set("vncPassword", VNC_PASSWORD, true);
   }, 300_000);
 
@@ -54,6 +55,8 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     expect(servers.map((s) => s["vnc:password"])).toEqual([VNC_PASSWORD, VNC_PASSWORD, VNC_PASSWORD]);
     const out = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout);
     expect(out.servers[0]).toMatch(/^web-1: active, 185\.12\.5\.\d+$/);
+    // The base image is named (Debian 12) and the look-up takes the newest 12.x of the library.
+    expect(out.baseImage).toBe("Debian 12.10 Server 64bit Preinstalled System (a1b2c3d4-0000-4000-8000-0000de120010)");
   }, 240_000);
 
   /** The servers' VNC settings are Pulumi secrets in the state (inputs and outputs), and the password nowhere in plain text. */

@@ -70,7 +70,7 @@ describe("chimestack.Cluster lifecycle", () => {
     try {
       await cluster.configure({ ...chimeConfig(ctx.sim.url), ...chimeConfig(siteB.url, "chimestack-site-b") });
       const { id } = await cluster.create(await cluster.checked({ azUuid: DEMO.az, name: "b1", endpoint: "site-b" }));
-      expect((await siteB.inventory("clusters")).map((c) => c.uuid)).toEqual([id]);
+      expect((await siteB.inventory("clusters")).map((c) => c.uuid)).toContain(id);
       expect((await ctx.sim.inventory("clusters")).map((c) => c.uuid)).not.toContain(id);
       await cluster.configure({ ...chimeConfig(ctx.sim.url), ...chimeConfig(siteB.url, "chimestack-site-b"), "chimestack-site-b:username": "nobody" });
       await expect(cluster.check({}, { azUuid: DEMO.az, name: "b2", endpoint: "site-b" })).rejects.toThrow(/check chimestack-site-b:username and chimestack-site-b:password/);

@@ -1,6 +1,7 @@
 /**
  * The look-up layer with a vendor of its own: secret result fields as secret Outputs, a failed listing
- * failing every look-up waiting on it and asked again by the next, and `pick` choosing among several.
+ * failing every look-up waiting on it and asked again by the next, `pick` choosing among several, and a
+ * look-up with no identifying filter (the account's one object) whose filters shape its result.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
@@ -39,6 +40,22 @@ const { getThing, getThingOutput } = defineLookup({
   narrow: "newest",
   toResult: (w) => ({ id: w.id, token: w.token }),
 });
+/** The account: one object, no filter needed; `unit` picks what the result shows and must be one it has. */
+const account = { owner: "ops", quota: { cpu: 8, mem: 16 } as Record<string, number> };
+const { getAccount, getAccountOutput } = defineLookup({
+  vendor,
+  name: "Account",
+  noun: "account",
+  description: "the account",
+  args: { unit: z.string().optional() },
+  identifiedBy: [],
+  result: z.object({ owner: z.string(), quota: z.record(z.string(), z.number()) }),
+  list: async () => [account],
+  matches: (w, a) => a.unit === undefined || a.unit in w.quota,
+  describe: (w) => `${w.owner} (quota of ${Object.keys(w.quota).join(", ")})`,
+  narrow: "endpoint",
+  toResult: (w, a) => ({ owner: w.owner, quota: Object.fromEntries(Object.entries(w.quota).filter(([k]) => a.unit === undefined || k === a.unit)) }),
+});
 const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("the look-up layer", () => {
@@ -65,6 +82,13 @@ describe("the look-up layer", () => {
   it("lets a definition pick among several matches, and reports several when it does not", async () => {
     expect((await getThing({ name: "b", newest: true })).id).toBe("3");
     await expect(getThing({ name: "b" })).rejects.toThrow("testvendor.getThing: 2 things have name \"b\" at the testvendor endpoint: b v1; b v3; narrow it with newest");
+  });
+
+  it("needs no filter when a look-up has no identifying one, hands the filters it has to the result, and still checks them", async () => {
+    expect(await getAccount()).toEqual({ owner: "ops", quota: { cpu: 8, mem: 16 } });
+    expect(await valueOf(getAccountOutput({ unit: pulumi.output("mem") }).quota)).toEqual({ mem: 16 });
+    await expect(getAccount({ unit: "gpu" })).rejects.toThrow('testvendor.getAccount: no account has unit "gpu" at the testvendor endpoint; the 1 there: ops (quota of cpu, mem)');
+    await expect(getAccount({ unit: 5 } as never)).rejects.toThrow(/testvendor\.getAccount: unit: /);
   });
 
   it("records each look-up for the docs, with its filters (endpoint added) and what identifies it", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEMO, createChimeStackSimulator } from "../../../simulator/chimestack";
+import { CATALOGUE, DEMO, createChimeStackSimulator } from "../../../simulator/chimestack";
 import { Sim, startSim } from "../../helpers/sim";
 
 let now = 1_000_000;
@@ -42,8 +42,9 @@ describe("ChimeStack simulator", () => {
 
   it("lists as {elements, size, total} with paging", async () => {
     const token = await login();
-    for (const n of ["a", "b", "c"]) await call("POST", `/v1/az/${DEMO.az}/cluster`, { name: n }, token);
-    const r = await call("GET", `/v1/az/${DEMO.az}/cluster?page=2&size=2`, undefined, token);
+    // Compute clusters (type 1): the seeded ones are hyperconverged.
+    for (const n of ["a", "b", "c"]) await call("POST", `/v1/az/${DEMO.az}/cluster`, { name: n, type: 1 }, token);
+    const r = await call("GET", `/v1/az/${DEMO.az}/cluster?type=1&page=2&size=2`, undefined, token);
     expect(r.body.result).toMatchObject({ size: 1, total: 3 });
     expect(r.body.result.elements).toHaveLength(1);
   });
@@ -73,6 +74,36 @@ describe("ChimeStack simulator", () => {
     await call("POST", "/v1/vm", body, token);
     expect((await call("GET", `/v1/vm?cluster_uuid=${clusters[0]}`, undefined, token)).body.result.total).toBe(1);
     expect((await call("GET", `/v1/vm?cluster_uuid=${clusters[1]}`, undefined, token)).body.result.total).toBe(0);
+  });
+
+  it("lists the hosts of a cluster with their cluster's name, filtered by management IP, and hides a host of another cluster", async () => {
+    const token = await login();
+    const hosts = `/v1/az/${DEMO.az}/cluster/${CATALOGUE.general1}/host`;
+    const all = (await call("GET", hosts, undefined, token)).body.result;
+    expect(all).toMatchObject({ total: 2, elements: [{ name: "node-1", cluster_name: "general", manage_ip: "192.168.1.10" }, { name: "node-2" }] });
+    expect((await call("GET", `${hosts}?manage_ip=192.168.2.10`, undefined, token)).body.result.elements.map((h: { uuid: string }) => h.uuid)).toEqual([CATALOGUE.host2a]);
+    expect((await call("GET", `${hosts}/${CATALOGUE.host1b}`, undefined, token)).status).toBe(404);
+    expect((await call("GET", `/v1/az/${CATALOGUE.az2}/cluster/${CATALOGUE.general2}/host/${CATALOGUE.host1b}`, undefined, token)).body.result.host).toMatchObject({ name: "node-1", cluster_name: "general" });
+  });
+
+  it("filters each list by the filters documented for it, ignoring others, and answers the catalogue's objects by uuid", async () => {
+    const token = await login();
+    const names = async (path: string) => (await call("GET", path, undefined, token)).body.result.elements.map((x: { name: string }) => x.name);
+    expect(await names("/v1/image?format=iso")).toEqual(["debian-12"]);
+    expect(await names("/v1/instance_spec?type=1")).toEqual(["large"]);
+    expect(await names("/v1/volume_spec?storage_pool_uuid=9f000000-0000-4000-8000-000000000003")).toEqual(["standard"]); // the Ceph pool
+    expect(await names("/v1/az?format=iso")).toEqual(["az-1", "az-2"]);
+    expect((await call("GET", `/v1/image/${CATALOGUE.debian12Iso}`, undefined, token)).body.result.image).toMatchObject({ name: "debian-12", format: "iso", state: 1 });
+    expect((await call("GET", `/v1/securitygroup/${CATALOGUE.webSg}`, undefined, token)).body.result.securitygroup).toMatchObject({ name: "web" });
+  });
+
+  it("shows a subnet's network name and a network's cluster name as they are now", async () => {
+    const token = await login();
+    const net = `/v1/az/${DEMO.az}/cluster/${CATALOGUE.general1}/network`;
+    await call("PATCH", `${net}/${CATALOGUE.backupNet1}`, { name: "backup" }, token);
+    const subnets = (await call("GET", `${net}/${CATALOGUE.backupNet1}/subnet`, undefined, token)).body.result.elements;
+    expect(subnets).toMatchObject([{ name: "default", network_name: "backup", network_uuid: CATALOGUE.backupNet1 }]);
+    expect((await call("GET", `${net}/${CATALOGUE.backupNet1}`, undefined, token)).body.result.network).toMatchObject({ name: "backup", cluster_name: "general" });
   });
 
   it("answers a VM create with a stub that fills in over time", async () => {

@@ -18,7 +18,7 @@ describe("CVM simulator", () => {
   it("lists the user's VPSes with every number as a string", async () => {
     const body = await (await get("/api/client/vps/list")).json() as any;
     const ids = body.response.vpses.map((v: { id: string }) => v.id);
-    expect(ids).toEqual(["101", "102", "103", "104", "105"]);
+    expect(ids).toEqual(["101", "102", "103", "104", "105", "106", "107"]);
     for (const v of body.response.vpses) {
       for (const k of ["id", "node", "guaranteed_ram", "disk_space", "cpu_count"]) expect(typeof v[k]).toBe("string");
     }
