@@ -46,6 +46,8 @@ const PASSPHRASE = "bench-passphrase";
 const ASYNC_MS = 3000;
 const POLL_MS = 1000;
 const SAMPLE_MS = 100;
+/** The SDK the projects install: the floor of the package's @pulumi/pulumi range (the CLI is built at it). */
+const PULUMI_SDK = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"].replace(/^\^/, "");
 
 // ---- Options -----------------------------------------------------------------------------------------
 
@@ -244,7 +246,7 @@ async function makeProject(key, body, installed) {
   const project = `ppc-bench-fleet-${key}`;
   mkdirSync(join(dir, ".state"), { recursive: true });
   writeFileSync(join(dir, "Pulumi.yaml"), `name: ${project}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`);
-  const pkg = { name: project, private: true, main: "index.js", dependencies: { "@pulumi/pulumi": "3.259.0", "pulumi-private-cloud": `file:${tarball}` } };
+  const pkg = { name: project, private: true, main: "index.js", dependencies: { "@pulumi/pulumi": PULUMI_SDK, "pulumi-private-cloud": `file:${tarball}` } };
   writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2));
   const program = `const pulumi = require("@pulumi/pulumi");
 const { cloudtower, cloudsigma, chimestack, cvm } = require("pulumi-private-cloud");

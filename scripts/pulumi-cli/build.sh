@@ -3,8 +3,8 @@
 #
 # 1. A `pulumi` already on PATH (with its pulumi-language-nodejs and pulumi-resource-pulumi-nodejs beside
 #    it or on PATH) is used as it is, unless PPC_BUILD_PULUMI=1.
-# 2. Otherwise `pulumi` is built from the pkg/v3 Go module pinned in go.mod (the version of the
-#    @pulumi/pulumi npm package in package.json), together with our own pulumi-language-nodejs (cmd/) and
+# 2. Otherwise `pulumi` is built from the pkg/v3 Go module at the lowest @pulumi/pulumi the package
+#    supports (the floor of its range in package.json; go.mod locks it), together with our own pulumi-language-nodejs (cmd/) and
 #    the dynamic-provider shim. The result is cached under .cache/pulumi-cli/<hash of inputs>/ and reused.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,8 +13,16 @@ cache="${PPC_CACHE:-$root/.cache}/pulumi-cli"
 mkdir -p "$cache"
 log() { printf '[pulumi-cli] %s\n' "$*" >&2; }
 
-version="v$(sed -n 's/^[[:space:]]*github.com\/pulumi\/pulumi\/pkg\/v3 v\([0-9.]*\).*/\1/p' "$here/go.mod")"
-[ "$version" != v ] || { log "cannot read the pkg/v3 version from go.mod"; exit 1; }
+# The version is the floor of the package's @pulumi/pulumi range (package.json, the one place it is
+# written); go.mod and go.sum lock the Go modules at it, as package-lock.json locks the npm packages.
+version="v$(sed -n 's/^[[:space:]]*"@pulumi\/pulumi": "\^\([0-9.]*\)".*/\1/p' "$root/package.json" | head -n 1)"
+[ "$version" != v ] || { log "cannot read the @pulumi/pulumi range (\"^x.y.z\") from package.json"; exit 1; }
+locked="v$(sed -n 's/^[[:space:]]*github.com\/pulumi\/pulumi\/pkg\/v3 v\([0-9.]*\).*/\1/p' "$here/go.mod")"
+if [ "$locked" != "$version" ]; then
+  log "go.mod locks pkg/v3 $locked but package.json asks for $version: in scripts/pulumi-cli run"
+  log "  go get github.com/pulumi/pulumi/pkg/v3@$version github.com/pulumi/pulumi/sdk/v3@$version && go mod tidy"
+  exit 1
+fi
 
 if [ "${PPC_BUILD_PULUMI:-0}" != 1 ]; then
   existing="$(command -v pulumi 2>/dev/null || true)"

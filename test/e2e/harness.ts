@@ -23,6 +23,18 @@ export function pulumiOnPath(): boolean {
   }
 }
 
+/**
+ * The Pulumi SDK the test projects install: PPC_PULUMI_SDK (scripts/test.sh sets the current one for its
+ * second e2e run), else the lowest the package supports, the floor of its `@pulumi/pulumi` range (the one
+ * place the version is written; the CLI is built at it).
+ */
+export const PULUMI_SDK = process.env.PPC_PULUMI_SDK || lowestPulumiSdk();
+
+export function lowestPulumiSdk(): string {
+  const range: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+  return range.replace(/^\^/, "");
+}
+
 export const SKIP_REASON = "no `pulumi` on PATH: run the e2e tests through scripts/test.sh, which builds one";
 
 /** The tarball that the global setup (pack.global.ts) packed for this run. */
@@ -72,7 +84,7 @@ export async function makeProject(fixture: string, tarball: string, stack = "e2e
   const dir = mkdtempSync(join(tmpdir(), "ppc-e2e-"));
   cpSync(fixture, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  pkg.dependencies = { ...pkg.dependencies, "pulumi-private-cloud": `file:${tarball}` };
+  pkg.dependencies = { ...pkg.dependencies, "@pulumi/pulumi": PULUMI_SDK, "pulumi-private-cloud": `file:${tarball}` };
   writeFileSync(join(dir, "package.json"), JSON.stringify(pkg, null, 2));
   mkdirSync(join(dir, ".state"));
   const env: NodeJS.ProcessEnv = {
@@ -114,7 +126,7 @@ export async function makeInlineProject(files: Record<string, string>, tarball: 
 export function jsProject(name: string, program: string): Record<string, string> {
   return {
     "Pulumi.yaml": `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`,
-    "package.json": JSON.stringify({ name, private: true, main: "index.js", dependencies: { "@pulumi/pulumi": "3.259.0" } }, null, 2),
+    "package.json": JSON.stringify({ name, private: true, main: "index.js", dependencies: { "@pulumi/pulumi": PULUMI_SDK } }, null, 2),
     "index.js": program,
   };
 }
