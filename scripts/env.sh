@@ -63,7 +63,8 @@ ppc_install_packages() {
 
 # --- Everything a fresh clone needs ----------------------------------------------------------------
 # Node, the npm packages (npm ci, skipped when node_modules matches the lock file), a build of the
-# package, and a Pulumi CLI; all on PATH of the calling shell. A second run reuses everything.
+# package, a Pulumi CLI (all on PATH of the calling shell), and CloudTower's Python SDK in a venv. A second
+# run reuses everything.
 ppc_setup() {
   local start
   start=$(date +%s)
@@ -74,6 +75,24 @@ ppc_setup() {
   (cd "$PPC_ROOT" && rm -rf dist && npx tsc -p tsconfig.json) || return 1
   ppc_ensure_pulumi || return 1
   ppc_log "pulumi $(pulumi version) at $(command -v pulumi)"
+  # Not fatal here: test/sdk/ then fails in CI (and skips elsewhere), saying why.
+  ppc_ensure_cloudtower_sdk || ppc_log "the CloudTower SDK conformance suite (test/sdk/) cannot run"
   ppc_offline_pulumi
   ppc_log "setup done in $(( $(date +%s) - start ))s"
+}
+
+# --- CloudTower's Python SDK (the conformance suite, test/sdk/) --------------------------------------
+# A venv in .cache/cloudtower-sdk/ with test/sdk/requirements.txt installed (pinned), redone when that file
+# or the Python changes. Needs python3 with venv and pip's index; says why when it cannot.
+ppc_ensure_cloudtower_sdk() {
+  local dir="$PPC_CACHE/cloudtower-sdk" req="$PPC_ROOT/test/sdk/requirements.txt" stamp want
+  command -v python3 >/dev/null || { ppc_log "no python3: cannot install the CloudTower SDK for test/sdk/"; return 1; }
+  want="$(sha256sum "$req" | cut -c1-16) $(python3 --version 2>&1)"
+  stamp="$dir/.ppc-requirements"
+  if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  ppc_log "installing the CloudTower Python SDK ($(grep -o 'cloudtower-sdk==[^ ]*' "$req")) into $dir"
+  rm -rf "$dir"
+  python3 -m venv "$dir" >&2 || { ppc_log "python3 -m venv failed (install python3-venv)"; return 1; }
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" >&2 || { ppc_log "pip could not install $req"; return 1; }
+  echo "$want" > "$stamp"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the tests. With no option: sets up everything (scripts/setup.sh: Node, packages, build, Pulumi CLI)
-# and runs every test: unit, simulator, provider lifecycle and the end-to-end tests through the real Pulumi
-# CLI (what CI runs). With --unit: only Node and the packages, then every test but the end-to-end ones
-# (no build, no Pulumi CLI; about two minutes). Other arguments go to vitest (e.g. a test file).
+# Runs the tests. With no option: sets up everything (scripts/setup.sh: Node, packages, build, Pulumi
+# CLI, CloudTower's Python SDK) and runs every test: unit, simulator, provider lifecycle, the CloudTower SDK
+# conformance suite and the end-to-end tests through the real Pulumi CLI (what CI runs). With --unit: only
+# Node, the packages and the SDK, then every test but the end-to-end ones (no build, no Pulumi CLI; about
+# two minutes). Other arguments go to vitest (e.g. a test file).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 unit=0
@@ -10,6 +11,7 @@ if [ "${1:-}" = "--unit" ]; then unit=1; shift; fi
 if [ "$unit" = 1 ]; then
   ppc_ensure_node
   ppc_install_packages
+  ppc_ensure_cloudtower_sdk || ppc_log "the CloudTower SDK conformance suite (test/sdk/) cannot run"
   cd "$PPC_ROOT"
   export PPC_SKIP_E2E=1
   set -- --exclude "test/e2e/**" "$@"

@@ -252,8 +252,13 @@ export class TowerClient {
     return all.filter((o) => o.description.includes(marker));
   }
 
-  /** Objects known to exist, for the whole run: `check` asks once per id, whatever the fleet's size. */
-  private readonly existing = new RunCache<true>();
+  /** Objects known to exist, as first read in this run: `check` asks once per id, whatever the fleet's size. */
+  private readonly existing = new RunCache<object>();
+
+  /** The object with this id as this run first read it; undefined (and asked again next time) when there is none. */
+  seen<T extends { id: string }>(path: string, id: string): Promise<T | undefined> {
+    return this.existing.get(`${path} ${id}`, () => this.one<T>(path, id)) as Promise<T | undefined>;
+  }
 
   /**
    * A check failure naming `property` when no object with this id exists (unknown values at preview
@@ -261,8 +266,7 @@ export class TowerClient {
    */
   async missing(path: string, id: string | undefined, property: string, noun: string): Promise<{ property: string; reason: string } | undefined> {
     if (!id || isUnknown(id)) return undefined;
-    const found = await this.existing.get(`${path} ${id}`, async () => ((await this.one(path, id)) ? true : undefined));
-    return found ? undefined : { property, reason: `no ${noun} with id ${id} in CloudTower` };
+    return (await this.seen(path, id)) ? undefined : { property, reason: `no ${noun} with id ${id} in CloudTower` };
   }
 
   /**

@@ -93,7 +93,7 @@ export function createBody(i: VmInputs, marker: string): [string, unknown] {
           template_id: i.template.templateId,
           is_full_copy: i.template.fullCopy,
           name: i.name,
-          cluster_id: i.clusterId,
+          // No cluster_id (deprecated here): the template's cluster is the VM's, which check verifies.
           host_id: i.hostId,
           description,
           ...cpu,
@@ -234,7 +234,7 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
     }
   }
 
-  // NICs one by one: reconnect or edit by index, add the new ones, remove the extra ones (last first).
+  // NICs one by one: reconnect or edit by index, add the new ones, remove the extra ones.
   v = (await view(t, id))!;
   for (let i = 0; i < Math.min(v.nics.length, news.nics.length); i++) {
     const have = v.nics[i];
@@ -250,8 +250,11 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
     await t.change("/add-vm-nic", { where: { id }, data: { vm_nics: news.nics.slice(v.nics.length).map(nicParams) } }, { ...o, what: `NICs of VM ${news.name} to be added` });
   }
   if (v.nics.length > news.nics.length) {
-    const extra = Array.from({ length: v.nics.length - news.nics.length }, (_, k) => v.nics.length - 1 - k);
-    await t.change("/remove-vm-nic", { where: { id }, data: { nic_index: extra } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
+    // By `where` on the NICs' MACs, which outlive the edits above (NIC ids do not; removal by index is deprecated).
+    const extra = v.nics.slice(news.nics.length).map((n) => n.mac_address ?? "");
+    if (extra.some((m) => !m)) throw new ProviderError("server", `CloudTower shows a NIC of VM ${news.name} without a MAC address; cannot name it to remove it`);
+    const where = { vm: { id }, mac_address_in: extra };
+    await t.change("/remove-vm-nic-by-where", { where, effect: { vm_ids: [id] } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
   }
 
   await power(t, (await view(t, id))!, news.powerState, news);

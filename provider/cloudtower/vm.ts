@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
+import { TowerClient } from "./client";
 import { vendor } from "./config";
 import { GIB, MIB, VmView, converge, cpuOrMemoryChanges, createBody, deleteVm, findByName, findOwned, restartNeeded, settleCreate, view } from "./vm-operations";
 
@@ -124,6 +125,7 @@ export const Vm = defineResource({
     const failures = await Promise.all([
       client.missing("/get-clusters", i.clusterId, "clusterId", "cluster"),
       ...nics.map((n, k) => client.missing("/get-vlans", n.vlanId, `nics[${k}].vlanId`, "VM network")),
+      templateFailure(client, i),
     ]);
     return failures.filter((f) => f !== undefined);
   },
@@ -159,6 +161,21 @@ export const Vm = defineResource({
   },
 });
 export type Vm = InstanceType<typeof Vm>;
+
+/**
+ * A template that does not exist, or that is in another cluster than `clusterId`: a VM made from a template
+ * is made in the template's cluster (`cluster_id` is deprecated on /create-vm-from-template).
+ */
+async function templateFailure(client: TowerClient, i: VmInputs): Promise<{ property: string; reason: string } | undefined> {
+  const id = i.template && !isUnknown(i.template) ? i.template.templateId : undefined;
+  if (!id || isUnknown(id)) return undefined;
+  const tpl = await client.seen<{ id: string; name: string; cluster: { id: string; name: string } }>("/get-vm-templates", id);
+  if (!tpl) return { property: "template.templateId", reason: `no VM template with id ${id} in CloudTower` };
+  if (i.clusterId && !isUnknown(i.clusterId) && tpl.cluster.id !== i.clusterId) {
+    return { property: "clusterId", reason: `VM template ${tpl.name} is in cluster ${tpl.cluster.name} (${tpl.cluster.id}), where a VM made from it is made; drop clusterId or give that one` };
+  }
+  return undefined;
+}
 
 // ---- Model -----------------------------------------------------------------------------------------
 

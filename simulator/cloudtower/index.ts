@@ -1,9 +1,11 @@
 /**
- * A SmartX CloudTower API simulator for the calls our resources make: every call POST with JSON under
- * /v2/api (but GET /get-version), `Authorization: <token>` from /login (raw or `Bearer`), bare arrays from
- * reads filtered by Prisma-style `where`, mutations that return `WithTask` arrays and run as tasks,
- * placeholders, `ResourceLocked` while a task holds an object, strict request validation, and the
- * `{path, status, message, code?, props?}` error body.
+ * A SmartX CloudTower 4.6.0 API simulator (see README.md: what it implements and how faithfully): every call
+ * POST with JSON under /v2/api (but GET /get-version), `Authorization: <token>` from /login (raw or
+ * `Bearer`), bare arrays from reads filtered by Prisma-style `where`, mutations that return `WithTask`
+ * arrays and run as tasks, placeholders, `ResourceLocked` while a task holds an object, and the
+ * `{path, status, message, code?, props?}` error body. Every request and every answer is checked against
+ * the official OpenAPI spec when it is at hand (openapi.ts): a refused request is a 400, an answer of ours
+ * that the spec does not describe a 500 "simulator bug".
  *
  * Choices where the vendor is silent (see README): a bad token answers 401 with the error body; a bad
  * login 400; references to objects that do not exist fail the task (creation precedes validation), except
@@ -17,9 +19,12 @@
  *   GET  /_sim/cloudtower/tokens          the tokens handed out (to prove none reaches a state)
  * `POST /_sim/seed` takes every collection of the inventory, and `users: [{username, password, source?}]`.
  */
-import { Route, SimError, SimRequest, VendorSim } from "../core";
+import { basename } from "node:path";
+import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { BASE, ok, strip, towerCtx, withTask } from "./context";
 import { infraRoutes } from "./infra";
+import { libraryRoutes } from "./library";
+import { SPEC_ENV, SPEC_FILE, TowerSpec, findSpec, loadSpec } from "./openapi";
 import * as S from "./schemas";
 import { seedTower } from "./seed";
 import { COLLECTIONS, Collection, TowerOptions, TowerState, cuid } from "./state";
@@ -29,19 +34,52 @@ import { Entity, Page, query } from "./where";
 export { TowerState } from "./state";
 export { DEMO_USER, APPLIANCE, FREE_VOLUME } from "./seed";
 
-/** An object as the API shows it: a template's disks and NICs are what `create-vm-from-template` uses, kept apart. */
-function shown(c: Collection, e: Entity): Entity {
-  if (c !== "templates") return e;
-  const { disks, nics, ...rest } = e;
-  void disks;
-  void nics;
-  return rest;
+/** CloudTower's error body, `{path, status, message, code?, props?}`. */
+function renderError(status: number, message: string, extra: Record<string, unknown>): SimResponse {
+  return { status, body: { path: "", ...extra, status, message }, headers: { "x-tower-request-id": cuid() } };
 }
 
-export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & { state: TowerState } {
+/** The request's JSON body (undefined when empty); a 400 when it is not JSON. */
+function parseBody(req: SimRequest): unknown {
+  try {
+    return req.body.trim() === "" ? undefined : JSON.parse(req.body);
+  } catch {
+    throw new SimError(400, "request body is not valid JSON");
+  }
+}
+
+let warned = false;
+
+/**
+ * The spec that judges requests and answers (see openapi.ts), or undefined, saying so once per process. A
+ * spec asked for (the option, the environment variable) that cannot be used is an error; one found by
+ * looking around, without ajv to use it, is not.
+ */
+function towerSpec(opts: TowerOptions): TowerSpec | undefined {
+  if (opts.spec === false) return undefined;
+  const asked = opts.spec ?? process.env[SPEC_ENV];
+  const file = asked ?? findSpec();
+  let why = `${SPEC_FILE} not found (set ${SPEC_ENV}, or put ../shared/reference/ beside the project)`;
+  if (file) {
+    try {
+      return loadSpec(file);
+    } catch (e) {
+      if (asked) throw e;
+      why = (e as Error).message;
+    }
+  }
+  if (!warned) {
+    console.warn(`CloudTower simulator: ${why}; requests are checked by the simulator's own schemas only, and answers are not checked against the spec`);
+    warned = true;
+  }
+  return undefined;
+}
+
+export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & { state: TowerState; spec?: TowerSpec } {
   const state = new TowerState(opts);
   seedTower(state);
-  const ctx = towerCtx(state);
+  const spec = towerSpec(opts);
+  const ctx = towerCtx(state, !!spec);
   const faults: VmFaults = { orphanOnFailure: new Set(), ignoresShutdown: new Set() };
   const vms = vmModel(ctx, faults);
 
@@ -53,7 +91,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
 
   const read = (c: Collection): Route["handler"] => (req) => {
     const page = ctx.body(req, S.getBody()) as Page;
-    return ok(query(state.list(c), page ?? {}, state.resolve).map((e) => strip(shown(c, e))));
+    return ok(query(state.list(c), page ?? {}, state.resolve).map(strip));
   };
   const count = (c: Collection): Route["handler"] => (req) => {
     const page = ctx.body(req, S.getBody()) as Page;
@@ -100,6 +138,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
       { method: "POST", path: `${BASE}/${path}-connection`, handler: count(c) },
     ]),
     ...vms.routes,
+    ...libraryRoutes(ctx, vms.dropVm),
     ...infraRoutes(ctx, vms.dropVm),
     {
       method: "POST",
@@ -139,35 +178,45 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     },
   ];
 
-  // Every vendor route: settle tasks first, then authenticate (but /login and /get-version).
-  const wrapped = routes.map((r) =>
-    r.path.startsWith("/_sim/")
-      ? r
-      : {
-          ...r,
-          handler: async (req: SimRequest) => {
-            try {
-              state.settle();
-              if (!r.path.endsWith("/login") && !r.path.endsWith("/get-version")) auth(req);
-              return await r.handler(req);
-            } catch (e) {
-              // The error body names the operation's path, as CloudTower's does.
-              if (e instanceof SimError) throw new SimError(e.status, e.message, { path: req.path.slice(BASE.length), ...e.extra }, e.headers);
-              throw e;
-            }
-          },
-        },
-  );
+  // Every vendor route: settle tasks first, then authenticate (but /login and /get-version), check the
+  // request against the spec, run, and check the answer against the spec (a 500 naming the bug if not).
+  const wrapped = routes.map((r) => {
+    if (r.path.startsWith("/_sim/")) return r;
+    const op = r.path.slice(BASE.length);
+    if (spec && !spec.operation(op)) throw new Error(`the CloudTower simulator routes ${op}, which is not an operation of ${spec.file}`);
+    const handler = async (req: SimRequest): Promise<SimResponse> => {
+      let res: SimResponse;
+      try {
+        state.settle();
+        if (op !== "/login" && op !== "/get-version") auth(req);
+        if (spec && r.method === "POST") {
+          const problems = spec.checkRequest(op, parseBody(req));
+          if (problems.length) throw new SimError(400, `invalid request body: ${problems.join("; ")}`);
+        }
+        res = await r.handler(req);
+      } catch (e) {
+        if (!(e instanceof SimError)) throw e;
+        // The error body names the operation's path, as CloudTower's does.
+        res = renderError(e.status, e.message, { path: op, ...e.extra });
+        res.headers = { ...res.headers, ...e.headers };
+      }
+      const problems = spec?.checkResponse(op, res.status, res.body) ?? [];
+      if (problems.length) {
+        return renderError(500, `simulator bug: the ${res.status} answer of ${op} does not match ${basename(spec!.file)}: ${problems.slice(0, 5).join("; ")}`, { path: op });
+      }
+      // A JSON string (the version) is sent as JSON, not as text.
+      if (typeof res.body === "string") res = { ...res, body: JSON.stringify(res.body), headers: { ...res.headers, "Content-Type": "application/json" } };
+      return res;
+    };
+    return { ...r, handler };
+  });
 
   return {
     name: "cloudtower",
     state,
+    spec,
     routes: wrapped,
-    renderError: (status, message, extra) => ({
-      status,
-      body: { path: "", ...extra, status, message },
-      headers: { "x-tower-request-id": cuid() },
-    }),
+    renderError,
     reset: () => {
       state.clear();
       seedTower(state);

@@ -4,7 +4,7 @@
 import { Route, SimError } from "../core";
 import { BASE, TowerCtx, lockedError, ok, strip, withTask } from "./context";
 import * as S from "./schemas";
-import { addCluster } from "./seed";
+import { addCluster, frozenDisk, frozenNic } from "./seed";
 import { cuid } from "./state";
 import { Entity } from "./where";
 
@@ -214,8 +214,16 @@ export function infraRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: bo
             onSuccess: () => {
               snap.vm_disks = disks.map((x, i) => {
                 const vol = state.get("vmVolumes", (x.vm_volume as { id: string }).id)!;
-                return { boot: x.boot, bus: x.bus, index: i, type: "DISK", path: vol.path, size: vol.size, storage_policy_uuid: state.newLocalId(), vm_volume_local_id: vol.local_id, elf_image_local_id: "", svt_image_local_id: "", disk_name: vol.name, snapshot_local_id: `${vol.local_id}-snapshot-${snap.local_id}` };
+                const disk = { boot: Number(x.boot), bus: String(x.bus), type: "DISK", index: i, size: Number(vol.size), path: String(vol.path), localId: String(vol.local_id), name: String(vol.name) };
+                return { ...frozenDisk(disk), snapshot_local_id: `${vol.local_id}-snapshot-${snap.local_id}` };
               });
+              snap.vm_nics = (v.vm_nics as Array<{ id: string }>)
+                .map((x) => state.get("vmNics", x.id)!)
+                .sort((a, b) => Number(a.order) - Number(b.order))
+                .map((n, index) => {
+                  const text = (k: string) => String(n[k] ?? "");
+                  return { ...frozenNic(state, n, index), mac_address: text("mac_address"), ip_address: text("ip_address"), gateway: text("gateway"), subnet_mask: text("subnet_mask") };
+                });
               v.snapshots = [...((v.snapshots as object[]) ?? []), { id, name: d.name }];
             },
             onFailure: () => state.remove("vmSnapshots", id),

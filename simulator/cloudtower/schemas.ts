@@ -1,6 +1,8 @@
 /**
- * Request bodies as the CloudTower 4.6.0 spec defines them, strict: an unknown field or a wrong type is a
- * 400, as CloudTower answers. Built by functions (zod schemas are cheap to build).
+ * Request bodies of the operations the simulator implements, as the CloudTower 4.6.0 spec defines them
+ * (the fields the simulator models), strict: an unknown field or a wrong type is a 400. They type the
+ * handlers' bodies always, and check them only when the simulator runs without the spec (openapi.ts),
+ * which otherwise checks every body in full. Built by functions (zod schemas are cheap to build).
  */
 import { z } from "zod";
 
@@ -101,40 +103,56 @@ export const createVm = () =>
     }),
   );
 
-export const createVmFromTemplate = () =>
+const fromTemplate = () =>
+  z.strictObject({
+    ...vmCommon,
+    cloud_init: z
+      .strictObject({
+        user_data: z.string().optional(),
+        public_keys: z.array(z.string()).optional(),
+        hostname: z.string().optional(),
+        nameservers: z.array(z.string()).optional(),
+        default_user_password: z.string().optional(),
+        networks: z.array(z.unknown()).optional(),
+      })
+      .optional(),
+    is_full_copy: z.boolean(),
+    template_id: z.string(),
+    status: z.enum(["DELETED", "RUNNING", "STOPPED", "SUSPENDED", "UNKNOWN"]).optional(),
+    firmware: z.enum(["BIOS", "UEFI"]).optional(),
+    ha: z.boolean().optional(),
+    vm_nics: z.array(nicParams()).optional(),
+    disk_operate: z
+      .strictObject({
+        remove_disks: z.strictObject({ disk_index: z.array(int()) }).optional(),
+        modify_disks: z.array(z.unknown()).optional(),
+        new_disks: diskParams().optional(),
+      })
+      .optional(),
+    memory: int().optional(),
+    cpu_cores: int().optional(),
+    cpu_sockets: int().optional(),
+    name: z.string(),
+    cluster_id: z.string().optional(),
+  });
+export const createVmFromTemplate = () => z.array(fromTemplate());
+export const createVmFromLibraryTemplate = () => z.array(fromTemplate().extend({ cluster_id: z.string() }));
+export type TemplateParams = z.infer<ReturnType<typeof fromTemplate>>;
+
+export const createTemplate = () =>
+  z.array(z.strictObject({ cluster_id: z.string().optional(), cloud_init_supported: z.boolean(), vm_id: z.string(), description: z.string().optional(), name: z.string() }));
+export const createVolume = () =>
   z.array(
     z.strictObject({
-      ...vmCommon,
-      cloud_init: z
-        .strictObject({
-          user_data: z.string().optional(),
-          public_keys: z.array(z.string()).optional(),
-          hostname: z.string().optional(),
-          nameservers: z.array(z.string()).optional(),
-          default_user_password: z.string().optional(),
-          networks: z.array(z.unknown()).optional(),
-        })
-        .optional(),
-      is_full_copy: z.boolean(),
-      template_id: z.string(),
-      status: z.enum(["DELETED", "RUNNING", "STOPPED", "SUSPENDED", "UNKNOWN"]).optional(),
-      firmware: z.enum(["BIOS", "UEFI"]).optional(),
-      ha: z.boolean().optional(),
-      vm_nics: z.array(nicParams()).optional(),
-      disk_operate: z
-        .strictObject({
-          remove_disks: z.strictObject({ disk_index: z.array(int()) }).optional(),
-          modify_disks: z.array(z.unknown()).optional(),
-          new_disks: diskParams().optional(),
-        })
-        .optional(),
-      memory: int().optional(),
-      cpu_cores: int().optional(),
-      cpu_sockets: int().optional(),
+      elf_storage_policy: z.enum(STORAGE_POLICY),
+      size_unit: z.enum(BYTE_UNIT).optional(),
+      size: int(),
+      sharing: z.boolean(),
+      cluster_id: z.string(),
       name: z.string(),
-      cluster_id: z.string().optional(),
     }),
   );
+export const deleteVolume = () => z.strictObject({ where: where(), effect: z.strictObject({ include_snapshots: z.boolean().optional() }).optional() });
 
 export const updateVm = () =>
   z.strictObject({
@@ -169,6 +187,8 @@ export const updateNic = () =>
     data: nicParams().omit({ local_id: true, type: true }).extend({ nic_index: int() }).strict(),
   });
 export const removeNic = () => z.strictObject({ where: where(), data: z.strictObject({ nic_index: z.array(int()) }) });
+export const removeNicByWhere = () => z.strictObject({ where: where(), effect: z.strictObject({ vm_ids: z.array(z.string()).min(1).optional() }) });
+export const rollbackVm = () => z.strictObject({ where: where(), data: z.strictObject({ snapshot_id: z.string() }) });
 
 export const connectCluster = () =>
   z.array(

@@ -39,26 +39,22 @@ export function seedTower(s: TowerState) {
     [a, { id: "cl0temp1ate0000000000uef1", name: "rocky-9-uefi", cores: 2, sockets: 2, memGb: 4, firmware: "UEFI", diskGb: 40 }],
     [b, { id: "cl0temp1ate0000000000deb2", name: "debian-12", cores: 2, sockets: 1, memGb: 2, firmware: "BIOS", diskGb: 20 }],
   ] as const) {
-    s.put("templates", {
-      id: t.id,
-      name: t.name,
-      description: "",
-      local_id: s.newLocalId(),
-      cluster: { id: c.id, name: String(c.name) },
-      vcpu: t.cores * t.sockets,
-      cpu: { cores: t.cores, sockets: t.sockets },
-      cpu_model: "cluster_default",
-      memory: t.memGb * 1024 ** 3,
-      size: t.diskGb * 1024 ** 3,
-      firmware: t.firmware,
-      ha: true,
-      clock_offset: "UTC",
-      cloud_init_supported: true,
-      win_opt: false,
-      labels: [],
-      disks: [{ size: t.diskGb * 1024 ** 3, bus: "VIRTIO", boot: 0, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }],
-      nics: [{ vlan_id: defaultVlanId(c.id) }],
-    });
+    const size = t.diskGb * 1024 ** 3;
+    const localId = s.newLocalId();
+    s.put(
+      "templates",
+      template(s, {
+        id: t.id,
+        name: t.name,
+        clusterId: c.id,
+        cpu: { cores: t.cores, sockets: t.sockets },
+        memory: t.memGb * 1024 ** 3,
+        firmware: t.firmware,
+        ha: true,
+        disks: [frozenDisk({ boot: 0, bus: "VIRTIO", type: "DISK", index: 0, size, path: `/usr/share/smartx/volumes/${localId}`, localId, name: `${t.name}-disk-0` })],
+        nics: [frozenNic(s, { id: "", vlan: { id: defaultVlanId(c.id) }, model: "VIRTIO", enabled: true, mirror: false }, 0)],
+      }),
+    );
   }
   // The content library: one VM template and one ISO image, each on both clusters.
   s.put("contentLibraryVmTemplates", {
@@ -142,7 +138,7 @@ export function seedTower(s: TowerState) {
   const diskId = cuid();
   s.put("vmDisks", { id: diskId, boot: 0, bus: "VIRTIO", type: "DISK", vm: { id: vmId, name: "legacy-app" }, vm_volume: { id: volId, name: "legacy-app-disk-0" }, key: 0, device: "vda" });
   const nicId = cuid();
-  s.put("vmNics", { id: nicId, local_id: s.newLocalId(), vm: { id: vmId, name: "legacy-app" }, vlan: s.ref("vlans", defaultVlanId(a.id)), mac_address: mac(), ip_address: "10.0.10.5", model: "VIRTIO", enabled: true, mirror: false, order: 0, type: "VLAN" });
+  s.put("vmNics", { id: nicId, local_id: s.newLocalId(), vm: { id: vmId, name: "legacy-app" }, vlan: s.ref("vlans", defaultVlanId(a.id)), mac_address: mac(), ip_address: "10.0.10.5", gateway: "10.0.10.1", subnet_mask: "255.255.255.0", model: "VIRTIO", enabled: true, mirror: false, order: 0, type: "VLAN" });
   const host = (a.hosts as Array<{ id: string; name: string; management_ip: string }>)[0];
   s.put("vms", vm(s, { id: vmId, name: "legacy-app", clusterId: a.id, cores: 1, sockets: 2, memory: 2 * 1024 ** 3, firmware: "BIOS", ha: true, status: "RUNNING", host, disks: [diskId], nics: [nicId], description: "adopt me", ips: "10.0.10.5" }));
 }
@@ -238,6 +234,76 @@ export function addCluster(s: TowerState, o: { id?: string; name: string; ip: st
     datacenters: dc ? [{ id: dc.id, name: dc.name }] : [],
     host_num: hosts.length,
   });
+}
+
+/** A disk as a template or a snapshot keeps it (NestedFrozenDisks). */
+export function frozenDisk(d: { boot: number; bus: string; type: string; index: number; size: number; path: string; localId: string; name: string }): Record<string, unknown> {
+  return {
+    boot: d.boot,
+    bus: d.bus,
+    type: d.type,
+    index: d.index,
+    path: d.path,
+    size: d.size,
+    storage_policy_uuid: "",
+    vm_volume_local_id: d.localId,
+    elf_image_local_id: "",
+    svt_image_local_id: "",
+    disk_name: d.name,
+  };
+}
+
+/** A VM network as a template or a snapshot names it (NestedFrozenVlan): by its id in the cluster. */
+export function frozenVlan(s: TowerState, vlan: Entity) {
+  const vds = s.get("vdses", (vlan.vds as { id: string }).id);
+  return { name: String(vlan.name), vlan_id: Number(vlan.vlan_id), vlan_local_id: String(vlan.local_id), vds_ovs: String(vds?.ovsbr_name ?? "") };
+}
+
+/** A NIC as a template or a snapshot keeps it: its settings, and its VLAN frozen. */
+export function frozenNic(s: TowerState, n: Entity, index: number) {
+  const vlan = n.vlan ? s.get("vlans", (n.vlan as { id: string }).id) : undefined;
+  return { index, vlan: vlan ? frozenVlan(s, vlan) : { name: "", vlan_id: 0, vlan_local_id: "", vds_ovs: "" }, model: n.model, enabled: n.enabled, mirror: n.mirror };
+}
+
+/** A VM template (VmTemplate): its disks and NICs frozen as they were on the VM it was made from. */
+export function template(
+  s: TowerState,
+  o: {
+    id: string;
+    name: string;
+    clusterId: string;
+    description?: string;
+    cpu: { cores: number; sockets: number };
+    memory: number;
+    firmware: string;
+    ha: boolean;
+    cloudInit?: boolean;
+    disks: Array<Record<string, unknown>>;
+    nics: Array<Record<string, unknown>>;
+  },
+): Entity {
+  return {
+    id: o.id,
+    name: o.name,
+    description: o.description ?? "",
+    local_id: s.newLocalId(),
+    local_created_at: new Date(s.now()).toISOString(),
+    cluster: s.ref("clusters", o.clusterId),
+    vcpu: o.cpu.cores * o.cpu.sockets,
+    cpu: { ...o.cpu },
+    cpu_model: "cluster_default",
+    memory: o.memory,
+    size: o.disks.filter((d) => d.type === "DISK").reduce((n, d) => n + Number(d.size), 0),
+    firmware: o.firmware,
+    ha: o.ha,
+    clock_offset: "UTC",
+    cloud_init_supported: o.cloudInit ?? true,
+    win_opt: false,
+    labels: [],
+    vm_disks: o.disks,
+    vm_nics: o.nics,
+    entityAsyncStatus: null,
+  };
 }
 
 export function volume(s: TowerState, id: string, name: string, size: number, clusterId: string, mounting: boolean, policy = "REPLICA_2_THIN_PROVISION"): Entity {

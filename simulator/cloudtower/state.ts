@@ -14,6 +14,11 @@ export interface TowerOptions {
   /** How long a task takes from creation to SUCCESSED (ms, default 300). */
   taskMs?: number;
   now?: () => number;
+  /**
+   * The CloudTower 4.6.0 OpenAPI spec that judges every request and answer: a file, or `false` to run
+   * on the simulator's own request schemas only. Default: found as `openapi.ts` says, else `false`.
+   */
+  spec?: string | false;
 }
 
 /** A task's effect: what happens to the state when it succeeds, and on failure. */

@@ -95,7 +95,7 @@ describe("cloudtower.Vm lifecycle", () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const u = await vm.update(id, outs, await vm.checked(scratch({ nics: [{ vlanId: vlanB }] })));
     expect(u.outs.nicDetails.map((n: { macAddress: string; vlanId: string }) => [n.macAddress, n.vlanId])).toEqual([[macs[0], vlanB]]);
-    expect((await mutations()).filter((p) => /nic/.test(p))).toEqual(["/v2/api/update-vm-nic", "/v2/api/remove-vm-nic"]);
+    expect((await mutations()).filter((p) => /nic/.test(p))).toEqual(["/v2/api/update-vm-nic", "/v2/api/remove-vm-nic-by-where"]);
   });
 
   it("changes the power state in place, falling back to power off when the guest ignores shutdown", async () => {
