@@ -52,9 +52,12 @@ async function withSimulator(run) {
   }
 }
 
-const inputs = (i) => Vm.entry.inputSchema.parse({ name: `bench-${i}`, clusterId: CLUSTER, powerState: "STOPPED", disks: [{ sizeGb: 10 }], nics: [{ vlanId: VLAN }] });
+const inputs = (i) =>
+  Vm.entry.inputSchema.parse({ name: `bench-${i}`, clusterId: CLUSTER, powerState: "STOPPED", disks: [{ sizeGb: 10 }], nics: [{ vlanId: VLAN }] });
 const configure = (url, extra = {}) =>
-  Vm.provider.configure({ config: configFrom({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, ...extra }) });
+  Vm.provider.configure({
+    config: configFrom({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, ...extra }),
+  });
 
 /** Ours: the provider's create (as Pulumi calls it), N at once; all task waits share one /get-tasks poll per tick. */
 async function ours(url) {
@@ -70,7 +73,23 @@ async function baseline(url) {
     Array.from({ length: N }, async (_, i) => {
       const p = inputs(i);
       const [r] = await t.mutate("/create-vm", [
-        { cluster_id: CLUSTER, name: p.name, cpu_cores: 1, cpu_sockets: 1, vcpu: 1, memory: p.memoryMb * 1024 ** 2, ha: true, firmware: "BIOS", status: "STOPPED", vm_nics: [{ connect_vlan_id: VLAN }], vm_disks: { mount_new_create_disks: [{ boot: 0, bus: "VIRTIO", vm_volume: { name: `${p.name}-disk-0`, size: 10 * 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION" } }] } },
+        {
+          cluster_id: CLUSTER,
+          name: p.name,
+          cpu_cores: 1,
+          cpu_sockets: 1,
+          vcpu: 1,
+          memory: p.memoryMb * 1024 ** 2,
+          ha: true,
+          firmware: "BIOS",
+          status: "STOPPED",
+          vm_nics: [{ connect_vlan_id: VLAN }],
+          vm_disks: {
+            mount_new_create_disks: [
+              { boot: 0, bus: "VIRTIO", vm_volume: { name: `${p.name}-disk-0`, size: 10 * 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION" } },
+            ],
+          },
+        },
       ]);
       for (;;) {
         await sleep(BASELINE_POLL_MS);

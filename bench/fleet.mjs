@@ -91,7 +91,8 @@ const VENDORS = {
     secret: "password",
     fleet: (n) => `${n} cloudtower.Vm`,
     resources: (n) => n,
-    program: () => `for (let i = 0; i < n; i++) new cloudtower.Vm("vm-" + i, { name: "vm-" + i, clusterId: "${CLUSTER_A}", nics: [{ vlanId: "${DEFAULT_VLAN_A}" }] });`,
+    program: () =>
+      `for (let i = 0; i < n; i++) new cloudtower.Vm("vm-" + i, { name: "vm-" + i, clusterId: "${CLUSTER_A}", nics: [{ vlanId: "${DEFAULT_VLAN_A}" }] });`,
     poll: (r) => r.path === "/v2/api/get-tasks",
     // Create: one task. Delete: one task (delete-vm).
     wait: { up: 3, destroy: 3 },
@@ -195,7 +196,9 @@ async function pack(dir) {
 const normalize = (path) =>
   path
     .split("/")
-    .map((s) => (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^\d+$/.test(s) || (/^[a-z0-9]{16,}$/i.test(s) && /\d/.test(s)) ? ":id" : s))
+    .map((s) =>
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) || /^\d+$/.test(s) || (/^[a-z0-9]{16,}$/i.test(s) && /\d/.test(s)) ? ":id" : s,
+    )
     .join("/");
 
 /**
@@ -277,7 +280,7 @@ ${body}
       return (await run("pulumi", [...args, "--non-interactive", "--color=never"], opts)).stdout;
     } catch (e) {
       const out = `${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n");
-      throw new Error(`pulumi ${args.join(" ")} failed in ${dir} (exit ${e.code}):\n${out}`);
+      throw new Error(`pulumi ${args.join(" ")} failed in ${dir} (exit ${e.code}):\n${out}`, { cause: e });
     }
   };
   return { key, dir, pulumi };
@@ -287,7 +290,10 @@ ${body}
 async function timed(p, stack, args) {
   const sampler = sampleHost(p.dir);
   const t0 = performance.now();
-  const done = await p.pulumi(...args, "--stack", stack).then(() => undefined, (e) => e);
+  const done = await p.pulumi(...args, "--stack", stack).then(
+    () => undefined,
+    (e) => e,
+  );
   const wall = (performance.now() - t0) / 1000;
   const host = await sampler.stop();
   if (done) throw done;
@@ -372,11 +378,17 @@ async function benchVendor(name, n, V, B, sims) {
         bPad = await timed(B, padded, args);
       }
       result.commands[c.name] = {
-        wallV: v.wall, wallB: b.wall, T, ratio: v.wall / (b.wall + T),
+        wallV: v.wall,
+        wallB: b.wall,
+        T,
+        ratio: v.wall / (b.wall + T),
         ...(bPad ? { wallBPadded: bPad.wall, ratioPadded: v.wall / (bPad.wall + T) } : {}),
         ...reqs,
-        peakMbV: v.peakMb, peakMbB: b.peakMb, peakRatio: v.peakMb && b.peakMb ? v.peakMb / b.peakMb : undefined,
-        hostPidsV: v.hostPids, hostPidsB: b.hostPids,
+        peakMbV: v.peakMb,
+        peakMbB: b.peakMb,
+        peakRatio: v.peakMb && b.peakMb ? v.peakMb / b.peakMb : undefined,
+        hostPidsV: v.hostPids,
+        hostPidsB: b.hostPids,
       };
       if (c.name === "up") {
         result.state.V = await stateFigures(V, vStack);
@@ -394,7 +406,13 @@ async function benchVendor(name, n, V, B, sims) {
       const v = await timed(V, vStack, ["up", "--yes", "--skip-preview"]);
       // The CLI's default parallelism is 4 per CPU: the creates go in waves of that many.
       const T = vendor.wait.up * Math.ceil(resources / (4 * availableParallelism()));
-      result.defaultParallelUp = { wall: v.wall, T, requests: server.requests.length, perResource: server.requests.length / resources, ratio: v.wall / (result.commands.up.wallB + T) };
+      result.defaultParallelUp = {
+        wall: v.wall,
+        T,
+        requests: server.requests.length,
+        perResource: server.requests.length / resources,
+        ratio: v.wall / (result.commands.up.wallB + T),
+      };
       log(`${name} N=${n}: destroy V`);
       await V.pulumi("destroy", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", vStack);
       live.clear();
@@ -422,27 +440,53 @@ function table(headers, rows) {
   return [line(cells[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
 }
 
-const top = (byPath, k = 3) => Object.entries(byPath ?? {}).slice(0, k).map(([p, c]) => `${p} ×${c}`).join("; ");
+const top = (byPath, k = 3) =>
+  Object.entries(byPath ?? {})
+    .slice(0, k)
+    .map(([p, c]) => `${p} ×${c}`)
+    .join("; ");
 
 function printRun(r) {
   console.log(`\n### ${r.vendor}, N=${r.n}: V = ${r.fleet}, B = ${r.n} no-op dynamic (--parallel ${PARALLEL}, async ${ASYNC_MS} ms, poll ${POLL_MS} ms)`);
   if (r.error) console.log(`FAILED: ${r.error.split("\n").slice(0, 12).join("\n")}`);
   const rows = COMMANDS.filter((c) => r.commands[c.name]).map(({ name }) => {
     const c = r.commands[name];
-    return [name, fmt(c.wallV), fmt(c.wallB), c.T, fmt(c.ratio), c.requests, fmt(c.perResource), fmt(c.pollsPerTick, 1), fmt(c.peakMbV, 0), fmt(c.peakMbB, 0), fmt(c.peakRatio), top(c.byPath)];
+    return [
+      name,
+      fmt(c.wallV),
+      fmt(c.wallB),
+      c.T,
+      fmt(c.ratio),
+      c.requests,
+      fmt(c.perResource),
+      fmt(c.pollsPerTick, 1),
+      fmt(c.peakMbV, 0),
+      fmt(c.peakMbB, 0),
+      fmt(c.peakRatio),
+      top(c.byPath),
+    ];
   });
   if (r.defaultParallelUp) {
     const d = r.defaultParallelUp;
     rows.push(["up (default --parallel)", fmt(d.wall), fmt(r.commands.up.wallB), d.T, fmt(d.ratio), d.requests, fmt(d.perResource), "", "", "", "", ""]);
   }
-  const note = r.defaultParallelUp ? `\n(up with the default --parallel, ${4 * availableParallelism()} here: V only; its V/(B+T) uses B of the --parallel ${PARALLEL} up)` : "";
-  console.log(table(["command", "wall V s", "wall B s", "T s", "V/(B+T)", "requests", "req/resource", "polls/tick", "peak MB V", "peak MB B", "mem V/B", "top paths"], rows) + note);
+  const note = r.defaultParallelUp
+    ? `\n(up with the default --parallel, ${4 * availableParallelism()} here: V only; its V/(B+T) uses B of the --parallel ${PARALLEL} up)`
+    : "";
+  console.log(
+    table(
+      ["command", "wall V s", "wall B s", "T s", "V/(B+T)", "requests", "req/resource", "polls/tick", "peak MB V", "peak MB B", "mem V/B", "top paths"],
+      rows,
+    ) + note,
+  );
   const paddedRows = COMMANDS.filter((c) => r.commands[c.name]?.wallBPadded !== undefined).map(({ name }) => {
     const c = r.commands[name];
     return [name, fmt(c.wallV), fmt(c.wallBPadded), c.T, fmt(c.ratioPadded)];
   });
   if (paddedRows.length) {
-    console.log(`B+ = ${r.n} no-op dynamic resources padded by ${VENDORS[r.vendor].padBytes} bytes each (state entry ${Math.round(r.state.Bpadded?.bytesPerEntry ?? 0)} bytes, V's ${Math.round(r.state.V?.bytesPerEntry ?? 0)}):`);
+    console.log(
+      `B+ = ${r.n} no-op dynamic resources padded by ${VENDORS[r.vendor].padBytes} bytes each (state entry ${Math.round(r.state.Bpadded?.bytesPerEntry ?? 0)} bytes, V's ${Math.round(r.state.V?.bytesPerEntry ?? 0)}):`,
+    );
     console.log(table(["command", "wall V s", "wall B+ s", "T s", "V/(B++T)"], paddedRows));
   }
   if (r.state.V && r.state.B) {
@@ -478,14 +522,41 @@ function goals(results) {
   const suffix = goalN === 100 ? "" : ` (at N=${goalN}: 100 not run)`;
   const all = (xs, max) => (xs.some((x) => x === undefined) ? undefined : xs.every((x) => x <= max));
   return [
-    { goal: `CloudTower up, 100 VMs: HTTP requests per VM${suffix}`, measure: cmd("cloudtower", "up")?.perResource, target: "<= 1.5", met: all([cmd("cloudtower", "up")?.perResource], 1.5) },
+    {
+      goal: `CloudTower up, 100 VMs: HTTP requests per VM${suffix}`,
+      measure: cmd("cloudtower", "up")?.perResource,
+      target: "<= 1.5",
+      met: all([cmd("cloudtower", "up")?.perResource], 1.5),
+    },
     { goal: "same: wall / (task time + no-op up)", measure: cmd("cloudtower", "up")?.ratio, target: "<= 1.2", met: all([cmd("cloudtower", "up")?.ratio], 1.2) },
     { goal: "  (against no-op resources with state as large as a VM's: B+)", measure: cmd("cloudtower", "up")?.ratioPadded, target: "", met: undefined },
-    { goal: `preview of 100 VMs / preview of 100 no-op${suffix}`, measure: pre && pre.wallV / pre.wallB, target: "<= 1.1", met: all([pre && pre.wallV / pre.wallB], 1.1) },
+    {
+      goal: `preview of 100 VMs / preview of 100 no-op${suffix}`,
+      measure: pre && pre.wallV / pre.wallB,
+      target: "<= 1.1",
+      met: all([pre && pre.wallV / pre.wallB], 1.1),
+    },
     { goal: "  (against B+)", measure: pre?.wallBPadded && pre.wallV / pre.wallBPadded, target: "", met: undefined },
-    { goal: `refresh requests per resource: cloudtower / cloudsigma / chimestack / cvm${suffix}`, measure: refresh.text, values: refresh.xs, target: "<= 0.1 each", met: all(refresh.xs, 0.1) },
-    { goal: `up requests per resource: cloudsigma drives+servers / chimestack / cvm${suffix}`, measure: up.text, values: up.xs, target: "<= 1.5", met: all(up.xs, 1.5) },
-    { goal: `dynamic provider host peak memory, 100 VMs, over the no-op host (max over the commands)${suffix}`, measure: mem, target: "<= 1.2x", met: all([mem], 1.2) },
+    {
+      goal: `refresh requests per resource: cloudtower / cloudsigma / chimestack / cvm${suffix}`,
+      measure: refresh.text,
+      values: refresh.xs,
+      target: "<= 0.1 each",
+      met: all(refresh.xs, 0.1),
+    },
+    {
+      goal: `up requests per resource: cloudsigma drives+servers / chimestack / cvm${suffix}`,
+      measure: up.text,
+      values: up.xs,
+      target: "<= 1.5",
+      met: all(up.xs, 1.5),
+    },
+    {
+      goal: `dynamic provider host peak memory, 100 VMs, over the no-op host (max over the commands)${suffix}`,
+      measure: mem,
+      target: "<= 1.2x",
+      met: all([mem], 1.2),
+    },
   ];
 }
 
@@ -500,7 +571,10 @@ if (!existsSync(join(DIST, "simulator/core/index.js"))) throw new Error(`no simu
 log(`tarball ${tarball}, simulators from ${DIST}, work dir ${work}`);
 const sims = { SimServer: require(join(DIST, "simulator/core")).SimServer };
 for (const v of SELECTED) sims[v] = require(join(DIST, "simulator", v));
-const commit = await run("git", ["-C", dirname(DIST), "rev-parse", "--short", "HEAD"]).then((r) => r.stdout.trim(), () => undefined);
+const commit = await run("git", ["-C", dirname(DIST), "rev-parse", "--short", "HEAD"]).then(
+  (r) => r.stdout.trim(),
+  () => undefined,
+);
 
 const results = [];
 let failed = false;
@@ -527,7 +601,12 @@ if (SMOKE) console.log("\n(smoke run: N=10, no GOALS table)");
 else {
   console.log("\n### GOALS");
   const yes = (m) => (m === undefined ? "n/a" : m ? "yes" : "no");
-  console.log(table(["goal", "measure", "target", "met"], goalRows.map((g) => [g.goal, typeof g.measure === "number" ? fmt(g.measure) : (g.measure ?? "-"), g.target, g.target ? yes(g.met) : ""])));
+  console.log(
+    table(
+      ["goal", "measure", "target", "met"],
+      goalRows.map((g) => [g.goal, typeof g.measure === "number" ? fmt(g.measure) : (g.measure ?? "-"), g.target, g.target ? yes(g.met) : ""]),
+    ),
+  );
 }
 const wallSeconds = (performance.now() - T0) / 1000;
 console.log(`\nrun took ${(wallSeconds / 60).toFixed(1)} min`);
@@ -536,7 +615,19 @@ writeFileSync(
   values.json,
   JSON.stringify(
     {
-      meta: { tarball, dist: DIST, commit, ns: NS, vendors: SELECTED, parallel: PARALLEL, asyncMs: ASYNC_MS, pollMs: POLL_MS, smoke: SMOKE, date: new Date().toISOString(), wallSeconds: round(wallSeconds, 1) },
+      meta: {
+        tarball,
+        dist: DIST,
+        commit,
+        ns: NS,
+        vendors: SELECTED,
+        parallel: PARALLEL,
+        asyncMs: ASYNC_MS,
+        pollMs: POLL_MS,
+        smoke: SMOKE,
+        date: new Date().toISOString(),
+        wallSeconds: round(wallSeconds, 1),
+      },
       results,
       goals: goalRows,
     },

@@ -12,7 +12,9 @@ export function chimestackPolicies(): ResourceValidationPolicy[] {
       validateResource: validateResourceOfType(chimestack.Vm, (vm, args, report) => {
         const { allowed = [] } = args.getConfig<{ allowed?: string[] }>();
         if (allowed.length && typeof vm.instanceSpecUuid === "string" && !allowed.includes(vm.instanceSpecUuid)) {
-          report(`VM ${vm.name} uses instance spec ${vm.instanceSpecUuid}, which is not among the ${allowed.length} allowed; pick one of ${allowed.join(", ")}`);
+          report(
+            `VM ${vm.name} uses instance spec ${vm.instanceSpecUuid}, which is not among the ${allowed.length} allowed; pick one of ${allowed.join(", ")}`,
+          );
         }
       }),
     },

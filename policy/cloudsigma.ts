@@ -42,7 +42,8 @@ export function cloudsigmaPolicies(): ResourceValidationPolicy[] {
       configSchema: { properties: { maxMonths: { type: "number", default: 12 } } },
       validateResource: validateResourceOfType(cloudsigma.Subscription, (sub, args, report) => {
         const { maxMonths = 12 } = args.getConfig<{ maxMonths?: number }>();
-        if ((sub.months ?? 0) > maxMonths) report(`subscription of ${sub.months} months is longer than the ${maxMonths} allowed; it cannot be cancelled once bought`);
+        if ((sub.months ?? 0) > maxMonths)
+          report(`subscription of ${sub.months} months is longer than the ${maxMonths} allowed; it cannot be cancelled once bought`);
       }),
     },
   ];

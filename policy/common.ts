@@ -11,7 +11,13 @@ const stackOf = (urn: string) => urn.split("::")[0].split(":").slice(2).join(":"
 /** `cloudtower:Vm` and a resource name -> `cloudtower.Vm "db-1"`. */
 const what = (key: string, name: string) => `${key.replace(":", ".")} "${name}"`;
 /** A glob (`*` any run, `?` one character) as an anchored pattern. */
-const glob = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+const glob = (g: string) =>
+  new RegExp(
+    `^${g
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
 
 export const DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 

@@ -26,7 +26,12 @@ export interface FleetSettings {
   vmPassword?: Input<string>;
 }
 
-export interface VmRow { name: string; rootGb: number; dataGb?: number; power: "running" | "stopped" }
+export interface VmRow {
+  name: string;
+  rootGb: number;
+  dataGb?: number;
+  power: "running" | "stopped";
+}
 
 export function fleetTable(s: FleetSettings): VmRow[] {
   const apps = Array.from({ length: s.appCount ?? 2 }, (_, i) => ({ name: `app-${i + 1}`, rootGb: 10, power: s.appPower ?? "running" }));
@@ -41,7 +46,15 @@ export function chimestackCluster(cs: typeof ChimeStack, s: FleetSettings) {
   const sg = cs.getSecurityGroupOutput({ name: s.securityGroupName });
   const cluster = new cs.Cluster("cluster", { azUuid: az.id, name: "prod", description: "production cluster" });
   const network = new cs.Network("net", { azUuid: az.id, clusterUuid: cluster.id, name: "prod-net", bridgeName: "br1", interfaceName: "eth1" });
-  const subnet = new cs.Subnet("subnet", { azUuid: az.id, clusterUuid: cluster.id, networkUuid: network.id, name: "prod-subnet", cidr: "192.168.231.1/24", gateway: "192.168.231.1", reservedIps: "192.168.231.2-192.168.231.9" });
+  const subnet = new cs.Subnet("subnet", {
+    azUuid: az.id,
+    clusterUuid: cluster.id,
+    networkUuid: network.id,
+    name: "prod-subnet",
+    cidr: "192.168.231.1/24",
+    gateway: "192.168.231.1",
+    reservedIps: "192.168.231.2-192.168.231.9",
+  });
   const vms = fleetTable(s).map(
     (r) =>
       new cs.Vm(r.name, {

@@ -35,7 +35,14 @@ export interface FleetSettings {
   vncPassword?: pulumi.Input<string>;
 }
 
-export interface ServerRow { name: string; cpuMhz: number; memMb: number; rootGb: number; dataGb?: number; publicIp: boolean }
+export interface ServerRow {
+  name: string;
+  cpuMhz: number;
+  memMb: number;
+  rootGb: number;
+  dataGb?: number;
+  publicIp: boolean;
+}
 
 export function fleetTable(s: FleetSettings): ServerRow[] {
   const web = Array.from({ length: s.webCount ?? 2 }, (_, i) => ({ name: `web-${i + 1}`, cpuMhz: 2000, memMb: 2048, rootGb: 20, publicIp: true }));

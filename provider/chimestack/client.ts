@@ -7,7 +7,25 @@
  * for their markers) are one list, and objects of one list asked together (a fleet's reads and polls) are
  * read with that list; check's look-ups are asked once per run.
  */
-import { Batchers, EndpointSettings, Failure, Found, HttpClient, HttpResponse, ProviderError, RunCache, byKey, codeForStatus, groupBy, httpError, parseRetryAfter, splitMarker, unlessGone, withMarker, withRetry } from "../core";
+import {
+  Batchers,
+  EndpointSettings,
+  Failure,
+  Found,
+  HttpClient,
+  HttpResponse,
+  ProviderError,
+  RunCache,
+  byKey,
+  codeForStatus,
+  groupBy,
+  httpError,
+  parseRetryAfter,
+  splitMarker,
+  unlessGone,
+  withMarker,
+  withRetry,
+} from "../core";
 
 export interface ChimeSettings extends EndpointSettings {
   username: string;
@@ -41,7 +59,13 @@ export class ChimeClient {
   private readonly key: string;
 
   constructor(readonly settings: ChimeSettings) {
-    this.http = new HttpClient({ baseUrl: settings.endpoint, ca: settings.ca, insecure: settings.insecure, requestTimeoutMs: settings.requestTimeoutMs, secrets: () => [settings.password, tokenValues.get(this.key)] });
+    this.http = new HttpClient({
+      baseUrl: settings.endpoint,
+      ca: settings.ca,
+      insecure: settings.insecure,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      secrets: () => [settings.password, tokenValues.get(this.key)],
+    });
     this.key = `${this.http.endpoint}|${settings.username}`;
     if (clients.size === 0) {
       // Best effort: the engine may end the provider process before this runs.
@@ -60,7 +84,11 @@ export class ChimeClient {
     return this.http.request({
       method,
       path,
-      headers: { accept: "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        accept: "application/json",
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }
@@ -77,7 +105,10 @@ export class ChimeClient {
       const ns = this.namespace;
       throw httpError(status, {
         code: codeForStatus(status),
-        what: res.status === 401 ? `ChimeStack rejected the credentials or token (check ${ns}:username and ${ns}:password)` : `ChimeStack ${method} ${path.split("?")[0]} failed`,
+        what:
+          res.status === 401
+            ? `ChimeStack rejected the credentials or token (check ${ns}:username and ${ns}:password)`
+            : `ChimeStack ${method} ${path.split("?")[0]} failed`,
         vendorMessage: env?.error?.message ?? (res.body.slice(0, 300) || undefined),
         vendorCode: env?.error?.status ?? (env?.error?.code !== undefined ? String(env.error.code) : undefined),
         requestId: env?.requestId,
@@ -93,7 +124,12 @@ export class ChimeClient {
     if (!s) {
       s = (async () => {
         // A refused login is final; a server or connection failure is retried like any read.
-        const login = async () => this.unwrap<{ user?: { uuid?: string; expired_at?: string } }>("POST", "/v1/login", await this.send("POST", "/v1/login", { user_name: this.settings.username, password: this.settings.password }));
+        const login = async () =>
+          this.unwrap<{ user?: { uuid?: string; expired_at?: string } }>(
+            "POST",
+            "/v1/login",
+            await this.send("POST", "/v1/login", { user_name: this.settings.username, password: this.settings.password }),
+          );
         const r = await withRetry(login, { idempotent: true });
         const token = r.user?.uuid;
         if (!token) throw new ProviderError("auth", "ChimeStack login answered without a token");
@@ -229,5 +265,7 @@ export class ChimeClient {
 /** Paths of the objects that live in an AZ and a cluster. */
 export const azPath = (az: string) => `/v1/az/${az}`;
 export const clusterPath = (az: string, cluster?: string) => `${azPath(az)}/cluster${cluster ? `/${cluster}` : ""}`;
-export const networkPath = (i: { azUuid: string; clusterUuid: string }, network?: string) => `${clusterPath(i.azUuid, i.clusterUuid)}/network${network ? `/${network}` : ""}`;
-export const subnetPath = (i: { azUuid: string; clusterUuid: string; networkUuid: string }, subnet?: string) => `${networkPath(i, i.networkUuid)}/subnet${subnet ? `/${subnet}` : ""}`;
+export const networkPath = (i: { azUuid: string; clusterUuid: string }, network?: string) =>
+  `${clusterPath(i.azUuid, i.clusterUuid)}/network${network ? `/${network}` : ""}`;
+export const subnetPath = (i: { azUuid: string; clusterUuid: string; networkUuid: string }, subnet?: string) =>
+  `${networkPath(i, i.networkUuid)}/subnet${subnet ? `/${subnet}` : ""}`;

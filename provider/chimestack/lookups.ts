@@ -42,10 +42,22 @@ interface WireAz extends Listed {
   state: number;
 }
 const azs = (c: ChimeClient) => listed<WireAz>(c, "/v1/az");
-const clusters = (c: ChimeClient) => under<WireAz, WireCluster>(c, azs(c), (a) => clusterPath(a.uuid), (a) => ({ az: ref(a) }));
+const clusters = (c: ChimeClient) =>
+  under<WireAz, WireCluster>(
+    c,
+    azs(c),
+    (a) => clusterPath(a.uuid),
+    (a) => ({ az: ref(a) }),
+  );
 /** The place of what lives in a cluster, and the path of that cluster. */
 const inCluster = (k: WireCluster & Place) => ({ place: { az: k.az, cluster: ref(k) }, path: { azUuid: k.az!.uuid, clusterUuid: k.uuid } });
-const networks = (c: ChimeClient) => under<WireCluster & Place, WireNetwork>(c, clusters(c), (k) => networkPath(inCluster(k).path), (k) => inCluster(k).place);
+const networks = (c: ChimeClient) =>
+  under<WireCluster & Place, WireNetwork>(
+    c,
+    clusters(c),
+    (k) => networkPath(inCluster(k).path),
+    (k) => inCluster(k).place,
+  );
 
 // ---- Filters every look-up shares ---------------------------------------------------------------------
 
@@ -97,7 +109,14 @@ const text = (d: string | undefined) => splitMarker(d).text;
  * scope) plus its own: `keys` identify an object like its name, `narrowing` only tell several apart.
  */
 type NoFilters = Record<never, never>;
-function chimeLookup<N extends string, S extends Scope, W extends Listed, R extends z.ZodRawShape, K extends z.ZodRawShape = NoFilters, B extends z.ZodRawShape = NoFilters>(o: {
+function chimeLookup<
+  N extends string,
+  S extends Scope,
+  W extends Listed,
+  R extends z.ZodRawShape,
+  K extends z.ZodRawShape = NoFilters,
+  B extends z.ZodRawShape = NoFilters,
+>(o: {
   name: N;
   noun: string;
   description: string;
@@ -185,7 +204,13 @@ export const { getHost, getHostOutput } = chimeLookup({
   noun: "host",
   description: "A host by name or management IP, within a cluster or an availability zone; its `id` is what a `Vm`'s `hostUuid` takes.",
   scope: "cluster",
-  list: (c) => under<WireCluster & Place, WireHost>(c, clusters(c), (k) => `${clusterPath(k.az!.uuid, k.uuid)}/host`, (k) => inCluster(k).place),
+  list: (c) =>
+    under<WireCluster & Place, WireHost>(
+      c,
+      clusters(c),
+      (k) => `${clusterPath(k.az!.uuid, k.uuid)}/host`,
+      (k) => inCluster(k).place,
+    ),
   keys: { manageIp: z.string().min(1).optional().describe("its management IP address") },
   matches: (w: WireHost, a) => a.manageIp === undefined || w.manage_ip === a.manageIp,
   detail: (w: WireHost) => `management IP ${w.manage_ip}`,
@@ -249,7 +274,13 @@ export const { getSubnet, getSubnetOutput } = chimeLookup({
   matches: (w: WireSubnet & Place, a) => a.cidr === undefined || w.cidr === a.cidr,
   detail: (w: WireSubnet & Place) => w.cidr,
   result: { cidr: z.string(), gateway: z.string(), reservedIps: z.string(), state: z.number(), description: z.string() },
-  toResult: (w: WireSubnet & Place) => ({ cidr: w.cidr, gateway: w.gateway ?? "", reservedIps: w.reserved_ips ?? "", state: w.state, description: text(w.description) }),
+  toResult: (w: WireSubnet & Place) => ({
+    cidr: w.cidr,
+    gateway: w.gateway ?? "",
+    reservedIps: w.reserved_ips ?? "",
+    state: w.state,
+    description: text(w.description),
+  }),
 });
 
 const SPEC_TYPES = ["shared", "dedicated"] as const;
@@ -315,7 +346,8 @@ export const { getVolumeSpec, getVolumeSpecOutput } = chimeLookup({
     storagePoolUuid: uuid("a storage pool").optional().describe("the uuid of its storage pool"),
   },
   matches: (w: WireVolumeSpec, a) =>
-    (a.storagePoolName === undefined || w.storage_pool_name === a.storagePoolName) && (a.storagePoolUuid === undefined || w.storage_pool_uuid === a.storagePoolUuid),
+    (a.storagePoolName === undefined || w.storage_pool_name === a.storagePoolName) &&
+    (a.storagePoolUuid === undefined || w.storage_pool_uuid === a.storagePoolUuid),
   detail: (w: WireVolumeSpec) => `storage pool ${w.storage_pool_name}`,
   result: {
     storagePoolUuid: z.string(),

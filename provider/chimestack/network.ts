@@ -44,11 +44,20 @@ export const Network = defineResource({
   // The cluster is often made in the same run: at preview its id is not known yet, and nothing is looked up.
   async check(i, { client }) {
     if (!known(i.azUuid, i.clusterUuid)) return [];
-    return client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", { property: "clusterUuid", reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}` });
+    return client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", {
+      property: "clusterUuid",
+      reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}`,
+    });
   },
   operations: {
     async create(i, { client, marker }) {
-      const body = { name: i.name, bridge_name: i.bridgeName, interface_name: i.interfaceName, type: NET_TYPES.indexOf(i.type), description: withMarker(i.description, marker) };
+      const body = {
+        name: i.name,
+        bridge_name: i.bridgeName,
+        interface_name: i.interfaceName,
+        type: NET_TYPES.indexOf(i.type),
+        description: withMarker(i.description, marker),
+      };
       const { network } = await client.call<{ network: WireNetwork }>("POST", networkPath(i), body);
       return { id: network.uuid };
     },
@@ -56,7 +65,12 @@ export const Network = defineResource({
     async update(id, olds, news, { client }) {
       if (olds.name === news.name && olds.description === news.description) return;
       const path = networkPath(news, id);
-      await client.call("PATCH", path, { name: news.name, description: await client.markedDescription(path, "network", news.description, news.marker) }, { idempotent: true });
+      await client.call(
+        "PATCH",
+        path,
+        { name: news.name, description: await client.markedDescription(path, "network", news.description, news.marker) },
+        { idempotent: true },
+      );
     },
     async delete(id, props, { client }) {
       await client.call("DELETE", networkPath(props, id), undefined, { idempotent: true });

@@ -21,9 +21,16 @@ export const Subnet = defineResource({
     clusterUuid: uuid("a cluster"),
     networkUuid: uuid("a network"),
     name: z.string().trim().min(1, "must not be empty").max(64),
-    cidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be a CIDR such as 192.168.231.1/24").describe("e.g. 192.168.231.1/24"),
+    cidr: z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,3}){3}\/([0-9]|[12][0-9]|3[0-2])$/, "must be a CIDR such as 192.168.231.1/24")
+      .describe("e.g. 192.168.231.1/24"),
     gateway: z.string().regex(IPV4, "must be an IPv4 address").or(z.literal("")).default(""),
-    reservedIps: z.string().regex(/^$|^[\d.,\- ]+$/, 'must list addresses and ranges such as "10.0.0.2,10.0.0.10-10.0.0.20"').default("").describe('addresses never given to VMs: "a,b-c"'),
+    reservedIps: z
+      .string()
+      .regex(/^$|^[\d.,\- ]+$/, 'must list addresses and ranges such as "10.0.0.2,10.0.0.10-10.0.0.20"')
+      .default("")
+      .describe('addresses never given to VMs: "a,b-c"'),
     description: z.string().default(""),
   }),
   outputs: z.object({
@@ -45,9 +52,15 @@ export const Subnet = defineResource({
   // The cluster and the network are often made in the same run: ids not known yet at preview are not looked up.
   async check(i, { client }) {
     if (!known(i.azUuid, i.clusterUuid)) return [];
-    const failures = await client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", { property: "clusterUuid", reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}` });
+    const failures = await client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", {
+      property: "clusterUuid",
+      reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}`,
+    });
     if (failures.length || !known(i.networkUuid)) return failures;
-    return client.missing(networkPath(i, i.networkUuid), "network", { property: "networkUuid", reason: `no network ${i.networkUuid} in cluster ${i.clusterUuid}` });
+    return client.missing(networkPath(i, i.networkUuid), "network", {
+      property: "networkUuid",
+      reason: `no network ${i.networkUuid} in cluster ${i.clusterUuid}`,
+    });
   },
   operations: {
     async create(i, { client, marker }) {

@@ -36,7 +36,10 @@ const inputs = z
       .array(
         z.strictObject({
           name: name().describe("volumes are matched by name across updates"),
-          sizeGb: z.number().positive("must be positive").max(64 * 1024),
+          sizeGb: z
+            .number()
+            .positive("must be positive")
+            .max(64 * 1024),
           volumeSpecUuid: uuid("a volume spec"),
           imageUuid: uuid("an image").optional().describe("the image the volume is made from"),
           root: z.boolean().default(false),
@@ -51,7 +54,10 @@ const inputs = z
           name: name().describe("NICs are matched by name across updates"),
           subnetUuid: uuid("a subnet"),
           securityGroupUuid: uuid("a security group"),
-          ip: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address").optional(),
+          ip: z
+            .string()
+            .regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address")
+            .optional(),
           primary: z.boolean().default(false),
         }),
       )
@@ -70,7 +76,10 @@ const inputs = z
   .superRefine((v, ctx) => {
     if (v.volumes.filter((x) => x.root).length > 1) ctx.addIssue({ code: "custom", path: ["volumes"], message: "only one volume can be the root" });
     if (v.nics.filter((x) => x.primary).length > 1) ctx.addIssue({ code: "custom", path: ["nics"], message: "only one NIC can be the primary" });
-    for (const [field, list] of [["volumes", v.volumes], ["nics", v.nics]] as const) {
+    for (const [field, list] of [
+      ["volumes", v.volumes],
+      ["nics", v.nics],
+    ] as const) {
       const names = list.map((x) => x.name);
       names.forEach((n, i) => names.indexOf(n) !== i && ctx.addIssue({ code: "custom", path: [field, i, "name"], message: `two ${field} are named ${n}` }));
     }
@@ -107,12 +116,23 @@ export const Vm = defineResource({
   model: (w: WireVm, prior) => model(w, prior),
   async check(i, { client }) {
     const failures: Failure[] = [];
-    if (known(i.azUuid)) failures.push(...(await client.missing(azPath(i.azUuid), "az", { property: "azUuid", reason: `no availability zone ${i.azUuid} in ChimeStack` })));
+    if (known(i.azUuid))
+      failures.push(...(await client.missing(azPath(i.azUuid), "az", { property: "azUuid", reason: `no availability zone ${i.azUuid} in ChimeStack` })));
     if (!failures.length && known(i.azUuid, i.clusterUuid)) {
-      failures.push(...(await client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", { property: "clusterUuid", reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}` })));
+      failures.push(
+        ...(await client.missing(clusterPath(i.azUuid, i.clusterUuid), "cluster", {
+          property: "clusterUuid",
+          reason: `no cluster ${i.clusterUuid} in availability zone ${i.azUuid}`,
+        })),
+      );
     }
     if (known(i.instanceSpecUuid)) {
-      failures.push(...(await client.missing(`/v1/instance_spec/${i.instanceSpecUuid}`, "instance_spec", { property: "instanceSpecUuid", reason: `no instance spec ${i.instanceSpecUuid} in ChimeStack` })));
+      failures.push(
+        ...(await client.missing(`/v1/instance_spec/${i.instanceSpecUuid}`, "instance_spec", {
+          property: "instanceSpecUuid",
+          reason: `no instance spec ${i.instanceSpecUuid} in ChimeStack`,
+        })),
+      );
     }
     return failures;
   },
@@ -152,7 +172,7 @@ export type Vm = InstanceType<typeof Vm>;
 // ---- Model -----------------------------------------------------------------------------------------
 
 /** The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what only it knows. */
-export function model(w: WireVm, prior: Partial<VmInputs>) {
+export function model(w: WireVm, _prior: Partial<VmInputs>) {
   return {
     azUuid: w.az_uuid,
     clusterUuid: w.cluster_uuid,
@@ -184,7 +204,8 @@ function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key
 // ---- Operations --------------------------------------------------------------------------------------
 
 /** A VM, read with the other VMs of its cluster asked for at the same time. */
-const get = (c: ChimeClient, uuid: string, i: Partial<Pick<VmInputs, "azUuid" | "clusterUuid">>) => c.item<WireVm>("/v1/vm", "vm", uuid, { az_uuid: i.azUuid, cluster_uuid: i.clusterUuid });
+const get = (c: ChimeClient, uuid: string, i: Partial<Pick<VmInputs, "azUuid" | "clusterUuid">>) =>
+  c.item<WireVm>("/v1/vm", "vm", uuid, { az_uuid: i.azUuid, cluster_uuid: i.clusterUuid });
 
 /**
  * Waits until the VM's operation is done and its state is the one wanted (unknown states: in progress).
@@ -197,7 +218,11 @@ async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped"
       if (!v) throw new ProviderError("not_found", `VM ${i.name} (${uuid}) vanished`);
       const failed = !v.operation && tasksBefore !== undefined && (v.tasks?.length ?? 0) > tasksBefore ? v.tasks!.at(-1) : undefined;
       if (failed?.state === TASK_FAILED) {
-        throw new ProviderError("task_failed", `ChimeStack's ${failed.operation_name} of VM ${i.name} failed`, { vendorMessage: failed.description, resourceId: uuid, taskId: failed.uuid });
+        throw new ProviderError("task_failed", `ChimeStack's ${failed.operation_name} of VM ${i.name} failed`, {
+          vendorMessage: failed.description,
+          resourceId: uuid,
+          taskId: failed.uuid,
+        });
       }
       const s = VM_STATES[v.state];
       const done = !v.operation && s !== undefined && (want === "any" || s === want);
@@ -237,7 +262,11 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
     await c.call("DELETE", `/v1/nic/${w.uuid}`, undefined, { idempotent: true });
   }
   for (const add of news.volumes.filter((n) => !olds.volumes.some((o) => o.name === n.name))) {
-    const { volume } = await c.call<{ volume: { uuid: string } }>("POST", `${cluster}/volume`, plain({ name: add.name, size: Math.round(add.sizeGb * GIB), volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }));
+    const { volume } = await c.call<{ volume: { uuid: string } }>(
+      "POST",
+      `${cluster}/volume`,
+      plain({ name: add.name, size: Math.round(add.sizeGb * GIB), volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }),
+    );
     await waitFor(
       async () => {
         const v = await c.getOne<{ state: number; operation: string }>(`${cluster}/volume/${volume.uuid}`, "volume");
@@ -248,7 +277,11 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
     await c.call("PUT", `/v1/vm/${id}/attach_disk`, { volume_uuid: volume.uuid }, { idempotent: true });
   }
   for (const add of news.nics.filter((n) => !olds.nics.some((o) => o.name === n.name))) {
-    const { nic } = await c.call<{ nic: { uuid: string } }>("POST", "/v1/nic", plain({ name: add.name, subnet_uuid: add.subnetUuid, sg_uuid: add.securityGroupUuid, ip: add.ip, primary: 0 }));
+    const { nic } = await c.call<{ nic: { uuid: string } }>(
+      "POST",
+      "/v1/nic",
+      plain({ name: add.name, subnet_uuid: add.subnetUuid, sg_uuid: add.securityGroupUuid, ip: add.ip, primary: 0 }),
+    );
     await c.call("PUT", `/v1/vm/${id}/attach_nic`, { nic_uuid: nic.uuid }, { idempotent: true });
   }
 }
@@ -266,9 +299,13 @@ function createBody(i: VmInputs, marker: string) {
     description: withMarker(i.description, marker),
     password: i.password,
     vnc_password: i.vncPassword,
-    volumes: i.volumes.map((v) => plain({ name: v.name, size: Math.round(v.sizeGb * GIB), volume_spec_uuid: v.volumeSpecUuid, image_uuid: v.imageUuid, root: v.root ? 1 : 0 })),
+    volumes: i.volumes.map((v) =>
+      plain({ name: v.name, size: Math.round(v.sizeGb * GIB), volume_spec_uuid: v.volumeSpecUuid, image_uuid: v.imageUuid, root: v.root ? 1 : 0 }),
+    ),
     nics: i.nics.map((n) => plain({ name: n.name, subnet_uuid: n.subnetUuid, sg_uuid: n.securityGroupUuid, ip: n.ip, primary: n.primary ? 1 : 0 })),
-    cdrom: i.cdrom ? { name: i.cdrom.name, image_uuid: i.cdrom.imageUuid, volume_spec_uuid: i.cdrom.volumeSpecUuid, bootable: i.cdrom.bootable ? 1 : 0 } : undefined,
+    cdrom: i.cdrom
+      ? { name: i.cdrom.name, image_uuid: i.cdrom.imageUuid, volume_spec_uuid: i.cdrom.volumeSpecUuid, bootable: i.cdrom.bootable ? 1 : 0 }
+      : undefined,
   });
 }
 

@@ -5,7 +5,20 @@
  * and addresses that arrive together (a fleet's reads, polls and marker look-ups) are one read of the whole
  * collection (`/drives/info`: API 1.0 answers every object, unpaged).
  */
-import { Batchers, EndpointSettings, ErrorCode, HttpClient, HttpResponse, RunCache, byKey, codeForStatus, httpError, parseRetryAfter, unlessGone, withRetry } from "../core";
+import {
+  Batchers,
+  EndpointSettings,
+  ErrorCode,
+  HttpClient,
+  HttpResponse,
+  RunCache,
+  byKey,
+  codeForStatus,
+  httpError,
+  parseRetryAfter,
+  unlessGone,
+  withRetry,
+} from "../core";
 import { KvObject, decode, decodeList, encode } from "./codec";
 
 /**

@@ -43,14 +43,15 @@ export function decodeOne(text: string): KvObject {
 export function encode(objects: KvObject | KvObject[]): string {
   const list = Array.isArray(objects) ? objects : [objects];
   return list
-    .map((o) =>
-      Object.entries(o)
-        .map(([k, v]) => {
-          if (/[\s]/.test(k) || k === "") throw new Error(`a key cannot be empty or hold white space: "${k}"`);
-          if (/[\r\n]/.test(v)) throw new Error(`the value of ${k} holds a line break; escape it with escapeText`);
-          return `${k} ${v}`;
-        })
-        .join("\n") + "\n",
+    .map(
+      (o) =>
+        Object.entries(o)
+          .map(([k, v]) => {
+            if (/[\s]/.test(k) || k === "") throw new Error(`a key cannot be empty or hold white space: "${k}"`);
+            if (/[\r\n]/.test(v)) throw new Error(`the value of ${k} holds a line break; escape it with escapeText`);
+            return `${k} ${v}`;
+          })
+          .join("\n") + "\n",
     )
     .join("\n");
 }

@@ -23,14 +23,17 @@ const inputs = z.strictObject({
     .positive("must be positive")
     .refine((g) => Number.isInteger(Math.round(g * GIB * 1e6) / 1e6), "must be a whole number of bytes")
     .describe("size in GiB (a whole number of bytes); drives only grow, and a clone may be larger than its source, never smaller"),
-  cloneFrom: uuid("a drive")
-    .optional()
-    .describe("clone this drive or standard library image instead of making an empty drive"),
+  cloneFrom: uuid("a drive").optional().describe("clone this drive or standard library image instead of making an empty drive"),
   claimType: z.enum(CLAIM_TYPES).default("exclusive").describe("exclusive (one server mounts it) or shared"),
   readers: z.array(z.string().min(1)).default([]).describe("users who may read the drive, or ffffffff-ffff-ffff-ffff-ffffffffffff for all"),
   encryptionCipher: z.enum(CIPHERS).default("aes-xts-plain").describe("aes-xts-plain (the vendor's default) or none"),
   tags: z.array(z.string().regex(/^\S+$/, "must not hold spaces")).default([]).describe("tags such as affinity:ssd"),
-  timeoutSeconds: z.number().int().positive("must be positive").default(1800).describe("deadline of a clone's imaging, and of retries while the drive is busy, in seconds"),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .positive("must be positive")
+    .default(1800)
+    .describe("deadline of a clone's imaging, and of retries while the drive is busy, in seconds"),
 });
 type DriveInputs = z.output<typeof inputs>;
 
@@ -73,11 +76,16 @@ export const Drive = defineResource({
         await whileBusy(client, props.timeoutSeconds, () => client.post(`/drives/${id}/destroy`, undefined, { idempotent: true }));
       } catch (e) {
         if (!hasCode(e, "conflict")) throw e;
-        throw new ProviderError("conflict", `drive ${props.name} (${id}) is mounted on a server; detach it (or replace the server) before destroying it`, { ...e.details, resourceId: id });
+        throw new ProviderError("conflict", `drive ${props.name} (${id}) is mounted on a server; detach it (or replace the server) before destroying it`, {
+          ...e.details,
+          resourceId: id,
+        });
       }
     },
     async list({ name, marker, earlier }, _i, { client }) {
-      const drives = marker ? await (earlier ? client.markedEarlier<WireDrive>("drives", marker) : client.marked<WireDrive>("drives", marker)) : await client.get<WireDrive>("/drives/info");
+      const drives = marker
+        ? await (earlier ? client.markedEarlier<WireDrive>("drives", marker) : client.marked<WireDrive>("drives", marker))
+        : await client.get<WireDrive>("/drives/info");
       return drives.filter((d) => name === undefined || unescapeText(d.name ?? "") === name).map((d) => ({ id: d.drive, marker: d[MARKER_KEY] }));
     },
     // A drive found after a lost answer or a killed run may still be imaging.
@@ -128,7 +136,8 @@ function imaged(client: SigmaClient, uuid: string, i: DriveInputs): Promise<Wire
       const imaging = d.imaging !== undefined || (d.claimed ?? "").includes("imaging");
       if (imaging) return { done: false, progress: `imaging ${d.imaging ?? ""}`.trim() };
       // A copy that failed leaves the drive inactive (undocumented; what the simulator does).
-      if (d.status === "inactive") throw new ProviderError("task_failed", `imaging of drive ${i.name} (${uuid}) failed: the drive is inactive`, { resourceId: uuid });
+      if (d.status === "inactive")
+        throw new ProviderError("task_failed", `imaging of drive ${i.name} (${uuid}) failed: the drive is inactive`, { resourceId: uuid });
       return { done: true, value: d };
     },
     {

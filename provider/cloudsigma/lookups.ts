@@ -74,7 +74,12 @@ function compareVersions(a: string, b: string): number {
 const inSeries = (version: string, asked: string) => version === asked || version.startsWith(`${asked}.`);
 
 /** The image a library drive is a version of: its name without the version, in any case. */
-const imageOf = (d: LibraryDrive) => d.title.split(/\s+/).filter((w) => w !== d.version).join(" ").toLowerCase();
+const imageOf = (d: LibraryDrive) =>
+  d.title
+    .split(/\s+/)
+    .filter((w) => w !== d.version)
+    .join(" ")
+    .toLowerCase();
 
 export const { getLibraryDrive, getLibraryDriveOutput } = defineLookup({
   vendor,

@@ -33,7 +33,11 @@ export const ServerGroup = defineResource({
   }),
   operations: {
     async create(i, { client, marker }) {
-      const [g] = await client.post<WireGroup>("/servergroups/create", { name: escapeText(i.name), description: escapeText(withMarker(i.description, marker)) }, { idempotent: false });
+      const [g] = await client.post<WireGroup>(
+        "/servergroups/create",
+        { name: escapeText(i.name), description: escapeText(withMarker(i.description, marker)) },
+        { idempotent: false },
+      );
       if (!g?.uuid) throw new ProviderError("server", "CloudSigma answered /servergroups/create without a uuid");
       // Adding the members is the create's wait: the group is recorded first, and the next update adds them again.
       return { id: g.uuid, wait: i.servers.length ? () => client.post(`/servergroups/${g.uuid}/add`, members(i.servers), { idempotent: true }) : undefined };

@@ -25,7 +25,10 @@ const fields = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(256).describe("the server's name"),
   cpuMhz: z.number().int("must be a whole number of MHz").min(250, "must be at least 250 MHz").max(80_000).describe("CPU quota in core MHz"),
   memMb: z.number().int("must be a whole number of MB").min(128, "must be at least 128 MB").max(131_072).describe("memory in MB"),
-  smp: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto").describe('virtual CPUs, or "auto" to derive them from cpuMhz'),
+  smp: z
+    .union([z.literal("auto"), z.number().int().min(1).max(64)])
+    .default("auto")
+    .describe('virtual CPUs, or "auto" to derive them from cpuMhz'),
   persistent: z.boolean().default(true).describe("a persistent server is kept when it stops"),
   drives: z
     .array(
@@ -37,11 +40,18 @@ const fields = z.strictObject({
     )
     .default([])
     .describe("the drives and the devices they are on"),
-  boot: z.array(z.string().regex(DEVICE, "must be a device such as ide:0:0")).optional().describe("devices to boot from, in order (default: the first drive's device)"),
+  boot: z
+    .array(z.string().regex(DEVICE, "must be a device such as ide:0:0"))
+    .optional()
+    .describe("devices to boot from, in order (default: the first drive's device)"),
   nic0: z
     .strictObject({
       model: nicModel.default("virtio"),
-      dhcp: z.string().regex(/^(auto|\d{1,3}(\.\d{1,3}){3})$/, 'must be "auto" or an IPv4 address').optional().describe('"auto", a static IP (a cloudsigma.StaticIp\'s address), or absent for none'),
+      dhcp: z
+        .string()
+        .regex(/^(auto|\d{1,3}(\.\d{1,3}){3})$/, 'must be "auto" or an IPv4 address')
+        .optional()
+        .describe('"auto", a static IP (a cloudsigma.StaticIp\'s address), or absent for none'),
     })
     .default({ model: "virtio", dhcp: "auto" })
     .describe("NIC 0, the public one: its model and address"),
@@ -49,7 +59,10 @@ const fields = z.strictObject({
     .strictObject({
       vlanUuid: uuid("a VLAN").describe("a cloudsigma.Vlan's id"),
       model: nicModel.default("virtio"),
-      mac: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address").optional(),
+      mac: z
+        .string()
+        .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address")
+        .optional(),
     })
     .optional()
     .describe("NIC 1, on a private VLAN"),
@@ -62,28 +75,37 @@ const fields = z.strictObject({
     .default({ ip: "auto", tls: false })
     .describe("the VNC console: its address, a password of at most 8 characters, TLS; a secret"),
   tags: z.array(z.string().regex(/^\S+$/, "must not hold spaces")).default([]).describe("tags (changed live)"),
-  powerState: z.enum(["running", "stopped"], { error: 'must be "running" or "stopped"' }).default("running").describe("running (started after the create) or stopped"),
-  allowRestart: z.boolean().default(false).describe("allow stopping a running server for a change that needs it stopped (otherwise such a change fails at preview)"),
+  powerState: z
+    .enum(["running", "stopped"], { error: 'must be "running" or "stopped"' })
+    .default("running")
+    .describe("running (started after the create) or stopped"),
+  allowRestart: z
+    .boolean()
+    .default(false)
+    .describe("allow stopping a running server for a change that needs it stopped (otherwise such a change fails at preview)"),
   forceStop: z.boolean().default(true).describe("stop hard when an ACPI shutdown does not finish in shutdownTimeoutSeconds"),
   shutdownTimeoutSeconds: z.number().int().positive("must be positive").default(120).describe("deadline of an ACPI shutdown, in seconds"),
 });
 
-const inputs = fields
-  .superRefine((v, ctx) => {
-    const seenDevice = new Map<string, number>();
-    const seenDrive = new Map<string, number>();
-    v.drives.forEach((d, i) => {
-      if (seenDevice.has(d.device)) ctx.addIssue({ code: "custom", path: ["drives", i, "device"], message: `device ${d.device} is used twice` });
-      if (!containsUnknown(d.driveUuid) && seenDrive.has(d.driveUuid)) {
-        ctx.addIssue({ code: "custom", path: ["drives", i, "driveUuid"], message: `drive ${d.driveUuid} is already on ${v.drives[seenDrive.get(d.driveUuid)!].device}: a drive can be on one device only` });
-      }
-      seenDevice.set(d.device, i);
-      seenDrive.set(d.driveUuid, i);
-    });
-    (v.boot ?? []).forEach((b, i) => {
-      if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
-    });
+const inputs = fields.superRefine((v, ctx) => {
+  const seenDevice = new Map<string, number>();
+  const seenDrive = new Map<string, number>();
+  v.drives.forEach((d, i) => {
+    if (seenDevice.has(d.device)) ctx.addIssue({ code: "custom", path: ["drives", i, "device"], message: `device ${d.device} is used twice` });
+    if (!containsUnknown(d.driveUuid) && seenDrive.has(d.driveUuid)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["drives", i, "driveUuid"],
+        message: `drive ${d.driveUuid} is already on ${v.drives[seenDrive.get(d.driveUuid)!].device}: a drive can be on one device only`,
+      });
+    }
+    seenDevice.set(d.device, i);
+    seenDrive.set(d.driveUuid, i);
   });
+  (v.boot ?? []).forEach((b, i) => {
+    if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
+  });
+});
 
 type ServerInputs = z.output<typeof inputs>;
 
@@ -164,7 +186,9 @@ export const Server = defineResource({
       await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
     },
     async list({ name, marker, earlier }, _i, { client }) {
-      const servers = marker ? await (earlier ? client.markedEarlier<WireServer>("servers", marker) : client.marked<WireServer>("servers", marker)) : await client.get<WireServer>("/servers/info");
+      const servers = marker
+        ? await (earlier ? client.markedEarlier<WireServer>("servers", marker) : client.marked<WireServer>("servers", marker))
+        : await client.get<WireServer>("/servers/info");
       return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
     },
     // A server found after a lost answer or a killed run may not have been started yet.
@@ -260,7 +284,11 @@ function stoppedOnlyChanges(olds: ServerInputs, news: ServerInputs): Array<keyof
 }
 
 function restartNeeded(name: string, inputs: string[]): ProviderError {
-  return new ProviderError("validation", `${inputs.join(", ")}: the server ${name} must be stopped for this change; set allowRestart: true to let the provider stop and start it`, { property: inputs[0] });
+  return new ProviderError(
+    "validation",
+    `${inputs.join(", ")}: the server ${name} must be stopped for this change; set allowRestart: true to let the provider stop and start it`,
+    { property: inputs[0] },
+  );
 }
 
 // ---- Power -----------------------------------------------------------------------------------------

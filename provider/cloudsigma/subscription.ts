@@ -23,8 +23,14 @@ const whole = (what: string) => z.number().int(`must be a whole number of ${what
 const inputs = z
   .strictObject({
     kind: z.enum(["resources", "ip", "vlan", "software"]).describe("what is bought: resources, static IPs, VLANs or software licences"),
-    cpuMhz: whole("core MHz").optional().refine((v) => v === undefined || v === 0 || v >= 2000, "the minimum CPU subscription is 2000 core MHz").describe("for resources: core MHz"),
-    memMb: whole("MB").optional().refine((v) => v === undefined || v === 0 || v >= 1024, "the minimum memory subscription is 1024 MB").describe("for resources: MB"),
+    cpuMhz: whole("core MHz")
+      .optional()
+      .refine((v) => v === undefined || v === 0 || v >= 2000, "the minimum CPU subscription is 2000 core MHz")
+      .describe("for resources: core MHz"),
+    memMb: whole("MB")
+      .optional()
+      .refine((v) => v === undefined || v === 0 || v >= 1024, "the minimum memory subscription is 1024 MB")
+      .describe("for resources: MB"),
     diskGb: whole("GB").optional().describe("for resources: GB"),
     xferGb: whole("GB").optional().describe("for resources: GB of data transfer per month"),
     quantity: z.number().int().positive("must be at least 1").optional().describe("for ip and vlan: how many"),
@@ -32,12 +38,24 @@ const inputs = z
       .record(z.string().regex(/^msft_[a-z0-9_]+$/, "must be a licence code such as msft_lwa_00135"), whole("licences"))
       .optional()
       .describe("for software: licence code -> count (e.g. msft_lwa_00135: 1)"),
-    months: z.number().int("must be a whole number of months").min(1, "must be at least 1").describe("months of the term; a larger number extends the subscription in place"),
-    startTime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'must be "YYYY-MM-DD HH:MM"').describe("`YYYY-MM-DD HH:MM` (UTC)"),
+    months: z
+      .number()
+      .int("must be a whole number of months")
+      .min(1, "must be at least 1")
+      .describe("months of the term; a larger number extends the subscription in place"),
+    startTime: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'must be "YYYY-MM-DD HH:MM"')
+      .describe("`YYYY-MM-DD HH:MM` (UTC)"),
   })
   .superRefine((v, ctx) => {
     const need = (field: string, ok: boolean, why: string) => ok || ctx.addIssue({ code: "custom", path: [field], message: why });
-    if (v.kind === "resources") need("cpuMhz", [v.cpuMhz, v.memMb, v.diskGb, v.xferGb].some((x) => x), "a resources subscription needs at least one of cpuMhz, memMb, diskGb, xferGb");
+    if (v.kind === "resources")
+      need(
+        "cpuMhz",
+        [v.cpuMhz, v.memMb, v.diskGb, v.xferGb].some((x) => x),
+        "a resources subscription needs at least one of cpuMhz, memMb, diskGb, xferGb",
+      );
     if (v.kind === "ip" || v.kind === "vlan") need("quantity", v.quantity !== undefined, `an ${v.kind} subscription needs quantity`);
     if (v.kind === "software") need("licences", !!v.licences && Object.keys(v.licences).length > 0, "a software subscription needs licences");
   });
@@ -77,7 +95,9 @@ export const Subscription = defineResource({
   },
   diff(olds, news, d) {
     if (!d.replaces.length && typeof news.months === "number" && news.months < olds.months) {
-      throw new ProviderError("validation", `months: a subscription cannot be shortened (from ${olds.months} to ${news.months}); the API can only extend it`, { property: "months" });
+      throw new ProviderError("validation", `months: a subscription cannot be shortened (from ${olds.months} to ${news.months}); the API can only extend it`, {
+        property: "months",
+      });
     }
   },
   operations: {
@@ -102,7 +122,9 @@ export const Subscription = defineResource({
       }
     },
     async delete(id, props) {
-      console.warn(`cloudsigma.Subscription: the CloudSigma API cannot cancel a subscription; ${id} (${props.kind}, until ${props.endTime}) is removed from the stack only and runs to its end`);
+      console.warn(
+        `cloudsigma.Subscription: the CloudSigma API cannot cancel a subscription; ${id} (${props.kind}, until ${props.endTime}) is removed from the stack only and runs to its end`,
+      );
     },
     // One entry per item, by its uuid (a purchase of several items is several entries).
     async list(_q, _i, { client }) {
@@ -122,8 +144,10 @@ export function termOf(items: WireItem[]): Partial<SubscriptionInputs> {
   if (types.every((t) => t in RESOURCES)) {
     return { kind: "resources", ...Object.fromEntries(items.map((s) => [RESOURCES[s.type as keyof typeof RESOURCES], Number(s.quantity)])), ...term };
   }
-  if ((types.every((t) => t === "ip") || types.every((t) => t === "vlan")) && types.length) return { kind: types[0] as "ip" | "vlan", quantity: items.length, ...term };
-  if (types.every((t) => t.startsWith("msft_"))) return { kind: "software", licences: Object.fromEntries(items.map((s) => [s.type, Number(s.quantity)])), ...term };
+  if ((types.every((t) => t === "ip") || types.every((t) => t === "vlan")) && types.length)
+    return { kind: types[0] as "ip" | "vlan", quantity: items.length, ...term };
+  if (types.every((t) => t.startsWith("msft_")))
+    return { kind: "software", licences: Object.fromEntries(items.map((s) => [s.type, Number(s.quantity)])), ...term };
   return term;
 }
 
@@ -132,7 +156,9 @@ export function request(i: SubscriptionInputs): [string, KvObject] {
   const term = { start_time: i.startTime, months: String(i.months) };
   switch (i.kind) {
     case "resources": {
-      const q = Object.entries(RESOURCES).filter(([, input]) => i[input]).map(([type, input]) => [type, String(i[input])]);
+      const q = Object.entries(RESOURCES)
+        .filter(([, input]) => i[input])
+        .map(([type, input]) => [type, String(i[input])]);
       return ["/subscriptions/resources", { ...Object.fromEntries(q), ...term }];
     }
     case "ip":

@@ -7,7 +7,27 @@
  * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
  * request (`id_in`, `OR`), shared by every resource of the process.
  */
-import { BatchingWaiter, Batchers, MARKER_PREFIX, byKey, groupBy, EndpointSettings, HttpClient, HttpResponse, ProviderError, RunCache, codeForStatus, hasCode, httpError, isUnknown, parseRetryAfter, retryWhileBusy, sharedWaiter, sleep, withRetry } from "../core";
+import {
+  BatchingWaiter,
+  Batchers,
+  MARKER_PREFIX,
+  byKey,
+  groupBy,
+  EndpointSettings,
+  HttpClient,
+  HttpResponse,
+  ProviderError,
+  RunCache,
+  codeForStatus,
+  hasCode,
+  httpError,
+  isUnknown,
+  parseRetryAfter,
+  retryWhileBusy,
+  sharedWaiter,
+  sleep,
+  withRetry,
+} from "../core";
 
 export type UserSource = "LOCAL" | "LDAP" | "AUTHN";
 
@@ -114,7 +134,9 @@ export class TowerClient {
         const e = this.error("/login", r);
         if (e.code !== "auth") throw e;
         const ns = this.settings.namespace ?? "cloudtower";
-        throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check ${ns}:username, ${ns}:password and ${ns}:source)`, { ...e.details });
+        throw new ProviderError("auth", `CloudTower login as "${this.settings.username}" failed (check ${ns}:username, ${ns}:password and ${ns}:source)`, {
+          ...e.details,
+        });
       },
       { idempotent: true },
     );
@@ -155,7 +177,7 @@ export class TowerClient {
   }
 
   private error(path: string, res: HttpResponse): ProviderError {
-    let b: ErrorBody = {};
+    let b: ErrorBody;
     try {
       b = JSON.parse(res.body);
     } catch {
@@ -182,7 +204,7 @@ export class TowerClient {
   /** Every match of a read, fetched in pages of `pageSize` (after the last id of the previous page). */
   async getAll<T extends { id: string }>(path: string, where: Where = {}, pageSize = 200): Promise<T[]> {
     const out: T[] = [];
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await this.get<T>(path, { where, first: pageSize, ...(after ? { after } : {}) });
       out.push(...page);
       if (page.length < pageSize) return out;
@@ -202,7 +224,13 @@ export class TowerClient {
    * A mutation on a locked object is retried once its lock clears (`entityAsyncStatus` back to null),
    * until the deadline. `entity` reads the object's current lock state.
    */
-  private mutateWhenFree<T>(path: string, body: unknown, idempotent: boolean, deadline: number, entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>): Promise<WithTask<T>[]> {
+  private mutateWhenFree<T>(
+    path: string,
+    body: unknown,
+    idempotent: boolean,
+    deadline: number,
+    entity: () => Promise<{ entityAsyncStatus?: string | null } | undefined>,
+  ): Promise<WithTask<T>[]> {
     return retryWhileBusy(() => this.mutate<T>(path, body, idempotent), {
       deadline,
       isBusy: (e) => hasCode(e, "conflict") && e.details.vendorCode === "ResourceLocked",
@@ -284,27 +312,31 @@ export class TowerClient {
   /** `change` in two steps: the mutation (retried while locked), then a wait for its tasks. */
   async start<T>(path: string, body: unknown, o: ChangeOptions): Promise<{ results: WithTask<T>[]; wait: () => Promise<void> }> {
     const deadline = Date.now() + o.timeoutMs;
-    const results = await this.mutateWhenFree<T>(path, body, o.idempotent ?? true, deadline, () => this.one<{ id: string; entityAsyncStatus?: string | null }>(o.lockOf, o.id));
+    const results = await this.mutateWhenFree<T>(path, body, o.idempotent ?? true, deadline, () =>
+      this.one<{ id: string; entityAsyncStatus?: string | null }>(o.lockOf, o.id),
+    );
     return { results, wait: () => this.waitTasks(results, Math.max(1000, deadline - Date.now()), o.what) };
   }
 
   // ---- Tasks ------------------------------------------------------------------------------------
 
   private taskWaiter(): BatchingWaiter<Task> {
-    return sharedWaiter(`cloudtower-tasks|${this.key}`, () =>
-      new BatchingWaiter<Task>({
-        intervalMs: this.settings.pollIntervalMs ?? 1000,
-        poll: async (ids) => {
-          const tasks = await this.get<Task>("/get-tasks", { where: { id_in: ids } });
-          return new Map(tasks.map((t) => [t.id, t]));
-        },
-        settle: (id, t) => {
-          if (!t) return { done: false, progress: "not visible yet" };
-          if (t.status === "SUCCESSED") return { done: true, value: t };
-          if (t.status === "FAILED") throw taskFailed(t);
-          return { done: false, progress: `${t.status} ${Math.round((t.progress ?? 0) * 100)}%` };
-        },
-      }),
+    return sharedWaiter(
+      `cloudtower-tasks|${this.key}`,
+      () =>
+        new BatchingWaiter<Task>({
+          intervalMs: this.settings.pollIntervalMs ?? 1000,
+          poll: async (ids) => {
+            const tasks = await this.get<Task>("/get-tasks", { where: { id_in: ids } });
+            return new Map(tasks.map((t) => [t.id, t]));
+          },
+          settle: (id, t) => {
+            if (!t) return { done: false, progress: "not visible yet" };
+            if (t.status === "SUCCESSED") return { done: true, value: t };
+            if (t.status === "FAILED") throw taskFailed(t);
+            return { done: false, progress: `${t.status} ${Math.round((t.progress ?? 0) * 100)}%` };
+          },
+        }),
     );
   }
 

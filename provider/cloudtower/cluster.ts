@@ -19,7 +19,12 @@ export const Cluster = defineResource({
     username: z.string().min(1, "must not be empty"),
     password: z.string().min(1, "must not be empty").describe("always a secret, never in the outputs"),
     datacenterId: z.string().min(1).optional().describe("the datacenter to put the cluster in"),
-    timeoutSeconds: z.number().int().positive("must be positive").default(900).describe("deadline of each task, in seconds (connecting loads the whole cluster)"),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .positive("must be positive")
+      .default(900)
+      .describe("deadline of each task, in seconds (connecting loads the whole cluster)"),
   }),
   outputs: z.object({
     passwordHash: z.string().optional().describe("a secret, salted hash of the password: a change of password shows in a diff"),
@@ -56,7 +61,9 @@ export const Cluster = defineResource({
   },
   operations: {
     async create(i, { client }) {
-      const [r] = await client.mutate<WireCluster>("/connect-cluster", [plain({ ip: i.ip, username: i.username, password: i.password, datacenter_id: i.datacenterId })]);
+      const [r] = await client.mutate<WireCluster>("/connect-cluster", [
+        plain({ ip: i.ip, username: i.username, password: i.password, datacenter_id: i.datacenterId }),
+      ]);
       return { id: r.data.id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `cluster ${i.ip} to connect`) };
     },
     read: (id, { client }) => client.one<WireCluster>("/get-clusters", id),
@@ -67,10 +74,18 @@ export const Cluster = defineResource({
       if (secretHash(id, [news.password]) !== olds.passwordHash) data.password = news.password;
       if (news.datacenterId !== olds.datacenterId && news.datacenterId) data.datacenter_id = news.datacenterId;
       if (Object.keys(data).length === 0) return;
-      await client.change("/update-cluster", { where: { id }, data }, { id, lockOf: "/get-clusters", timeoutMs: news.timeoutSeconds * 1000, what: `cluster ${news.ip} to be updated` });
+      await client.change(
+        "/update-cluster",
+        { where: { id }, data },
+        { id, lockOf: "/get-clusters", timeoutMs: news.timeoutSeconds * 1000, what: `cluster ${news.ip} to be updated` },
+      );
     },
     async delete(id, props, { client }) {
-      await client.change("/delete-cluster", { where: { id } }, { id, lockOf: "/get-clusters", timeoutMs: props.timeoutSeconds * 1000, what: `cluster ${props.ip} to disconnect` });
+      await client.change(
+        "/delete-cluster",
+        { where: { id } },
+        { id, lockOf: "/get-clusters", timeoutMs: props.timeoutSeconds * 1000, what: `cluster ${props.ip} to disconnect` },
+      );
     },
     list: ({ name }, _i, { client }) => client.getAll<WireCluster>("/get-clusters", name ? { name } : {}),
   },

@@ -28,10 +28,7 @@ const MiB = 1024 ** 2;
 
 const NAME = { name: z.string().min(1).optional().describe("its name, exactly") };
 const LABELS = {
-  labels: z
-    .record(z.string(), z.string())
-    .optional()
-    .describe("labels it carries, `{key: value}` (every one must match)"),
+  labels: z.record(z.string(), z.string()).optional().describe("labels it carries, `{key: value}` (every one must match)"),
 };
 const IN_CLUSTER = {
   clusterId: z.string().min(1).optional().describe("the id of the cluster it is in"),
@@ -107,7 +104,11 @@ export const { getDatacenter, getDatacenterOutput } = towerLookup({
     clusterIds: z.array(z.string()).describe("the clusters in it"),
     ...LABELS_OUT,
   },
-  toResult: (w: Listed & { organization?: Ref }) => ({ organizationId: w.organization?.id ?? "", clusterIds: (w.clusters ?? []).map((c) => c.id), labels: labelsOf(w) }),
+  toResult: (w: Listed & { organization?: Ref }) => ({
+    organizationId: w.organization?.id ?? "",
+    clusterIds: (w.clusters ?? []).map((c) => c.id),
+    labels: labelsOf(w),
+  }),
 });
 
 interface WireCluster extends Listed {
@@ -131,7 +132,13 @@ export const { getCluster, getClusterOutput } = towerLookup({
     datacenterIds: z.array(z.string()),
     ...LABELS_OUT,
   },
-  toResult: (w: WireCluster) => ({ ip: w.ip, version: w.version, architecture: w.architecture ?? "", datacenterIds: (w.datacenters ?? []).map((d) => d.id), labels: labelsOf(w) }),
+  toResult: (w: WireCluster) => ({
+    ip: w.ip,
+    version: w.version,
+    architecture: w.architecture ?? "",
+    datacenterIds: (w.datacenters ?? []).map((d) => d.id),
+    labels: labelsOf(w),
+  }),
 });
 
 interface WireHost extends Listed {
@@ -156,7 +163,14 @@ export const { getHost, getHostOutput } = towerLookup({
     memoryMb: z.number(),
     ...LABELS_OUT,
   },
-  toResult: (w: WireHost) => ({ ...cluster(w), managementIp: w.management_ip, status: w.status, cpuCores: w.total_cpu_cores, memoryMb: Math.round(w.total_memory_bytes / MiB), labels: labelsOf(w) }),
+  toResult: (w: WireHost) => ({
+    ...cluster(w),
+    managementIp: w.management_ip,
+    status: w.status,
+    cpuCores: w.total_cpu_cores,
+    memoryMb: Math.round(w.total_memory_bytes / MiB),
+    labels: labelsOf(w),
+  }),
 });
 
 interface WireVds extends Listed {
@@ -274,7 +288,15 @@ export const { getVmTemplate, getVmTemplateOutput } = towerLookup({
     cloudInitSupported: z.boolean(),
     ...LABELS_OUT,
   },
-  toResult: (w: WireTemplate) => ({ ...cluster(w), vcpu: w.vcpu, memoryMb: Math.round(w.memory / MiB), sizeBytes: w.size, firmware: w.firmware, cloudInitSupported: w.cloud_init_supported, labels: labelsOf(w) }),
+  toResult: (w: WireTemplate) => ({
+    ...cluster(w),
+    vcpu: w.vcpu,
+    memoryMb: Math.round(w.memory / MiB),
+    sizeBytes: w.size,
+    firmware: w.firmware,
+    cloudInitSupported: w.cloud_init_supported,
+    labels: labelsOf(w),
+  }),
 });
 
 interface WireLibraryTemplate extends Listed {
@@ -345,7 +367,13 @@ export const { getContentLibraryImage, getContentLibraryImageOutput } = towerLoo
     sizeBytes: z.number(),
     ...LABELS_OUT,
   },
-  toResult: (w: WireLibraryImage) => ({ clusterIds: clustersOf(w).map((c) => c.id), isoImageIds: w.elf_image_uuids, path: w.path, sizeBytes: w.size, labels: labelsOf(w) }),
+  toResult: (w: WireLibraryImage) => ({
+    clusterIds: clustersOf(w).map((c) => c.id),
+    isoImageIds: w.elf_image_uuids,
+    path: w.path,
+    sizeBytes: w.size,
+    labels: labelsOf(w),
+  }),
 });
 
 interface WirePolicy extends Listed {
@@ -361,4 +389,3 @@ export const { getStoragePolicy, getStoragePolicyOutput } = towerLookup({
   result: { ...CLUSTER_OUT, replicas: z.number(), thinProvision: z.boolean() },
   toResult: (w: WirePolicy) => ({ ...cluster(w), replicas: w.replica_num, thinProvision: w.thin_provision }),
 });
-

@@ -15,7 +15,10 @@ const inputs = z
     name: z.string().trim().min(1, "must not be empty").max(255).describe("the network's name"),
     vlanId: z.number().int("must be a whole number").min(0, "must be 0-4095").max(4095, "must be 0-4095").default(0).describe("the 802.1Q tag (0: untagged)"),
     modeType: z.enum(MODES).default("VLAN_ACCESS").describe("an access port or a trunk"),
-    networkIds: z.array(z.string().regex(/^\d+(-\d+)?$/, 'must be a tag or a range such as "100-200"')).default([]).describe("for a trunk: the tags or ranges it carries"),
+    networkIds: z
+      .array(z.string().regex(/^\d+(-\d+)?$/, 'must be a tag or a range such as "100-200"'))
+      .default([])
+      .describe("for a trunk: the tags or ranges it carries"),
     qosPriority: z.number().min(0, "must be 0-100").max(100, "must be 0-100").optional().describe("the network's QoS priority, 0-100"),
     timeoutSeconds: z.number().int().positive("must be positive").default(300).describe("deadline of each task, in seconds"),
   })
@@ -62,12 +65,22 @@ export const Vlan = defineResource({
     },
     async update(id, olds, news, { client }) {
       const before = toWire(olds);
-      const data = Object.fromEntries(Object.entries(toWire(news)).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])));
+      const data = Object.fromEntries(
+        Object.entries(toWire(news)).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])),
+      );
       if (Object.keys(data).length === 0) return;
-      await client.change("/update-vm-vlan", { where: { id }, data }, { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` });
+      await client.change(
+        "/update-vm-vlan",
+        { where: { id }, data },
+        { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` },
+      );
     },
     async delete(id, props, { client }) {
-      await client.change("/delete-vm-vlan", { where: { id } }, { id, lockOf: "/get-vlans", timeoutMs: props.timeoutSeconds * 1000, what: `VM network ${props.name} to be deleted` });
+      await client.change(
+        "/delete-vm-vlan",
+        { where: { id } },
+        { id, lockOf: "/get-vlans", timeoutMs: props.timeoutSeconds * 1000, what: `VM network ${props.name} to be deleted` },
+      );
     },
     async list({ name }, i, { client }) {
       return client.getAll<WireVlan>("/get-vlans", { vds: { id: i.vdsId }, ...(name ? { name } : {}) });
@@ -96,7 +109,13 @@ function fromWire(w: VlanView) {
 
 /** What the create and update requests say of the network (all but the VDS, which never changes). */
 function toWire(i: Pick<VlanInputs, "name" | "vlanId" | "modeType" | "networkIds" | "qosPriority">) {
-  return { name: i.name, vlan_id: i.vlanId, mode_type: i.modeType, ...(i.modeType === "VLAN_TRUNK" ? { network_ids: i.networkIds } : {}), qos_priority: i.qosPriority };
+  return {
+    name: i.name,
+    vlan_id: i.vlanId,
+    mode_type: i.modeType,
+    ...(i.modeType === "VLAN_TRUNK" ? { network_ids: i.networkIds } : {}),
+    qos_priority: i.qosPriority,
+  };
 }
 
 // ---- Wire --------------------------------------------------------------------------------------------

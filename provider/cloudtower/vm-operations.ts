@@ -61,7 +61,11 @@ export interface VmView {
 
 /** A VM with its disks, NICs and volumes: reads coalesced with every other VM's read at the same time. */
 export async function view(t: TowerClient, id: string): Promise<VmView | undefined> {
-  const [vm, disks, nics] = await Promise.all([t.one<WireVm>("/get-vms", id), t.children<WireDisk>("/get-vm-disks", "vm", id), t.children<WireNic>("/get-vm-nics", "vm", id)]);
+  const [vm, disks, nics] = await Promise.all([
+    t.one<WireVm>("/get-vms", id),
+    t.children<WireDisk>("/get-vm-disks", "vm", id),
+    t.children<WireNic>("/get-vm-nics", "vm", id),
+  ]);
   if (!vm) return undefined;
   const volIds = disks.map((d) => d.vm_volume?.id).filter((x): x is string => !!x);
   const volumes = (await Promise.all(volIds.map((v) => t.one<WireVolume>("/get-vm-volumes", v)))).filter((v) => v !== undefined);
@@ -72,13 +76,17 @@ export async function view(t: TowerClient, id: string): Promise<VmView | undefin
   };
 }
 
-
 export const newDisk = (d: VmDisk, boot: number) => ({
   boot,
   bus: d.bus,
   vm_volume: { name: d.name, size: Math.round(d.sizeGb * GIB), elf_storage_policy: d.storagePolicy },
 });
-export const nicParams = (n: VmNic) => ({ connect_vlan_id: n.vlanId, model: n.model, enabled: n.enabled, ...(n.macAddress ? { mac_address: n.macAddress } : {}) });
+export const nicParams = (n: VmNic) => ({
+  connect_vlan_id: n.vlanId,
+  model: n.model,
+  enabled: n.enabled,
+  ...(n.macAddress ? { mac_address: n.macAddress } : {}),
+});
 
 /** The create request: its path and body, with the ownership marker at the end of the description. */
 export function createBody(i: VmInputs, marker: string): [string, unknown] {
@@ -134,7 +142,9 @@ export function createBody(i: VmInputs, marker: string): [string, unknown] {
         vm_disks: {
           mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n)),
           ...(i.volumes.length ? { mount_disks: i.volumes.map((v, n) => ({ vm_volume_id: v.volumeId, bus: v.bus, boot: i.disks.length + n })) } : {}),
-          ...(i.cdRoms.length ? { mount_cd_roms: i.cdRoms.map((c, n) => plain({ boot: i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })) } : {}),
+          ...(i.cdRoms.length
+            ? { mount_cd_roms: i.cdRoms.map((c, n) => plain({ boot: i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })) }
+            : {}),
         },
       }),
     ],
@@ -219,18 +229,30 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
   // Disks, matched by volume name: removed, added, grown (never shrunk: check refuses it).
   const byName = new Map(v.disks.filter((d) => d.volume).map((d) => [d.volume!.name, d]));
   const wanted = new Set(news.disks.map((d) => d.name));
-  const removed = olds.disks.filter((d) => !wanted.has(d.name)).map((d) => byName.get(d.name)?.id).filter((x): x is string => !!x);
-  if (removed.length) await t.change("/remove-vm-disk", { where: { id }, data: { disk_ids: removed } }, { ...o, what: `disks of VM ${news.name} to be removed` });
+  const removed = olds.disks
+    .filter((d) => !wanted.has(d.name))
+    .map((d) => byName.get(d.name)?.id)
+    .filter((x): x is string => !!x);
+  if (removed.length)
+    await t.change("/remove-vm-disk", { where: { id }, data: { disk_ids: removed } }, { ...o, what: `disks of VM ${news.name} to be removed` });
   const added = news.disks.filter((d) => !byName.has(d.name));
   if (added.length) {
     const boot = v.disks.length;
-    await t.change("/add-vm-disk", { where: { id }, data: { vm_disks: { mount_new_create_disks: added.map((d, n) => newDisk(d, boot + n)) } } }, { ...o, what: `disks of VM ${news.name} to be added` });
+    await t.change(
+      "/add-vm-disk",
+      { where: { id }, data: { vm_disks: { mount_new_create_disks: added.map((d, n) => newDisk(d, boot + n)) } } },
+      { ...o, what: `disks of VM ${news.name} to be added` },
+    );
   }
   for (const d of news.disks) {
     const have = byName.get(d.name);
     if (have?.volume && Math.round(d.sizeGb * GIB) > have.volume.size) {
       const current = (await view(t, id))!.disks.find((x) => x.volume?.name === d.name)!;
-      await t.change("/expand-vm-disk", { where: { id: current.id }, size: Math.round(d.sizeGb * GIB) }, { ...o, what: `disk ${d.name} of VM ${news.name} to grow` });
+      await t.change(
+        "/expand-vm-disk",
+        { where: { id: current.id }, size: Math.round(d.sizeGb * GIB) },
+        { ...o, what: `disk ${d.name} of VM ${news.name} to grow` },
+      );
     }
   }
 
@@ -244,15 +266,21 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
     if ((have.model ?? "VIRTIO") !== want.model) data.model = want.model;
     if ((have.enabled ?? true) !== want.enabled) data.enabled = want.enabled;
     if (want.macAddress && have.mac_address !== want.macAddress) data.mac_address = want.macAddress;
-    if (Object.keys(data).length) await t.change("/update-vm-nic", { where: { id }, data: { nic_index: i, ...data } }, { ...o, what: `NIC ${i} of VM ${news.name} to be updated` });
+    if (Object.keys(data).length)
+      await t.change("/update-vm-nic", { where: { id }, data: { nic_index: i, ...data } }, { ...o, what: `NIC ${i} of VM ${news.name} to be updated` });
   }
   if (news.nics.length > v.nics.length) {
-    await t.change("/add-vm-nic", { where: { id }, data: { vm_nics: news.nics.slice(v.nics.length).map(nicParams) } }, { ...o, what: `NICs of VM ${news.name} to be added` });
+    await t.change(
+      "/add-vm-nic",
+      { where: { id }, data: { vm_nics: news.nics.slice(v.nics.length).map(nicParams) } },
+      { ...o, what: `NICs of VM ${news.name} to be added` },
+    );
   }
   if (v.nics.length > news.nics.length) {
     // By `where` on the NICs' MACs, which outlive the edits above (NIC ids do not; removal by index is deprecated).
     const extra = v.nics.slice(news.nics.length).map((n) => n.mac_address ?? "");
-    if (extra.some((m) => !m)) throw new ProviderError("server", `CloudTower shows a NIC of VM ${news.name} without a MAC address; cannot name it to remove it`);
+    if (extra.some((m) => !m))
+      throw new ProviderError("server", `CloudTower shows a NIC of VM ${news.name} without a MAC address; cannot name it to remove it`);
     const where = { vm: { id }, mac_address_in: extra };
     await t.change("/remove-vm-nic-by-where", { where, effect: { vm_ids: [id] } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
   }

@@ -16,7 +16,10 @@ export const VmSnapshot = defineResource({
   inputs: z.strictObject({
     vmId: z.string().min(1, "must name a VM").describe("the VM to snapshot"),
     name: z.string().trim().min(1, "must not be empty").max(255),
-    consistentType: z.enum(["CRASH_CONSISTENT", "FILE_SYSTEM_CONSISTENT"]).default("CRASH_CONSISTENT").describe("FILE_SYSTEM_CONSISTENT needs VMTools running in the guest"),
+    consistentType: z
+      .enum(["CRASH_CONSISTENT", "FILE_SYSTEM_CONSISTENT"])
+      .default("CRASH_CONSISTENT")
+      .describe("FILE_SYSTEM_CONSISTENT needs VMTools running in the guest"),
     timeoutSeconds: z.number().int().positive("must be positive").default(600).describe("deadline of each task, in seconds"),
   }),
   outputs: z.object({
@@ -25,7 +28,14 @@ export const VmSnapshot = defineResource({
     sizeBytes: z.number(),
     createdAt: z.string().optional(),
     disks: z.array(
-      z.object({ diskName: z.string().optional(), index: z.number(), bus: z.string(), sizeBytes: z.number(), volumeLocalId: z.string(), lunSnapshotName: z.string().optional() }),
+      z.object({
+        diskName: z.string().optional(),
+        index: z.number(),
+        bus: z.string(),
+        sizeBytes: z.number(),
+        volumeLocalId: z.string(),
+        lunSnapshotName: z.string().optional(),
+      }),
     ),
   }),
   replaceOn: ["vmId", "name", "consistentType"],
@@ -42,7 +52,14 @@ export const VmSnapshot = defineResource({
     createdAt: w.local_created_at,
     disks: (w.vm_disks ?? [])
       .filter((d) => d.type === "DISK")
-      .map((d) => ({ diskName: d.disk_name, index: d.index, bus: d.bus, sizeBytes: d.size, volumeLocalId: d.vm_volume_local_id, lunSnapshotName: d.snapshot_local_id })),
+      .map((d) => ({
+        diskName: d.disk_name,
+        index: d.index,
+        bus: d.bus,
+        sizeBytes: d.size,
+        volumeLocalId: d.vm_volume_local_id,
+        lunSnapshotName: d.snapshot_local_id,
+      })),
   }),
   async check(i, { client }) {
     const failure = await client.missing("/get-vms", i.vmId, "vmId", "VM");
@@ -62,7 +79,11 @@ export const VmSnapshot = defineResource({
     // Only the deadline changes in place, and it changes nothing at the vendor.
     async update() {},
     async delete(id, props, { client }) {
-      await client.change("/delete-vm-snapshot", { where: { id } }, { id, lockOf: "/get-vm-snapshots", timeoutMs: props.timeoutSeconds * 1000, what: `snapshot ${props.name} to be deleted` });
+      await client.change(
+        "/delete-vm-snapshot",
+        { where: { id } },
+        { id, lockOf: "/get-vm-snapshots", timeoutMs: props.timeoutSeconds * 1000, what: `snapshot ${props.name} to be deleted` },
+      );
     },
     list: ({ name }, i, { client }) => client.getAll<WireSnapshot>("/get-vm-snapshots", { vm: { id: i.vmId }, ...(name ? { name } : {}) }),
   },

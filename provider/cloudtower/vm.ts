@@ -9,7 +9,20 @@ import { z } from "zod";
 import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
-import { GIB, MIB, VmView, converge, cpuOrMemoryChanges, createBody, deleteVm, findByName, findOwned, restartNeeded, settleCreate, view } from "./vm-operations";
+import {
+  GIB,
+  MIB,
+  VmView,
+  converge,
+  cpuOrMemoryChanges,
+  createBody,
+  deleteVm,
+  findByName,
+  findOwned,
+  restartNeeded,
+  settleCreate,
+  view,
+} from "./vm-operations";
 
 /** Our assumption of the largest VM (the API documents no limit): 64 vCPUs. */
 export const MAX_VCPU = 64;
@@ -18,14 +31,21 @@ const BUS = z.enum(["VIRTIO", "SCSI", "IDE"]);
 
 const disk = z.strictObject({
   name: z.string().trim().min(1).optional().describe("names the disk's volume; disks are matched by name across updates (default `<vm>-disk-<n>`)"),
-  sizeGb: z.number().positive("must be positive").max(64 * 1024, "must be at most 65536 GiB").describe("size in GiB; disks only grow"),
+  sizeGb: z
+    .number()
+    .positive("must be positive")
+    .max(64 * 1024, "must be at most 65536 GiB")
+    .describe("size in GiB; disks only grow"),
   bus: BUS.default("VIRTIO"),
   storagePolicy: z.string().default("REPLICA_2_THIN_PROVISION").describe("the volume's ELF storage policy"),
 });
 
 const nic = z.strictObject({
   vlanId: z.string().min(1, "must name a VM network (a cloudtower.Vlan's id)").describe("the id of a cloudtower.Vlan (any VM network's CloudTower id)"),
-  macAddress: z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address such as 52:54:00:12:34:56").optional(),
+  macAddress: z
+    .string()
+    .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, "must be a MAC address such as 52:54:00:12:34:56")
+    .optional(),
   model: z.enum(["VIRTIO", "E1000"]).default("VIRTIO"),
   enabled: z.boolean().default(true),
 });
@@ -38,7 +58,12 @@ const inputs = z
     description: z.string().default(""),
     cpuSockets: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_VCPU).default(1),
     cpuCores: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_VCPU).default(1).describe("cores per socket"),
-    memoryMb: z.number().int("must be a whole number of MiB").positive("must be positive").max(4 * 1024 * 1024).default(1024),
+    memoryMb: z
+      .number()
+      .int("must be a whole number of MiB")
+      .positive("must be positive")
+      .max(4 * 1024 * 1024)
+      .default(1024),
     ha: z.boolean().default(true).describe("high availability: restart elsewhere when the host fails"),
     firmware: z.enum(["BIOS", "UEFI"]).default("BIOS"),
     guestOsType: z.enum(["LINUX", "WINDOWS", "UNKNOWN"]).default("LINUX"),
@@ -59,8 +84,14 @@ const inputs = z
       .optional()
       .describe("create from a VM template (its disks come with it); a secret, for the cloud-init password"),
     disks: z.array(disk).default([]).describe("new disks of a VM made from scratch"),
-    volumes: z.array(z.strictObject({ volumeId: z.string().min(1, "must name a volume"), bus: BUS.default("VIRTIO") })).default([]).describe("existing volumes to mount at creation"),
-    cdRoms: z.array(z.strictObject({ imageId: z.string().min(1).optional() })).default([]).describe("CD-ROM drives at creation, empty or with an ISO image"),
+    volumes: z
+      .array(z.strictObject({ volumeId: z.string().min(1, "must name a volume"), bus: BUS.default("VIRTIO") }))
+      .default([])
+      .describe("existing volumes to mount at creation"),
+    cdRoms: z
+      .array(z.strictObject({ imageId: z.string().min(1).optional() }))
+      .default([])
+      .describe("CD-ROM drives at creation, empty or with an ISO image"),
     nics: z.array(nic).default([]),
     powerState: z.enum(["RUNNING", "STOPPED"], { error: 'must be "RUNNING" or "STOPPED"' }).default("RUNNING"),
     allowRestart: z.boolean().default(false).describe("allow powering the VM off to change CPU or memory (otherwise such a change fails at preview)"),
@@ -71,13 +102,22 @@ const inputs = z
   .superRefine((v, ctx) => {
     const adopted = (v as { adopt?: unknown }).adopt !== undefined;
     if (!isUnknown(v.cpuSockets) && !isUnknown(v.cpuCores) && v.cpuSockets * v.cpuCores > MAX_VCPU) {
-      ctx.addIssue({ code: "custom", path: ["cpuCores"], message: `cpuSockets x cpuCores is ${v.cpuSockets * v.cpuCores}, above the ${MAX_VCPU} vCPUs a VM may have` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["cpuCores"],
+        message: `cpuSockets x cpuCores is ${v.cpuSockets * v.cpuCores}, above the ${MAX_VCPU} vCPUs a VM may have`,
+      });
     }
     if (!v.clusterId && !v.template && !adopted) ctx.addIssue({ code: "custom", path: ["clusterId"], message: "a VM made from scratch needs clusterId" });
-    if (adopted && v.template) ctx.addIssue({ code: "custom", path: ["template"], message: "an adopted VM is not made from a template: give adopt or template, not both" });
+    if (adopted && v.template)
+      ctx.addIssue({ code: "custom", path: ["template"], message: "an adopted VM is not made from a template: give adopt or template, not both" });
     if (v.template && (v.disks.length || v.volumes.length || v.cdRoms.length)) {
       const field = v.disks.length ? "disks" : v.volumes.length ? "volumes" : "cdRoms";
-      ctx.addIssue({ code: "custom", path: [field], message: "a VM made from a template takes its disks from the template: give template or disks/volumes/cdRoms, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: "a VM made from a template takes its disks from the template: give template or disks/volumes/cdRoms, not both",
+      });
     }
     const names = new Set<string>();
     v.disks.forEach((d, i) => {
@@ -99,8 +139,21 @@ const outputs = z.object({
   clusterName: z.string(),
   hostName: z.string().optional(),
   ips: z.string().describe("the guest's addresses, as VMTools reports them"),
-  diskDetails: z.array(z.object({ id: z.string(), name: z.string(), volumeId: z.string(), sizeGb: z.number(), bus: z.string(), boot: z.number(), type: z.string() })),
-  nicDetails: z.array(z.object({ id: z.string(), index: z.number(), macAddress: z.string(), ipAddress: z.string(), vlanId: z.string(), vlanName: z.string(), model: z.string(), enabled: z.boolean() })),
+  diskDetails: z.array(
+    z.object({ id: z.string(), name: z.string(), volumeId: z.string(), sizeGb: z.number(), bus: z.string(), boot: z.number(), type: z.string() }),
+  ),
+  nicDetails: z.array(
+    z.object({
+      id: z.string(),
+      index: z.number(),
+      macAddress: z.string(),
+      ipAddress: z.string(),
+      vlanId: z.string(),
+      vlanName: z.string(),
+      model: z.string(),
+      enabled: z.boolean(),
+    }),
+  ),
 });
 
 export type VmOutputs = VmInputs & z.output<typeof outputs>;
@@ -155,7 +208,8 @@ export const Vm = defineResource({
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),
-    delete: (id, props, { client }) => deleteVm(client, id, props.deleteSnapshots ?? false, (props.timeoutSeconds ?? 600) * 1000, `VM ${props.name} to be deleted`),
+    delete: (id, props, { client }) =>
+      deleteVm(client, id, props.deleteSnapshots ?? false, (props.timeoutSeconds ?? 600) * 1000, `VM ${props.name} to be deleted`),
     list: ({ name, marker, earlier }, _i, { client }) => (name ? findByName(client, name) : findOwned(client, marker, earlier)),
     settle: (id, i, { client }) => settleCreate(client, id, i.timeoutSeconds * 1000, `VM ${i.name} to be created`),
   },
@@ -172,7 +226,10 @@ async function templateFailure(client: TowerClient, i: VmInputs): Promise<{ prop
   const tpl = await client.seen<{ id: string; name: string; cluster: { id: string; name: string } }>("/get-vm-templates", id);
   if (!tpl) return { property: "template.templateId", reason: `no VM template with id ${id} in CloudTower` };
   if (i.clusterId && !isUnknown(i.clusterId) && tpl.cluster.id !== i.clusterId) {
-    return { property: "clusterId", reason: `VM template ${tpl.name} is in cluster ${tpl.cluster.name} (${tpl.cluster.id}), where a VM made from it is made; drop clusterId or give that one` };
+    return {
+      property: "clusterId",
+      reason: `VM template ${tpl.name} is in cluster ${tpl.cluster.name} (${tpl.cluster.id}), where a VM made from it is made; drop clusterId or give that one`,
+    };
   }
   return undefined;
 }
@@ -208,7 +265,15 @@ export function model(v: VmView, prior: Partial<VmInputs>) {
     clusterName: v.vm.cluster?.name ?? "",
     hostName: v.vm.host?.name,
     ips: v.vm.ips,
-    diskDetails: v.disks.map((d) => ({ id: d.id, name: d.volume?.name ?? "", volumeId: d.volume?.id ?? "", sizeGb: (d.volume?.size ?? 0) / GIB, bus: d.bus, boot: d.boot, type: d.type })),
+    diskDetails: v.disks.map((d) => ({
+      id: d.id,
+      name: d.volume?.name ?? "",
+      volumeId: d.volume?.id ?? "",
+      sizeGb: (d.volume?.size ?? 0) / GIB,
+      bus: d.bus,
+      boot: d.boot,
+      type: d.type,
+    })),
     nicDetails: v.nics.map((n, i) => ({
       id: n.id,
       index: i,

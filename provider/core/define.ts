@@ -151,12 +151,24 @@ function layerFields(adopt: ResourceDefinition<z.ZodType, z.ZodObject, unknown, 
   const adoptSchema = z
     .strictObject({
       id: (adopt && adopt.id ? adopt.id : z.string().min(1, "must not be empty")).optional().describe("the vendor's id of the object to adopt"),
-      ...(adopt && adopt.byName ? { name: z.string().min(1, "must not be empty").optional().describe("the name of the object to adopt (exactly one must match)") } : {}),
+      ...(adopt && adopt.byName
+        ? { name: z.string().min(1, "must not be empty").optional().describe("the name of the object to adopt (exactly one must match)") }
+        : {}),
     })
     .refine((a) => Object.values(a).some((v) => v !== undefined), adopt && adopt.byName ? "give adopt.id or adopt.name" : "give adopt.id");
   return {
-    endpoint: z.string().regex(ENDPOINT_NAME, "must be an endpoint name such as site-b (lowercase letters, digits, hyphens)").optional().describe("a named endpoint; its settings are the `<vendor>-<endpoint>:*` config (default: the `<vendor>:*` config); changing it replaces the object"),
-    ...(adopt ? { adopt: adoptSchema.optional().describe("take over an existing object instead of creating one; it is recorded as it is, and the next update brings it to the inputs") } : {}),
+    endpoint: z
+      .string()
+      .regex(ENDPOINT_NAME, "must be an endpoint name such as site-b (lowercase letters, digits, hyphens)")
+      .optional()
+      .describe("a named endpoint; its settings are the `<vendor>-<endpoint>:*` config (default: the `<vendor>:*` config); changing it replaces the object"),
+    ...(adopt
+      ? {
+          adopt: adoptSchema
+            .optional()
+            .describe("take over an existing object instead of creating one; it is recorded as it is, and the next update brings it to the inputs"),
+        }
+      : {}),
     marker: z.string().optional(),
   };
 }
@@ -186,7 +198,9 @@ export const MARKER_PREFIX = "pulumi:";
 
 /** The secret hash of hidden inputs (see `hidden`), salted with the object's id: `sha256("<id>:<value>:…")`. */
 export function secretHash(id: string, values: unknown[]): string {
-  return createHash("sha256").update([id, ...values.map((v) => v ?? "")].join(":")).digest("hex");
+  return createHash("sha256")
+    .update([id, ...values.map((v) => v ?? "")].join(":"))
+    .digest("hex");
 }
 
 /** Appends the marker to a free-text field (a description), as `text [pulumi:…]`. */
@@ -258,13 +272,18 @@ export type DeepInput<T> = T extends string | number | boolean | null | undefine
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Fields<T> = string extends keyof T ? {} : T;
 type ArgsOf<S extends z.ZodType> = Fields<{ [K in keyof z.input<S>]: DeepInput<z.input<S>[K]> }> & Omit<LayerInputs, "marker">;
-type OutputsOf<S extends z.ZodType, OS extends z.ZodObject, H extends string> = Fields<Omit<z.output<S>, H>> & Fields<z.output<OS>> & Omit<LayerInputs, "marker">;
+type OutputsOf<S extends z.ZodType, OS extends z.ZodObject, H extends string> = Fields<Omit<z.output<S>, H>> &
+  Fields<z.output<OS>> &
+  Omit<LayerInputs, "marker">;
 
 export type ResourceInstance<T> = pulumi.dynamic.Resource & { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 
 export interface ResourceClass<A, T> {
   /** `args` may be left out when no input is required. */
-  new (name: string, ...rest: Record<string, never> extends A ? [args?: A, opts?: pulumi.CustomResourceOptions] : [args: A, opts?: pulumi.CustomResourceOptions]): ResourceInstance<T>;
+  new (
+    name: string,
+    ...rest: Record<string, never> extends A ? [args?: A, opts?: pulumi.CustomResourceOptions] : [args: A, opts?: pulumi.CustomResourceOptions]
+  ): ResourceInstance<T>;
   /** `pulumi-nodejs:dynamic/<vendor>:<type>`: what the engine and policy packs see. */
   readonly __pulumiType: string;
   isInstance(o: unknown): o is ResourceInstance<T>;
@@ -306,7 +325,11 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   const compared = inputKeys.filter((k) => k !== "marker" && k !== "adopt" && !hidden.has(k));
   const replaceOn = [...(def.replaceOn ?? []), "endpoint"];
   const secrets = [...(def.secrets ?? []), ...hidden, ...(def.hidden ? [def.hidden.hash] : [])];
-  const hashOf = (id: string, i: Obj) => secretHash(id, [...hidden].map((k) => i[k]));
+  const hashOf = (id: string, i: Obj) =>
+    secretHash(
+      id,
+      [...hidden].map((k) => i[k]),
+    );
   const whatOf = (i: { name?: unknown }, id?: string) => `${vendor}.${def.type} ${typeof i.name === "string" ? `"${i.name}"` : (id ?? "")}`.trim();
   const context = (i: I, id?: string): Context<C> => ({ client: def.vendor.client(i.endpoint), what: whatOf(i as { name?: unknown }, id) });
 
@@ -349,7 +372,10 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     if (def.recovery.join && ours.length) return def.recovery.join(ours.map((f) => f.id));
     if (ours.length > 1) {
       const ids = ours.map((f) => f.id).join(", ");
-      throw new ProviderError("conflict", `${ctx.what}: ${ours.length} objects (${ids}) look like the one this create made; delete the extra ones, or adopt one with adopt: {id}`);
+      throw new ProviderError(
+        "conflict",
+        `${ctx.what}: ${ours.length} objects (${ids}) look like the one this create made; delete the extra ones, or adopt one with adopt: {id}`,
+      );
     }
     return ours[0]?.id;
   }
@@ -381,14 +407,18 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const found = await ops.list!({ name: a.name }, i, ctx);
       if (found.length > 1) {
         const ids = found.map((f) => f.id).join(", ");
-        throw new ProviderError("validation", `adopt.name: ${found.length} objects are named "${a.name}" at ${where} (ids ${ids}); adopt one by id`, { property: "adopt.name" });
+        throw new ProviderError("validation", `adopt.name: ${found.length} objects are named "${a.name}" at ${where} (ids ${ids}); adopt one by id`, {
+          property: "adopt.name",
+        });
       }
       id = found[0]?.id;
     }
     const w = id === undefined ? undefined : await ops.read(id, ctx, i);
     if (!w) {
       const which = a.id ? `with id ${a.id}` : `named "${a.name}"`;
-      throw new ProviderError("not_found", `${a.id ? "adopt.id" : "adopt.name"}: no ${def.type} ${which} at ${where}`, { property: a.id ? "adopt.id" : "adopt.name" });
+      throw new ProviderError("not_found", `${a.id ? "adopt.id" : "adopt.name"}: no ${def.type} ${which} at ${where}`, {
+        property: a.id ? "adopt.id" : "adopt.name",
+      });
     }
     return { id: id!, wire: w };
   }
@@ -416,7 +446,10 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
           // A create that timed out may still be made later: sending it again could make two.
           if (hasCode(e, "timeout")) {
             const later = def.recovery.marker ? "; if it appears later, the next `up` takes it up by its marker" : "";
-            throw new ProviderError("timeout", `${ctx.what}: ${(e as Error).message}; nothing it made has appeared since${later}`, { ...(e as ProviderError).details, cause: e });
+            throw new ProviderError("timeout", `${ctx.what}: ${(e as Error).message}; nothing it made has appeared since${later}`, {
+              ...(e as ProviderError).details,
+              cause: e,
+            });
           }
           // Nothing was made (the connection dropped before the vendor handled it): send it again.
           if (attempt >= CREATE_ATTEMPTS) throw e;
@@ -478,7 +511,11 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
         throw e;
       }
       if (!def.check) return r;
-      const failures = await (def.check as unknown as (i: I, ctx: Context<C>, olds: Obj | undefined) => Promise<Failure[]>)(i, ctx, olds && Object.keys(olds).length ? olds : undefined);
+      const failures = await (def.check as unknown as (i: I, ctx: Context<C>, olds: Obj | undefined) => Promise<Failure[]>)(
+        i,
+        ctx,
+        olds && Object.keys(olds).length ? olds : undefined,
+      );
       return failures.length ? { inputs: i, failures: forEngine(failures, raw, secrets) } : { inputs: i };
     },
 
@@ -492,13 +529,21 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       // Hidden secrets show their change through their hash (none is stored when even the read after a failed
       // create failed: the next update goes on with the object).
       const unknownHidden = [...hidden].filter((k) => containsUnknown(news[k]));
-      const changedHidden = unknownHidden.length ? unknownHidden : def.hidden && olds[def.hidden.hash] !== undefined && hashOf(id, news) !== olds[def.hidden.hash] ? [...hidden] : [];
+      const changedHidden = unknownHidden.length
+        ? unknownHidden
+        : def.hidden && olds[def.hidden.hash] !== undefined && hashOf(id, news) !== olds[def.hidden.hash]
+          ? [...hidden]
+          : [];
       d.changed.push(...changedHidden);
       d.replaces.push(...changedHidden.filter((k) => replaceOn.includes(k)));
       type Hook = (o: Obj, n: Obj, d: { changed: string[]; replaces: string[]; id: string }) => ReturnType<NonNullable<typeof def.diff>>;
       const extra = (def.diff as Hook | undefined)?.(olds, news, { changed: d.changed, replaces: d.replaces, id }) ?? {};
       const replaces = [...new Set([...d.replaces, ...(extra.replaces ?? [])])];
-      return { changes: d.changed.length > 0 || replaces.length > 0 || !!extra.changes, replaces, deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt") };
+      return {
+        changes: d.changed.length > 0 || replaces.length > 0 || !!extra.changes,
+        replaces,
+        deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt"),
+      };
     },
 
     async create(inputs: Obj) {
@@ -539,13 +584,24 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     },
   };
 
-  const entry: RegistryEntry = { token, vendor, type: def.type, definition: def as unknown as AnyDefinition, inputSchema, inputShape, provider: implementation };
+  const entry: RegistryEntry = {
+    token,
+    vendor,
+    type: def.type,
+    definition: def as unknown as AnyDefinition,
+    inputSchema,
+    inputShape,
+    provider: implementation,
+  };
   registryMap.set(token, entry);
   stub.register(vendor, def.type, implementation);
 
   const outputKeys = Object.keys(def.outputs.shape);
   // The one stub of this type (Pulumi serializes a provider object once, so every resource shares the text).
-  const providerStub = Object.create(stub, { vendor: { value: vendor, enumerable: true }, type: { value: def.type, enumerable: true } }) as Required<pulumi.dynamic.ResourceProvider>;
+  const providerStub = Object.create(stub, {
+    vendor: { value: vendor, enumerable: true },
+    type: { value: def.type, enumerable: true },
+  }) as Required<pulumi.dynamic.ResourceProvider>;
 
   class Resource extends VendorResource {
     static override readonly __pulumiType = token;

@@ -66,7 +66,16 @@ function resourceDoc(e: RegistryEntry): string {
   const replaces = new Set(d.replaceOn ?? []);
   const secrets = new Set(d.secrets ?? []);
   const hidden = new Set(d.hidden?.inputs ?? []);
-  const lines = [`## ${e.vendor}.${e.type}`, "", d.description, "", `Type token: \`${e.token}\``, "", "| input | type | default | a change | description |", "|---|---|---|---|---|"];
+  const lines = [
+    `## ${e.vendor}.${e.type}`,
+    "",
+    d.description,
+    "",
+    `Type token: \`${e.token}\``,
+    "",
+    "| input | type | default | a change | description |",
+    "|---|---|---|---|---|",
+  ];
   for (const f of fields(input).filter((x) => !LAYER.has(x.path.split(/[.[]/)[0]))) {
     const top = f.path.split(/[.[]/)[0];
     const change = [replaces.has(top) ? "replaces" : "in place", ...(secrets.has(top) && top === f.path ? ["secret"] : [])].join(", ");
@@ -80,7 +89,9 @@ function resourceDoc(e: RegistryEntry): string {
   }
   const notEchoed = hidden.size ? `but ${[...hidden].map((h) => `\`${h}\``).join(", ")} ` : "";
   lines.push("", `Every input ${notEchoed}is also an output, with the value the vendor shows after a refresh.`);
-  const adopt = d.adopt ? `\`adopt: {id}\`${d.adopt.byName ? " or `adopt: {name}`" : ""} takes over an existing object as it is.` : "No `adopt`: the resource always works on an object that exists.";
+  const adopt = d.adopt
+    ? `\`adopt: {id}\`${d.adopt.byName ? " or `adopt: {name}`" : ""} takes over an existing object as it is.`
+    : "No `adopt`: the resource always works on an object that exists.";
   const recovery = d.recovery.marker
     ? `an ownership marker is written into ${d.recovery.marker} at create; a create whose answer was lost, or whose run was killed, is found by it and taken up, never duplicated.`
     : d.recovery.newObject
@@ -103,9 +114,11 @@ function lookupDoc(l: LookupEntry): string {
   const result = z.toJSONSchema(l.result, { io: "output", unrepresentable: "any" }) as JsonSchema;
   const secrets = new Set(l.secrets);
   const lines = [`## ${l.vendor}.get${l.name}, get${l.name}Output`, "", l.description, "", "| filter | type | description |", "|---|---|---|"];
-  for (const f of fields(args).filter((x) => !x.path.includes("."))) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))} | ${cell(f.schema.description ?? "")} |`);
+  for (const f of fields(args).filter((x) => !x.path.includes(".")))
+    lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))} | ${cell(f.schema.description ?? "")} |`);
   lines.push("", "| result | type | description |", "|---|---|---|");
-  for (const f of fields(result)) lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))}${secrets.has(f.path) ? " (secret)" : ""} | ${cell(f.schema.description ?? "")} |`);
+  for (const f of fields(result))
+    lines.push(`| \`${f.path}\` | ${cell(typeText(f.schema))}${secrets.has(f.path) ? " (secret)" : ""} | ${cell(f.schema.description ?? "")} |`);
   const filters = Object.keys(l.args.shape).filter((k) => k !== "endpoint");
   const rule = l.identifiedBy.length
     ? `Give ${orList(l.identifiedBy.map((k) => `\`${k}\``))}. Exactly one ${l.noun} must match: none is an error saying what was searched and what exists; several is an error listing them (narrow it with ${l.narrow}).`

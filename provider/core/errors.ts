@@ -97,10 +97,7 @@ export function codeForStatus(status: number): ErrorCode {
 }
 
 /** Builds the error for an HTTP response that was not a success. */
-export function httpError(
-  status: number,
-  details: Omit<ProviderErrorDetails, "status"> & { code?: ErrorCode; what?: string } = {},
-): ProviderError {
+export function httpError(status: number, details: Omit<ProviderErrorDetails, "status"> & { code?: ErrorCode; what?: string } = {}): ProviderError {
   const { code = codeForStatus(status), what = "request failed", ...rest } = details;
   return new ProviderError(code, what, { ...rest, status });
 }

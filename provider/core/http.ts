@@ -117,9 +117,7 @@ export class HttpClient {
     this.basePath = url.pathname.replace(/\/+$/, "");
     if (opts.insecure && url.protocol === "https:" && !warned.has(this.origin)) {
       warned.add(this.origin);
-      (opts.warn ?? console.warn)(
-        `warning: TLS certificate verification is disabled for ${this.origin} (insecure); use a CA certificate instead`,
-      );
+      (opts.warn ?? console.warn)(`warning: TLS certificate verification is disabled for ${this.origin} (insecure); use a CA certificate instead`);
     }
   }
 

@@ -167,7 +167,10 @@ export function defineLookup<N extends string, A extends z.ZodRawShape, R extend
     }
     if (meant.length > 1) {
       const have = filters ? ` have ${filters}` : "";
-      throw new ProviderError("conflict", `${fn}: ${meant.length} ${plural(def.noun)}${have} at the ${namespace} endpoint: ${listed(meant.map(def.describe))}; narrow it with ${def.narrow}`);
+      throw new ProviderError(
+        "conflict",
+        `${fn}: ${meant.length} ${plural(def.noun)}${have} at the ${namespace} endpoint: ${listed(meant.map(def.describe))}; narrow it with ${def.narrow}`,
+      );
     }
     return def.toResult(meant[0], args);
   }

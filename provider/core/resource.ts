@@ -161,9 +161,7 @@ export function diffInputs(
   news: Record<string, unknown>,
   spec: DiffSpec,
 ): pulumi.dynamic.DiffResult & { changed: string[]; replaces: string[] } {
-  const changed = spec.inputs.filter(
-    (k) => !spec.ignore?.includes(k) && (containsUnknown(news[k]) || !deepEqual(olds[k], news[k])),
-  );
+  const changed = spec.inputs.filter((k) => !spec.ignore?.includes(k) && (containsUnknown(news[k]) || !deepEqual(olds[k], news[k])));
   const replaces = changed.filter((k) => spec.replaceOn.includes(k));
   return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, changed };
 }

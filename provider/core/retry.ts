@@ -74,10 +74,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       return await fn(attempt);
     } catch (e) {
       if (attempt >= maxAttempts || !isProviderError(e) || !(idempotent ? shouldRetry(e) : notProcessed(e))) throw e;
-      const delayMs =
-        e.retryAfterMs !== undefined
-          ? Math.min(e.retryAfterMs, maxDelayMs)
-          : backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
+      const delayMs = e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, maxDelayMs) : backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
       onRetry?.({ attempt, delayMs, error: e });
       await wait(delayMs, signal);
     }
@@ -103,8 +100,7 @@ export interface BusyRetryOptions {
  */
 export async function retryWhileBusy<T>(fn: () => Promise<T>, opts: BusyRetryOptions): Promise<T> {
   const isBusy = opts.isBusy ?? ((e: unknown) => hasCode(e, "conflict"));
-  const pause =
-    opts.whileBusy ?? ((attempt: number) => sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)), opts.signal));
+  const pause = opts.whileBusy ?? ((attempt: number) => sleep(Math.min(5_000, 200 * 2 ** (attempt - 1)), opts.signal));
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

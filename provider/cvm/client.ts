@@ -197,7 +197,12 @@ export class CvmClient {
               : failed
                 ? `${method} ${path}: the panel says the operation failed`
                 : `${method} ${path} failed`;
-      throw httpError(status, { code: failed ? "task_failed" : codeForStatus(status), what, vendorMessage, retryAfterMs: parseRetryAfter(res.headers["retry-after"]) });
+      throw httpError(status, {
+        code: failed ? "task_failed" : codeForStatus(status),
+        what,
+        vendorMessage,
+        retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
+      });
     }
     return body.response;
   }

@@ -52,8 +52,16 @@ export const { getVps, getVpsOutput } = defineLookup({
       .transform((s) => s.toLowerCase())
       .optional()
       .describe("an address its hostname resolves to (DNS): the CVM client API lists no addresses"),
-    id: z.string().regex(/^[0-9]+$/, 'must be the VPS\'s numeric id, e.g. "101"').optional().describe("its numeric id in the panel"),
-    node: z.string().regex(/^[0-9]+$/, 'must be a host node\'s numeric id, e.g. "1"').optional().describe("the id of the host node it is on"),
+    id: z
+      .string()
+      .regex(/^[0-9]+$/, 'must be the VPS\'s numeric id, e.g. "101"')
+      .optional()
+      .describe("its numeric id in the panel"),
+    node: z
+      .string()
+      .regex(/^[0-9]+$/, 'must be a host node\'s numeric id, e.g. "1"')
+      .optional()
+      .describe("the id of the host node it is on"),
   },
   identifiedBy: ["hostname", "ipAddress", "id"],
   result: z.object({
@@ -80,7 +88,8 @@ export const { getVps, getVpsOutput } = defineLookup({
     (a.hostname === undefined || w.hostname === a.hostname) &&
     (a.ipAddress === undefined || (w.addresses ?? []).includes(a.ipAddress)) &&
     (a.node === undefined || w.node === a.node),
-  describe: (w) => `${w.hostname} (id ${w.id}, node ${w.node}${w.addresses ? (w.addresses.length ? `, resolves to ${w.addresses.join(", ")}` : ", not in DNS") : ""})`,
+  describe: (w) =>
+    `${w.hostname} (id ${w.id}, node ${w.node}${w.addresses ? (w.addresses.length ? `, resolves to ${w.addresses.join(", ")}` : ", not in DNS") : ""})`,
   narrow: orList(["node", "id"]),
   // The status is read for the one match: the list does not carry it.
   toResult: async (w) => {

@@ -17,12 +17,22 @@ export const Vm = defineResource({
   description: "An existing VPS of a CVM panel, adopted by id or hostname, kept in the power state it should be in.",
   inputs: z
     .strictObject({
-      vpsId: z.string().regex(/^[0-9]+$/, 'must be the VPS\'s numeric id, e.g. "101"').optional().describe("the VPS's numeric id in the panel; give this or hostname"),
+      vpsId: z
+        .string()
+        .regex(/^[0-9]+$/, 'must be the VPS\'s numeric id, e.g. "101"')
+        .optional()
+        .describe("the VPS's numeric id in the panel; give this or hostname"),
       hostname: z.string().trim().min(1, "must not be empty").optional().describe("the VPS's hostname, when you do not know its id; give this or vpsId"),
       powerState: z.enum(["running", "stopped"], { error: 'must be "running" or "stopped"' }).default("running").describe("the desired power state"),
       restartTrigger: z.string().optional().describe("any value; changing it restarts a running VPS"),
       stopOnRelease: z.boolean().default(false).describe("stop the VPS when it is released from the stack (default: leave it as it is)"),
-      waitTimeoutSeconds: z.number().int("must be a whole number").positive("must be positive").max(86_400).default(300).describe("how long to wait for a power change, in seconds"),
+      waitTimeoutSeconds: z
+        .number()
+        .int("must be a whole number")
+        .positive("must be positive")
+        .max(86_400)
+        .default(300)
+        .describe("how long to wait for a power change, in seconds"),
     })
     .superRefine((v, ctx) => {
       if (v.vpsId === undefined && v.hostname === undefined) {
@@ -58,7 +68,8 @@ export const Vm = defineResource({
   // vpsId and hostname are the adoption.
   adopt: false,
   recovery: { idempotent: "a create makes nothing: it adopts an existing VPS and sets its power state, which is safe to repeat" },
-  deleteNote: "releases the VPS from the stack with a warning and leaves it as it is (or stops it, with stopOnRelease): the CVM client API cannot destroy a VPS",
+  deleteNote:
+    "releases the VPS from the stack with a warning and leaves it as it is (or stops it, with stopOnRelease): the CVM client API cannot destroy a VPS",
   model,
   async check(i, { client }) {
     // Name the VPS that does not exist at preview, when the inputs are known.
@@ -148,9 +159,13 @@ async function mustLocate(c: CvmClient, i: { vpsId?: string; hostname?: string }
 
 function refuseIfHeld(vps: Vps, state: VpsState) {
   if (state.status === "suspended" || state.status === "terminated") {
-    throw new ProviderError("conflict", `VPS ${vps.id} (${vps.hostname}) is ${state.status} by the host; its power state cannot be managed until the host lifts that`, {
-      resourceId: vps.id,
-    });
+    throw new ProviderError(
+      "conflict",
+      `VPS ${vps.id} (${vps.hostname}) is ${state.status} by the host; its power state cannot be managed until the host lifts that`,
+      {
+        resourceId: vps.id,
+      },
+    );
   }
 }
 

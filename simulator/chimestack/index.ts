@@ -149,7 +149,15 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       pending.delete(uuid);
       v.operation = "";
       // A failed operation (a choice: ChimeStack documents none) leaves the VM as it was and a task in state 2.
-      const task = (state: number, description?: string) => ({ uuid: randomUUID(), operation_name: p.name, resource_type: "vm", resource_uuid: uuid, state, finished_at: iso(), ...(description ? { description } : {}) });
+      const task = (state: number, description?: string) => ({
+        uuid: randomUUID(),
+        operation_name: p.name,
+        resource_type: "vm",
+        resource_uuid: uuid,
+        state,
+        finished_at: iso(),
+        ...(description ? { description } : {}),
+      });
       if (p.failure) {
         v.tasks = [...((v.tasks as Obj[]) ?? []), task(2, p.failure)];
         return v;
@@ -224,7 +232,9 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         if (b.user_name !== DEMO.user || b.password !== DEMO.password) throw new SimError(401, "wrong user name or password");
         const token = randomUUID();
         tokens.set(token, now() + ttl);
-        return ok({ user: { uuid: token, user_uuid: "0c2a5a1e-0000-4000-8000-0000000000ad", created_at: iso(), expired_at: new Date(now() + ttl).toISOString() } });
+        return ok({
+          user: { uuid: token, user_uuid: "0c2a5a1e-0000-4000-8000-0000000000ad", created_at: iso(), expired_at: new Date(now() + ttl).toISOString() },
+        });
       },
     },
     { method: "POST", path: "/v1/logout", handler: (req) => (tokens.delete(String(json(req).token)), ok("ok")) },
@@ -244,7 +254,18 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       { method: "GET", path: `${path}/:uuid`, handler: (req) => ok({ [kind]: get(items, req.params.uuid, kind) }) },
     ]),
     // ---- Clusters --------------------------------------------------------------------------------
-    { method: "GET", path: C, handler: (req) => (az(req), list([...data.clusters.values()].filter((c) => c.az_uuid === req.params.az), req, FILTERS.cluster)) },
+    {
+      method: "GET",
+      path: C,
+      handler: (req) => (
+        az(req),
+        list(
+          [...data.clusters.values()].filter((c) => c.az_uuid === req.params.az),
+          req,
+          FILTERS.cluster,
+        )
+      ),
+    },
     {
       method: "POST",
       path: C,
@@ -252,7 +273,18 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         const a = az(req);
         const b = json(req);
         need(b, "name");
-        const c: Obj = { uuid: randomUUID(), name: b.name, description: b.description ?? "", arch: b.arch ?? "x86_64", hypervisor_type: b.hypervisor_type ?? "kvm", type: b.type ?? 0, state: 1, az_uuid: a.uuid, az_name: a.name, created_at: iso() };
+        const c: Obj = {
+          uuid: randomUUID(),
+          name: b.name,
+          description: b.description ?? "",
+          arch: b.arch ?? "x86_64",
+          hypervisor_type: b.hypervisor_type ?? "kvm",
+          type: b.type ?? 0,
+          state: 1,
+          az_uuid: a.uuid,
+          az_name: a.name,
+          created_at: iso(),
+        };
         data.clusters.set(c.uuid, c);
         return ok({ cluster: c });
       },
@@ -291,7 +323,11 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     },
     { method: "GET", path: `${H}/:host`, handler: (req) => ok({ host: named(inCluster(req, data.hosts, req.params.host, "host")) }) },
     // ---- Networks and subnets -------------------------------------------------------------------
-    { method: "GET", path: N, handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster).map(named), req, FILTERS.network)) },
+    {
+      method: "GET",
+      path: N,
+      handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster).map(named), req, FILTERS.network)),
+    },
     {
       method: "POST",
       path: N,
@@ -299,7 +335,19 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         const c = cluster(req);
         const b = json(req);
         need(b, "name", "bridge_name", "interface_name");
-        const n: Obj = { uuid: randomUUID(), name: b.name, bridge_name: b.bridge_name, interface_name: b.interface_name, type: b.type ?? 0, vlan_id: "", description: b.description ?? "", cluster_uuid: c.uuid, az_uuid: c.az_uuid, state: 1, created_at: iso() };
+        const n: Obj = {
+          uuid: randomUUID(),
+          name: b.name,
+          bridge_name: b.bridge_name,
+          interface_name: b.interface_name,
+          type: b.type ?? 0,
+          vlan_id: "",
+          description: b.description ?? "",
+          cluster_uuid: c.uuid,
+          az_uuid: c.az_uuid,
+          state: 1,
+          created_at: iso(),
+        };
         data.networks.set(n.uuid, n);
         return ok({ network: n });
       },
@@ -327,7 +375,11 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         return ok(1);
       },
     },
-    { method: "GET", path: S, handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network).map(named), req, FILTERS.subnet)) },
+    {
+      method: "GET",
+      path: S,
+      handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network).map(named), req, FILTERS.subnet)),
+    },
     {
       method: "POST",
       path: S,
@@ -336,7 +388,20 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         const b = json(req);
         need(b, "name", "cidr");
         if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(String(b.cidr))) throw new SimError(400, `cidr ${b.cidr} is not a CIDR`);
-        const s: Obj = { uuid: randomUUID(), name: b.name, cidr: b.cidr, gateway: b.gateway ?? "", reserved_ips: b.reserved_ips ?? "", description: b.description ?? "", type: 0, network_uuid: n.uuid, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso() };
+        const s: Obj = {
+          uuid: randomUUID(),
+          name: b.name,
+          cidr: b.cidr,
+          gateway: b.gateway ?? "",
+          reserved_ips: b.reserved_ips ?? "",
+          description: b.description ?? "",
+          type: 0,
+          network_uuid: n.uuid,
+          cluster_uuid: n.cluster_uuid,
+          az_uuid: n.az_uuid,
+          state: 1,
+          created_at: iso(),
+        };
         data.subnets.set(s.uuid, s);
         return ok({ subnet: s });
       },
@@ -360,7 +425,8 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       handler: (req) => {
         network(req);
         const s = get(data.subnets, req.params.subnet, "subnet");
-        if ([...data.vms.values()].some((v) => (v.nics as Obj[]).some((n) => n.subnet_uuid === s.uuid))) throw new SimError(400, `subnet ${s.name} is used by virtual machines`);
+        if ([...data.vms.values()].some((v) => (v.nics as Obj[]).some((n) => n.subnet_uuid === s.uuid)))
+          throw new SimError(400, `subnet ${s.name} is used by virtual machines`);
         data.subnets.delete(s.uuid);
         return ok(1);
       },
@@ -384,25 +450,99 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           const s = get(data.subnets, String(n.subnet_uuid), "subnet");
           get(data.sgs, String(n.sg_uuid), "securitygroup");
           const net = data.networks.get(String(s.network_uuid))!;
-          return { uuid: randomUUID(), name: n.name, subnet_uuid: s.uuid, subnet_name: s.name, subnet_cidr: s.cidr, network_name: net.bridge_name, network_type: net.type, ip: n.ip ?? "", mac: "", primary: n.primary ?? 0, description: n.description ?? "", gateway: s.gateway, netmask: "", state: 0, operation: "", attached_vms: [], created_at: ZERO_TIME };
+          return {
+            uuid: randomUUID(),
+            name: n.name,
+            subnet_uuid: s.uuid,
+            subnet_name: s.name,
+            subnet_cidr: s.cidr,
+            network_name: net.bridge_name,
+            network_type: net.type,
+            ip: n.ip ?? "",
+            mac: "",
+            primary: n.primary ?? 0,
+            description: n.description ?? "",
+            gateway: s.gateway,
+            netmask: "",
+            state: 0,
+            operation: "",
+            attached_vms: [],
+            created_at: ZERO_TIME,
+          };
         });
         const volumes: Obj[] = (b.volumes as Array<Record<string, unknown>>).map((v): Obj => {
           need(v, "name", "size", "volume_spec_uuid");
           if (typeof v.size !== "number" || v.size <= 0) throw new SimError(400, `volume ${v.name}: size must be a positive number of bytes`);
           get(data.volumeSpecs, String(v.volume_spec_uuid), "volume_spec");
           if (v.image_uuid) get(data.images, String(v.image_uuid), "image");
-          return { uuid: randomUUID(), name: v.name, size: v.size, root: v.root ?? 0, image_uuid: v.image_uuid ?? "", volume_spec_uuid: v.volume_spec_uuid, az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host, state: 0, operation: requestId, attached_vms: [], created_at: ZERO_TIME, cdrom: 0, iops: 500, throughput: 10485760 };
+          return {
+            uuid: randomUUID(),
+            name: v.name,
+            size: v.size,
+            root: v.root ?? 0,
+            image_uuid: v.image_uuid ?? "",
+            volume_spec_uuid: v.volume_spec_uuid,
+            az_uuid: b.az_uuid,
+            cluster_uuid: c.uuid,
+            host_uuid: b.host_uuid ?? DEMO.host,
+            state: 0,
+            operation: requestId,
+            attached_vms: [],
+            created_at: ZERO_TIME,
+            cdrom: 0,
+            iops: 500,
+            throughput: 10485760,
+          };
         });
         const cdrom = b.cdrom as Record<string, unknown> | undefined;
         if (cdrom) {
           need(cdrom, "name", "image_uuid", "volume_spec_uuid");
           get(data.images, String(cdrom.image_uuid), "image");
-          volumes.push({ uuid: randomUUID(), name: cdrom.name, size: 0, root: 0, image_uuid: cdrom.image_uuid, volume_spec_uuid: cdrom.volume_spec_uuid, az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host, state: 0, operation: requestId, attached_vms: [], created_at: ZERO_TIME, cdrom: 1, bootable: cdrom.bootable ?? 0, iops: 500, throughput: 10485760 });
+          volumes.push({
+            uuid: randomUUID(),
+            name: cdrom.name,
+            size: 0,
+            root: 0,
+            image_uuid: cdrom.image_uuid,
+            volume_spec_uuid: cdrom.volume_spec_uuid,
+            az_uuid: b.az_uuid,
+            cluster_uuid: c.uuid,
+            host_uuid: b.host_uuid ?? DEMO.host,
+            state: 0,
+            operation: requestId,
+            attached_vms: [],
+            created_at: ZERO_TIME,
+            cdrom: 1,
+            bootable: cdrom.bootable ?? 0,
+            iops: 500,
+            throughput: 10485760,
+          });
         }
         const v: Obj = {
-          uuid: randomUUID(), name: b.name, description: b.description ?? "", az_uuid: b.az_uuid, cluster_uuid: c.uuid, host_uuid: b.host_uuid ?? DEMO.host,
-          host_ip: "", host_name: "", hyper_type: c.hypervisor_type, boot_type: "", image_name: "", memory: spec.memory, vcpus: spec.vcpus,
-          os_type: "", os_detail: "", os_arch: "", spec_type: spec.type, state: 0, operation: "create", tags: null, nics, volumes, tasks: [], created_at: ZERO_TIME,
+          uuid: randomUUID(),
+          name: b.name,
+          description: b.description ?? "",
+          az_uuid: b.az_uuid,
+          cluster_uuid: c.uuid,
+          host_uuid: b.host_uuid ?? DEMO.host,
+          host_ip: "",
+          host_name: "",
+          hyper_type: c.hypervisor_type,
+          boot_type: "",
+          image_name: "",
+          memory: spec.memory,
+          vcpus: spec.vcpus,
+          os_type: "",
+          os_detail: "",
+          os_arch: "",
+          spec_type: spec.type,
+          state: 0,
+          operation: "create",
+          tags: null,
+          nics,
+          volumes,
+          tasks: [],
+          created_at: ZERO_TIME,
         };
         data.vms.set(v.uuid, v);
         pending.set(v.uuid, { at: now() + createMs, state: 1, name: "create", ...outcome() }); // v0.1: a VM starts when it is created
@@ -422,19 +562,17 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         return ok({ vm: "ok" });
       },
     },
-    ...(["start", "stop"] as const).map(
-      (action): Route => ({
-        method: "PUT",
-        path: `/v1/vm/:vm/${action}`,
-        handler: (req) => {
-          const v = vm(req.params.vm);
-          if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
-          v.operation = action === "start" ? "starting" : "stopping";
-          pending.set(v.uuid, { at: now() + transitionMs, state: action === "start" ? 1 : 2, name: action, ...outcome() });
-          return ok({ vm: "ok" });
-        },
-      }),
-    ),
+    ...(["start", "stop"] as const).map((action): Route => ({
+      method: "PUT",
+      path: `/v1/vm/:vm/${action}`,
+      handler: (req) => {
+        const v = vm(req.params.vm);
+        if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
+        v.operation = action === "start" ? "starting" : "stopping";
+        pending.set(v.uuid, { at: now() + transitionMs, state: action === "start" ? 1 : 2, name: action, ...outcome() });
+        return ok({ vm: "ok" });
+      },
+    })),
     {
       method: "DELETE",
       path: "/v1/vm/:vm",
@@ -456,12 +594,32 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         if (typeof b.size !== "number" || b.size <= 0) throw new SimError(400, "size must be a positive number of bytes");
         get(data.volumeSpecs, String(b.volume_spec_uuid), "volume_spec");
         const requestId = randomUUID();
-        const v: Obj = { uuid: randomUUID(), name: b.name, size: b.size, root: 0, image_uuid: b.image_uuid ?? "", volume_spec_uuid: b.volume_spec_uuid, description: b.description ?? "", az_uuid: c.az_uuid, cluster_uuid: c.uuid, state: 0, operation: `Creating#${requestId}`, attached_vms: [], created_at: ZERO_TIME, cdrom: 0, ready_at: now() + createMs };
+        const v: Obj = {
+          uuid: randomUUID(),
+          name: b.name,
+          size: b.size,
+          root: 0,
+          image_uuid: b.image_uuid ?? "",
+          volume_spec_uuid: b.volume_spec_uuid,
+          description: b.description ?? "",
+          az_uuid: c.az_uuid,
+          cluster_uuid: c.uuid,
+          state: 0,
+          operation: `Creating#${requestId}`,
+          attached_vms: [],
+          created_at: ZERO_TIME,
+          cdrom: 0,
+          ready_at: now() + createMs,
+        };
         data.volumes.set(v.uuid, v);
         return ok({ volume: shownVolume(v) });
       },
     },
-    { method: "GET", path: `${C}/:cluster/volume/:volume`, handler: (req) => (cluster(req), ok({ volume: shownVolume(get(data.volumes, req.params.volume, "volume")) })) },
+    {
+      method: "GET",
+      path: `${C}/:cluster/volume/:volume`,
+      handler: (req) => (cluster(req), ok({ volume: shownVolume(get(data.volumes, req.params.volume, "volume")) })),
+    },
     {
       method: "DELETE",
       path: `${C}/:cluster/volume/:volume`,
@@ -481,7 +639,22 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         need(b, "name", "subnet_uuid", "sg_uuid");
         const s = get(data.subnets, String(b.subnet_uuid), "subnet");
         get(data.sgs, String(b.sg_uuid), "securitygroup");
-        const n: Obj = { uuid: randomUUID(), name: b.name, subnet_uuid: s.uuid, subnet_name: s.name, subnet_cidr: s.cidr, ip: b.ip ?? `192.168.231.${100 + data.nics.size}`, mac: `fa:16:3e:aa:00:${(data.nics.size % 250).toString(16).padStart(2, "0")}`, primary: b.primary ?? 0, description: b.description ?? "", gateway: s.gateway, state: 1, operation: "", attached_vms: [], created_at: iso() };
+        const n: Obj = {
+          uuid: randomUUID(),
+          name: b.name,
+          subnet_uuid: s.uuid,
+          subnet_name: s.name,
+          subnet_cidr: s.cidr,
+          ip: b.ip ?? `192.168.231.${100 + data.nics.size}`,
+          mac: `fa:16:3e:aa:00:${(data.nics.size % 250).toString(16).padStart(2, "0")}`,
+          primary: b.primary ?? 0,
+          description: b.description ?? "",
+          gateway: s.gateway,
+          state: 1,
+          operation: "",
+          attached_vms: [],
+          created_at: iso(),
+        };
         data.nics.set(n.uuid, n);
         return ok({ nic: n });
       },
@@ -504,37 +677,35 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         ["attach_nic", "nic_uuid", "nics", data.nics],
         ["detach_nic", "nic_uuid", "nics", data.nics],
       ] as const
-    ).map(
-      ([action, key, field, pool]): Route => ({
-        method: "PUT",
-        path: `/v1/vm/:vm/${action}`,
-        handler: (req) => {
-          const v = vm(req.params.vm);
-          if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
-          const b = json(req);
-          need(b, key);
-          const list = v[field] as Obj[];
-          const uuid = String(b[key]);
-          if (action.startsWith("attach")) {
-            const x = pool.get(uuid);
-            if (!x) throw new SimError(404, `${field.slice(0, -1)} ${uuid} not found`);
-            if (field === "volumes") shownVolume(x);
-            if (x.state === 0 || x.operation) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is not ready`);
-            if ((x.attached_vms as string[]).length) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is already attached`);
-            Object.assign(x, { state: 2, attached_vms: [v.uuid] });
-            list.push(x);
-          } else {
-            const i = list.findIndex((x) => x.uuid === uuid);
-            if (i < 0) throw new SimError(400, `${field.slice(0, -1)} ${uuid} is not attached to vm ${v.name}`);
-            if (list[i].primary === 1 || list[i].root === 1) throw new SimError(400, `the primary nic or root volume cannot be detached`);
-            const [x] = list.splice(i, 1);
-            Object.assign(x, { state: 1, attached_vms: [] });
-            pool.set(x.uuid, x);
-          }
-          return ok({ vm: "ok" });
-        },
-      }),
-    ),
+    ).map(([action, key, field, pool]): Route => ({
+      method: "PUT",
+      path: `/v1/vm/:vm/${action}`,
+      handler: (req) => {
+        const v = vm(req.params.vm);
+        if (v.operation) throw new SimError(400, `vm ${v.name} is busy: ${v.operation}`);
+        const b = json(req);
+        need(b, key);
+        const list = v[field] as Obj[];
+        const uuid = String(b[key]);
+        if (action.startsWith("attach")) {
+          const x = pool.get(uuid);
+          if (!x) throw new SimError(404, `${field.slice(0, -1)} ${uuid} not found`);
+          if (field === "volumes") shownVolume(x);
+          if (x.state === 0 || x.operation) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is not ready`);
+          if ((x.attached_vms as string[]).length) throw new SimError(400, `${field.slice(0, -1)} ${x.name} is already attached`);
+          Object.assign(x, { state: 2, attached_vms: [v.uuid] });
+          list.push(x);
+        } else {
+          const i = list.findIndex((x) => x.uuid === uuid);
+          if (i < 0) throw new SimError(400, `${field.slice(0, -1)} ${uuid} is not attached to vm ${v.name}`);
+          if (list[i].primary === 1 || list[i].root === 1) throw new SimError(400, `the primary nic or root volume cannot be detached`);
+          const [x] = list.splice(i, 1);
+          Object.assign(x, { state: 1, attached_vms: [] });
+          pool.set(x.uuid, x);
+        }
+        return ok({ vm: "ok" });
+      },
+    })),
     {
       method: "POST",
       path: "/_sim/chimestack/expire-tokens",
@@ -563,22 +734,61 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     routes: wrapped,
     renderError: (status, message) => ({
       status,
-      body: { requestId: randomUUID(), error: { code: status, message, status: status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : status === 400 ? "BadRequest" : "InternalError" }, result: null },
+      body: {
+        requestId: randomUUID(),
+        error: {
+          code: status,
+          message,
+          status: status === 401 ? "Unauthorized" : status === 404 ? "NotFound" : status === 400 ? "BadRequest" : "InternalError",
+        },
+        result: null,
+      },
     }),
     reset,
     seed: (body) => {
       const b = body as ChimeSeed;
       for (const c of b.clusters ?? []) {
         const a = get(data.azs, String(c.az_uuid ?? DEMO.az), "az");
-        put(data.clusters, { description: "", arch: "x86_64", hypervisor_type: "kvm", type: 0, state: 1, az_uuid: a.uuid, az_name: a.name, created_at: iso(), ...c });
+        put(data.clusters, {
+          description: "",
+          arch: "x86_64",
+          hypervisor_type: "kvm",
+          type: 0,
+          state: 1,
+          az_uuid: a.uuid,
+          az_name: a.name,
+          created_at: iso(),
+          ...c,
+        });
       }
       for (const n of b.networks ?? []) {
         const c = get(data.clusters, n.cluster_uuid, "cluster");
-        put(data.networks, { bridge_name: "br0", interface_name: "eth0", type: 0, vlan_id: "", description: "", az_uuid: c.az_uuid, state: 1, created_at: iso(), ...n });
+        put(data.networks, {
+          bridge_name: "br0",
+          interface_name: "eth0",
+          type: 0,
+          vlan_id: "",
+          description: "",
+          az_uuid: c.az_uuid,
+          state: 1,
+          created_at: iso(),
+          ...n,
+        });
       }
       for (const sn of b.subnets ?? []) {
         const n = get(data.networks, sn.network_uuid, "network");
-        put(data.subnets, { cidr: "192.168.231.1/24", gateway: "", reserved_ips: "", description: "", type: 0, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, created_at: iso(), ...sn });
+        put(data.subnets, {
+          cidr: "192.168.231.1/24",
+          gateway: "",
+          reserved_ips: "",
+          description: "",
+          type: 0,
+          cluster_uuid: n.cluster_uuid,
+          az_uuid: n.az_uuid,
+          state: 1,
+          created_at: iso(),
+          ...sn,
+        });
       }
     },
     inventory: () => ({

@@ -79,19 +79,65 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     { uuid: C.az2, name: "az-2", description: "second site", state: 1, ...at },
   ];
   const cluster = (uuid: string, az: Obj) => ({
-    uuid, name: "general", description: "", arch: "x86_64", hypervisor_type: "kvm", type: 0, state: 1, az_uuid: az.uuid, az_name: az.name, ...at,
+    uuid,
+    name: "general",
+    description: "",
+    arch: "x86_64",
+    hypervisor_type: "kvm",
+    type: 0,
+    state: 1,
+    az_uuid: az.uuid,
+    az_name: az.name,
+    ...at,
   });
   const clusters = [cluster(C.general1, azs[0]), cluster(C.general2, azs[1])];
   const host = (uuid: string, name: string, c: Obj, n: number) => ({
-    uuid, name, description: "", az_uuid: c.az_uuid, cluster_uuid: c.uuid, rack_name: "rack1",
-    manage_ip: `192.168.${n}.10`, node_ip: `10.10.${n}.10`, storage_ip: `172.28.${n}.10`, reserved_ip1: "", reserved_ip2: "",
-    state: 1, monitor_state: 0, operation: "", heartbeat_at: createdAt,
-    physical_vcpus: 32, physical_memory: 128 * GIB, total_vcpus: 32, total_memory: 128 * GIB, used_vcpus: 0, used_memory: 0, reserved_vcpus: 0, reserved_memory: 0,
-    domains: 0, active_domains: 0, vm_count: 0, vm_running_count: 0, networks: [], storage_pools: [], tasks: [], vms: [], ...at,
+    uuid,
+    name,
+    description: "",
+    az_uuid: c.az_uuid,
+    cluster_uuid: c.uuid,
+    rack_name: "rack1",
+    manage_ip: `192.168.${n}.10`,
+    node_ip: `10.10.${n}.10`,
+    storage_ip: `172.28.${n}.10`,
+    reserved_ip1: "",
+    reserved_ip2: "",
+    state: 1,
+    monitor_state: 0,
+    operation: "",
+    heartbeat_at: createdAt,
+    physical_vcpus: 32,
+    physical_memory: 128 * GIB,
+    total_vcpus: 32,
+    total_memory: 128 * GIB,
+    used_vcpus: 0,
+    used_memory: 0,
+    reserved_vcpus: 0,
+    reserved_memory: 0,
+    domains: 0,
+    active_domains: 0,
+    vm_count: 0,
+    vm_running_count: 0,
+    networks: [],
+    storage_pools: [],
+    tasks: [],
+    vms: [],
+    ...at,
   });
   const hosts = [host(C.host1a, "node-1", clusters[0], 1), host(C.host2a, "node-2", clusters[0], 2), host(C.host1b, "node-1", clusters[1], 3)];
   const network = (uuid: string, name: string, c: Obj, bridge: string) => ({
-    uuid, name, bridge_name: bridge, interface_name: "eth1", type: 0, vlan_id: "", description: "", az_uuid: c.az_uuid, cluster_uuid: c.uuid, state: 1, ...at,
+    uuid,
+    name,
+    bridge_name: bridge,
+    interface_name: "eth1",
+    type: 0,
+    vlan_id: "",
+    description: "",
+    az_uuid: c.az_uuid,
+    cluster_uuid: c.uuid,
+    state: 1,
+    ...at,
   });
   const networks = [
     network(C.vmNet1, "vm-net", clusters[0], "br-vm"),
@@ -99,8 +145,18 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     network(C.vmNet2, "vm-net", clusters[1], "br-vm"),
   ];
   const subnet = (uuid: string, name: string, n: Obj, cidr: string) => ({
-    uuid, name, cidr, gateway: cidr.replace(/\.\d+\/\d+$/, ".254"), reserved_ips: "", description: "", type: 0,
-    network_uuid: n.uuid, cluster_uuid: n.cluster_uuid, az_uuid: n.az_uuid, state: 1, ...at,
+    uuid,
+    name,
+    cidr,
+    gateway: cidr.replace(/\.\d+\/\d+$/, ".254"),
+    reserved_ips: "",
+    description: "",
+    type: 0,
+    network_uuid: n.uuid,
+    cluster_uuid: n.cluster_uuid,
+    az_uuid: n.az_uuid,
+    state: 1,
+    ...at,
   });
   const subnets = [
     subnet(C.default1, "default", networks[0], "10.1.0.1/24"),
@@ -109,7 +165,15 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     subnet(C.default2, "default", networks[2], "10.20.0.1/24"),
   ];
   const spec = (uuid: string, name: string, vcpus: number, memory: number, type: number, description: string) => ({
-    uuid, name, vcpus, memory, type, description, cluster_count: 2, state: 1, ...at,
+    uuid,
+    name,
+    vcpus,
+    memory,
+    type,
+    description,
+    cluster_count: 2,
+    state: 1,
+    ...at,
   });
   const specs = [
     spec(DEMO.instanceSpec, "small", 1, GIB, 0, "1 vcpu, 1g memory"),
@@ -119,8 +183,19 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     spec(C.largeDedicated, "large", 4, 8 * GIB, 1, "4 vcpus, 8g memory, dedicated"),
   ];
   const volumeSpec = (uuid: string, name: string, pool: (typeof POOLS)[keyof typeof POOLS], iops: number, throughput: number) => ({
-    uuid, name, description: "", ...pool, min_iops: iops / 10, max_iops: iops, step_iops: iops / 100,
-    min_throughput: throughput / 10, max_throughput: throughput, step_throughput: throughput / 100, cluster_count: 2, state: 1, ...at,
+    uuid,
+    name,
+    description: "",
+    ...pool,
+    min_iops: iops / 10,
+    max_iops: iops,
+    step_iops: iops / 100,
+    min_throughput: throughput / 10,
+    max_throughput: throughput,
+    step_throughput: throughput / 100,
+    cluster_count: 2,
+    state: 1,
+    ...at,
   });
   const volumeSpecs = [
     volumeSpec(DEMO.volumeSpec, "ssd", POOLS.ssd, 10000, 500 * MIB),
@@ -129,9 +204,21 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     volumeSpec(C.standardCeph, "standard", POOLS.ceph, 5000, 200 * MIB),
   ];
   const image = (uuid: string, name: string, format: string, osType: string, osDetail: string, bootType: string) => ({
-    uuid, name, format, os_type: osType, os_detail: osDetail, os_arch: "x86_64", boot_type: bootType, description: "",
+    uuid,
+    name,
+    format,
+    os_type: osType,
+    os_detail: osDetail,
+    os_arch: "x86_64",
+    boot_type: bootType,
+    description: "",
     install_url: `file:///root/images/${name}.${format}`,
-    bucket_uuid: "public", bucket_name: "public", shared: 1, operation: "", state: 1, ...at,
+    bucket_uuid: "public",
+    bucket_name: "public",
+    shared: 1,
+    operation: "",
+    state: 1,
+    ...at,
   });
   const images = [
     image(DEMO.image, "ubuntu-22.04", "qcow2", "linux", "Ubuntu 22.04", "bios"),
@@ -141,9 +228,24 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
   ];
   // The API reference shows no security group in a list or get answer: we assume the SGRequest fields
   // (name, description, rules) plus uuid, state and created_at, as its other objects have them.
-  const rule = (direction: number, dport: string) => ({ direction, action: "ACCEPT", protocol: "tcp", sip: "0.0.0.0/0", dip: "0.0.0.0/0", sport: "1:65535", dport, description: "" });
+  const rule = (direction: number, dport: string) => ({
+    direction,
+    action: "ACCEPT",
+    protocol: "tcp",
+    sip: "0.0.0.0/0",
+    dip: "0.0.0.0/0",
+    sport: "1:65535",
+    dport,
+    description: "",
+  });
   const sg = (uuid: string, name: string, description: string, ingress: string[]) => ({
-    uuid, name, description, ingress_rules: ingress.map((p) => rule(0, p)), egress_rules: [rule(1, "1:65535")], state: 1, ...at,
+    uuid,
+    name,
+    description,
+    ingress_rules: ingress.map((p) => rule(0, p)),
+    egress_rules: [rule(1, "1:65535")],
+    state: 1,
+    ...at,
   });
   const sgs = [sg(DEMO.securityGroup, "default", "everything out, nothing in", []), sg(C.webSg, "web", "HTTP and HTTPS in", ["80:80", "443:443"])];
   return { azs, clusters, hosts, networks, subnets, specs, volumeSpecs, images, sgs };

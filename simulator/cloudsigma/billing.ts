@@ -18,7 +18,15 @@ import { ServerHelpers } from "./servers";
 import { Kv, SigmaState } from "./state";
 
 export const PRICES: Record<string, number> = {
-  cpu: 0.01, mem: 0.02, disk: 0.2, xfer: 0.05, ip: 8, vlan: 20, msft_lwa_00135: 10, msft_p73_04837: 20, msft_tfa_00009: 15,
+  cpu: 0.01,
+  mem: 0.02,
+  disk: 0.2,
+  xfer: 0.05,
+  ip: 8,
+  vlan: 20,
+  msft_lwa_00135: 10,
+  msft_p73_04837: 20,
+  msft_tfa_00009: 15,
 };
 /** Burst prices per unit (our choice; the simulator charges no burst use). */
 export const BURST_PRICES: Record<string, number> = { cpu: 0.03, mem: 0.06, xfer: 0.08, disk: 0.3 };
@@ -77,7 +85,8 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
     for (const [k, [min, msg]] of Object.entries(MINIMUM)) {
       if (quantities[k] !== undefined && quantities[k] > 0 && quantities[k] < min) errors.push(`errors:${k} ${msg}`);
     }
-    if (errors.length) throw new SimError(400, errors.map((e) => e.replace(/^errors:\S+ /, "")).join("; "), { type: errors[0].split(" ")[0].slice(7), raw: errors });
+    if (errors.length)
+      throw new SimError(400, errors.map((e) => e.replace(/^errors:\S+ /, "")).join("; "), { type: errors[0].split(" ")[0].slice(7), raw: errors });
     return { quantities, months, start: (b.start_time ?? "").slice(0, 16) };
   }
 
@@ -90,12 +99,22 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
     const end = addMonths(start, months);
     const base = (t: string, quantity: number): Kv => {
       const [label, unit] = LABELS[t] ?? [t, "licences"];
-      return { type: t, subscription: randomUUID(), type_str: label, unit, quantity: String(quantity), start_time: start, end_time: end, months: String(months) };
+      return {
+        type: t,
+        subscription: randomUUID(),
+        type_str: label,
+        unit,
+        quantity: String(quantity),
+        start_time: start,
+        end_time: end,
+        months: String(months),
+      };
     };
     const out: Kv[] = [];
     if (type === "resources" || type === "software") for (const [k, v] of Object.entries(q)) if (v > 0) out.push(base(k, v));
     if (type === "ip") for (let i = 0; i < (q.quantity ?? 0); i++) out.push({ ...base("ip", q.quantity), resource: state.newIp().resource });
-    if (type === "vlan") for (let i = 0; i < (q.quantity ?? 0); i++) out.push({ ...base("vlan", q.quantity), resource: state.newVlan(`subscribed VLAN ${i + 1}`).resource });
+    if (type === "vlan")
+      for (let i = 0; i < (q.quantity ?? 0); i++) out.push({ ...base("vlan", q.quantity), resource: state.newVlan(`subscribed VLAN ${i + 1}`).resource });
     for (const s of out) state.subscriptions.set(s.subscription, s);
     return out;
   }

@@ -40,7 +40,17 @@ function kv(body: string): Kv {
 
 function text(objects: Kv | Kv[]): SimResponse {
   const list = Array.isArray(objects) ? objects : [objects];
-  return { status: 200, body: list.map((o) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join("\n") + "\n").join("\n") };
+  return {
+    status: 200,
+    body: list
+      .map(
+        (o) =>
+          Object.entries(o)
+            .map(([k, v]) => `${k} ${v}`)
+            .join("\n") + "\n",
+      )
+      .join("\n"),
+  };
 }
 
 function lines(values: string[]): SimResponse {
@@ -70,7 +80,9 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
   function auth(req: SimRequest) {
     const h = req.headers.authorization ?? "";
     const [scheme, encoded] = String(h).split(" ");
-    const [email, ...rest] = Buffer.from(encoded ?? "", "base64").toString("utf8").split(":");
+    const [email, ...rest] = Buffer.from(encoded ?? "", "base64")
+      .toString("utf8")
+      .split(":");
     if (scheme !== "Basic" || email !== state.account.email || rest.join(":") !== state.account.password) {
       throw new SimError(401, "Authorization required: HTTP Basic with your email and password", { type: "auth" });
     }
@@ -85,8 +97,10 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
 
   function checkDriveFields(b: Kv) {
     for (const k of Object.keys(b)) if (!DRIVE_KEYS.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
-    if (b["claim:type"] && !["exclusive", "shared"].includes(b["claim:type"])) throw new SimError(400, "claim:type must be exclusive or shared", { type: "claim:type" });
-    if (b["encryption:cipher"] && !["none", "aes-xts-plain"].includes(b["encryption:cipher"])) throw new SimError(400, "encryption:cipher must be none or aes-xts-plain", { type: "encryption:cipher" });
+    if (b["claim:type"] && !["exclusive", "shared"].includes(b["claim:type"]))
+      throw new SimError(400, "claim:type must be exclusive or shared", { type: "claim:type" });
+    if (b["encryption:cipher"] && !["none", "aes-xts-plain"].includes(b["encryption:cipher"]))
+      throw new SimError(400, "encryption:cipher must be none or aes-xts-plain", { type: "encryption:cipher" });
   }
 
   /** The profile as `/profile/info` shows it: the account's uuid and email (its login), then the rest. */
@@ -105,7 +119,8 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
         for (const [k, v] of Object.entries(b)) {
           if (!PROFILE_KEYS.test(k)) errors.push([k, "Unknown key"]);
           else if (PROFILE_REQUIRED.includes(k) && !v.trim()) errors.push([k, "* This field is required."]);
-          else if (k === "currency" && state.profile.currency && v !== state.profile.currency) errors.push([k, "The billing currency cannot be changed once set"]);
+          else if (k === "currency" && state.profile.currency && v !== state.profile.currency)
+            errors.push([k, "The billing currency cannot be changed once set"]);
           else if (k === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)) errors.push([k, "Enter a valid e-mail address."]);
         }
         if (errors.length) {
@@ -126,8 +141,16 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     { method: "GET", path: "/drives/info", handler: () => text([...state.drives.keys()].map((u) => state.drive(u)!)) },
     { method: "GET", path: "/drives/standard/list", handler: () => lines([...state.library.keys()]) },
     { method: "GET", path: "/drives/standard/info", handler: () => text([...state.library.values()]) },
-    { method: "GET", path: "/drives/standard/img/list", handler: () => lines([...state.library.values()].filter((d) => d.type !== "cdrom").map((d) => d.drive)) },
-    { method: "GET", path: "/drives/standard/cd/list", handler: () => lines([...state.library.values()].filter((d) => d.type === "cdrom").map((d) => d.drive)) },
+    {
+      method: "GET",
+      path: "/drives/standard/img/list",
+      handler: () => lines([...state.library.values()].filter((d) => d.type !== "cdrom").map((d) => d.drive)),
+    },
+    {
+      method: "GET",
+      path: "/drives/standard/cd/list",
+      handler: () => lines([...state.library.values()].filter((d) => d.type === "cdrom").map((d) => d.drive)),
+    },
     {
       method: "POST",
       path: "/drives/create",
@@ -207,7 +230,13 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     {
       method: "GET",
       path: "/resources/vlan/:uuid/info",
-      handler: (req) => text(state.vlans.get(req.params.uuid) ?? (() => { throw missing("VLAN", req.params.uuid); })()),
+      handler: (req) =>
+        text(
+          state.vlans.get(req.params.uuid) ??
+            (() => {
+              throw missing("VLAN", req.params.uuid);
+            })(),
+        ),
     },
     {
       method: "POST",
@@ -235,7 +264,13 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     {
       method: "GET",
       path: "/resources/ip/:ip/info",
-      handler: (req) => text(state.ips.get(req.params.ip) ?? (() => { throw missing("IP", req.params.ip); })()),
+      handler: (req) =>
+        text(
+          state.ips.get(req.params.ip) ??
+            (() => {
+              throw missing("IP", req.params.ip);
+            })(),
+        ),
     },
     {
       method: any,

@@ -47,8 +47,10 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
     for (const k of Object.keys(b)) if (!SERVER_KEY.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
     for (const k of ["cpu", "mem"]) if (b[k] !== undefined && !/^\d+$/.test(b[k])) throw new SimError(400, `${k} must be a whole number`, { type: k });
     if (b.smp !== undefined && b.smp !== "auto" && !/^\d+$/.test(b.smp)) throw new SimError(400, "smp must be auto or a whole number", { type: "smp" });
-    if (b["vnc:password"] !== undefined && b["vnc:password"].length > 8) throw new SimError(400, "vnc:password is at most 8 characters", { type: "vnc:password" });
-    for (const m of ["nic:0:model", "nic:1:model"]) if (b[m] && !["e1000", "rtl8139", "virtio"].includes(b[m])) throw new SimError(400, `${m} must be e1000, rtl8139 or virtio`, { type: m });
+    if (b["vnc:password"] !== undefined && b["vnc:password"].length > 8)
+      throw new SimError(400, "vnc:password is at most 8 characters", { type: "vnc:password" });
+    for (const m of ["nic:0:model", "nic:1:model"])
+      if (b[m] && !["e1000", "rtl8139", "virtio"].includes(b[m])) throw new SimError(400, `${m} must be e1000, rtl8139 or virtio`, { type: m });
     if (b["nic:1:vlan"] && !state.vlans.has(b["nic:1:vlan"])) throw h.missing("VLAN", b["nic:1:vlan"]);
     const merged = { ...current, ...b };
     const seen = new Map<string, string>();
@@ -73,7 +75,9 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
   function claim(s: Kv) {
     for (const d of state.drives.values()) {
       const others = (d.claimed ?? "").split(" ").filter((c) => c && !c.includes(`:guest:${s.server}:`));
-      const mine = Object.entries(s).filter(([k, v]) => DEVICE.test(k) && v === d.drive).map(([k]) => `${HOST}:guest:${s.server}:${k}`);
+      const mine = Object.entries(s)
+        .filter(([k, v]) => DEVICE.test(k) && v === d.drive)
+        .map(([k]) => `${HOST}:guest:${s.server}:${k}`);
       const all = [...others, ...(state.servers.has(s.server) ? mine : [])];
       if (all.length) d.claimed = all.join(" ");
       else delete d.claimed;
@@ -261,7 +265,10 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
     const g = state.groups.get(req.params.uuid);
     if (!g) throw h.missing("Server group", req.params.uuid);
     // Members that were destroyed leave the group.
-    g.servers = g.servers.split(" ").filter((s) => s && state.servers.has(s)).join(" ");
+    g.servers = g.servers
+      .split(" ")
+      .filter((s) => s && state.servers.has(s))
+      .join(" ");
     return g;
   }
 

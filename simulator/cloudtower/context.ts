@@ -43,7 +43,11 @@ export function towerCtx(state: TowerState, checkedBySpec: boolean): TowerCtx {
     targets(c, where, type) {
       const found = query(state.list(c), { where }, state.resolve);
       const locked = found.filter((e) => state.locked(e.id));
-      if (locked.length) throw lockedError(locked.map((e) => e.id), type);
+      if (locked.length)
+        throw lockedError(
+          locked.map((e) => e.id),
+          type,
+        );
       return found;
     },
   };

@@ -89,14 +89,18 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     if (!token || !state.tokens.has(token)) throw new SimError(401, "Unauthorized: the token is missing, invalid or expired");
   }
 
-  const read = (c: Collection): Route["handler"] => (req) => {
-    const page = ctx.body(req, S.getBody()) as Page;
-    return ok(query(state.list(c), page ?? {}, state.resolve).map(strip));
-  };
-  const count = (c: Collection): Route["handler"] => (req) => {
-    const page = ctx.body(req, S.getBody()) as Page;
-    return ok({ aggregate: { count: query(state.list(c), { where: page?.where }, state.resolve).length } });
-  };
+  const read =
+    (c: Collection): Route["handler"] =>
+    (req) => {
+      const page = ctx.body(req, S.getBody()) as Page;
+      return ok(query(state.list(c), page ?? {}, state.resolve).map(strip));
+    };
+  const count =
+    (c: Collection): Route["handler"] =>
+    (req) => {
+      const page = ctx.body(req, S.getBody()) as Page;
+      return ok({ aggregate: { count: query(state.list(c), { where: page?.where }, state.resolve).length } });
+    };
 
   const routes: Route[] = [
     { method: "GET", path: `${BASE}/get-version`, handler: () => ok("4.6.0") },
@@ -202,7 +206,9 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
       }
       const problems = spec?.checkResponse(op, res.status, res.body) ?? [];
       if (problems.length) {
-        return renderError(500, `simulator bug: the ${res.status} answer of ${op} does not match ${basename(spec!.file)}: ${problems.slice(0, 5).join("; ")}`, { path: op });
+        return renderError(500, `simulator bug: the ${res.status} answer of ${op} does not match ${basename(spec!.file)}: ${problems.slice(0, 5).join("; ")}`, {
+          path: op,
+        });
       }
       // A JSON string (the version) is sent as JSON, not as text.
       if (typeof res.body === "string") res = { ...res, body: JSON.stringify(res.body), headers: { ...res.headers, "Content-Type": "application/json" } };

@@ -100,7 +100,11 @@ export function libraryRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: 
             if (!state.get("clusters", p.cluster_id)) throw new SimError(400, `cluster ${p.cluster_id} not found`);
             const id = cuid();
             const size = p.size * S.BYTES[p.size_unit ?? "B"];
-            const vol = state.put("vmVolumes", { ...volume(state, id, p.name, size, p.cluster_id, false, p.elf_storage_policy), sharing: p.sharing, entityAsyncStatus: "CREATING" });
+            const vol = state.put("vmVolumes", {
+              ...volume(state, id, p.name, size, p.cluster_id, false, p.elf_storage_policy),
+              sharing: p.sharing,
+              entityAsyncStatus: "CREATING",
+            });
             const t = state.startTask({
               description: `Create volume ${p.name}`,
               mutation: "createVmVolume",

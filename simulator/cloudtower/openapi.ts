@@ -118,7 +118,9 @@ function compileSpec(file: string): TowerSpec {
       const op = ops.get(path);
       if (!op) return [];
       // Statuses the spec does not declare for the operation (401) carry the same error body.
-      const declared = op.responses[String(status)] ?? (status >= 400 ? { content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } } : undefined);
+      const declared =
+        op.responses[String(status)] ??
+        (status >= 400 ? { content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } } } : undefined);
       if (!declared) return [`status ${status} is not declared for ${path}`];
       return check(validator(`${path} ${status}`, json(declared)), body);
     },
@@ -190,7 +192,10 @@ function describe(errors: ErrorObject[]): string[] {
     if (e.keyword === "additionalProperties") return `${at}: unknown field "${e.params.additionalProperty}"`;
     if (e.keyword === "enum") {
       const allowed = e.params.allowedValues as unknown[];
-      const shown = allowed.slice(0, 8).map((x) => JSON.stringify(x)).join(", ");
+      const shown = allowed
+        .slice(0, 8)
+        .map((x) => JSON.stringify(x))
+        .join(", ");
       return `${at}: must be one of ${shown}${allowed.length > 8 ? `, ... (${allowed.length} values)` : ""}`;
     }
     return `${at}: ${e.message}`;

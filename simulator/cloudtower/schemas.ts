@@ -32,7 +32,13 @@ const IO = {
 };
 
 export const cdRom = () =>
-  z.strictObject({ content_library_image_id: z.string().optional(), elf_image_id: z.string().optional(), index: int().optional(), key: int().optional(), boot: int() });
+  z.strictObject({
+    content_library_image_id: z.string().optional(),
+    elf_image_id: z.string().optional(),
+    index: int().optional(),
+    key: int().optional(),
+    boot: int(),
+  });
 
 export const mountDisk = () =>
   z.strictObject({ ...IO, vm_volume_id: z.string(), index: int().optional(), key: int().optional(), bus: z.enum(BUS), boot: int() });
@@ -140,7 +146,15 @@ export const createVmFromLibraryTemplate = () => z.array(fromTemplate().extend({
 export type TemplateParams = z.infer<ReturnType<typeof fromTemplate>>;
 
 export const createTemplate = () =>
-  z.array(z.strictObject({ cluster_id: z.string().optional(), cloud_init_supported: z.boolean(), vm_id: z.string(), description: z.string().optional(), name: z.string() }));
+  z.array(
+    z.strictObject({
+      cluster_id: z.string().optional(),
+      cloud_init_supported: z.boolean(),
+      vm_id: z.string(),
+      description: z.string().optional(),
+      name: z.string(),
+    }),
+  );
 export const createVolume = () =>
   z.array(
     z.strictObject({
@@ -234,9 +248,7 @@ export const updateVlan = () => z.strictObject({ where: where(), data: z.strictO
 
 export const createSnapshot = () =>
   z.strictObject({
-    data: z.array(
-      z.strictObject({ consistent_type: z.enum(["CRASH_CONSISTENT", "FILE_SYSTEM_CONSISTENT"]).optional(), name: z.string(), vm_id: z.string() }),
-    ),
+    data: z.array(z.strictObject({ consistent_type: z.enum(["CRASH_CONSISTENT", "FILE_SYSTEM_CONSISTENT"]).optional(), name: z.string(), vm_id: z.string() })),
   });
 
 export const login = () =>

@@ -51,7 +51,9 @@ export function seedTower(s: TowerState) {
         memory: t.memGb * 1024 ** 3,
         firmware: t.firmware,
         ha: true,
-        disks: [frozenDisk({ boot: 0, bus: "VIRTIO", type: "DISK", index: 0, size, path: `/usr/share/smartx/volumes/${localId}`, localId, name: `${t.name}-disk-0` })],
+        disks: [
+          frozenDisk({ boot: 0, bus: "VIRTIO", type: "DISK", index: 0, size, path: `/usr/share/smartx/volumes/${localId}`, localId, name: `${t.name}-disk-0` }),
+        ],
         nics: [frozenNic(s, { id: "", vlan: { id: defaultVlanId(c.id) }, model: "VIRTIO", enabled: true, mirror: false }, 0)],
       }),
     );
@@ -70,7 +72,10 @@ export function seedTower(s: TowerState) {
     os: "Debian 12",
     clusters: [a, b].map((c) => ({ id: c.id, name: c.name })),
     vm_template_uuids: ["cl0temp1ate0000000000deb1", "cl0temp1ate0000000000deb2"],
-    vm_templates: [{ id: "cl0temp1ate0000000000deb1", name: "debian-12" }, { id: "cl0temp1ate0000000000deb2", name: "debian-12" }],
+    vm_templates: [
+      { id: "cl0temp1ate0000000000deb1", name: "debian-12" },
+      { id: "cl0temp1ate0000000000deb2", name: "debian-12" },
+    ],
     labels: [],
   });
   const images = [a, b].map((c, i) =>
@@ -136,11 +141,52 @@ export function seedTower(s: TowerState) {
   const volId = cuid();
   s.put("vmVolumes", volume(s, volId, "legacy-app-disk-0", 10 * 1024 ** 3, a.id, true));
   const diskId = cuid();
-  s.put("vmDisks", { id: diskId, boot: 0, bus: "VIRTIO", type: "DISK", vm: { id: vmId, name: "legacy-app" }, vm_volume: { id: volId, name: "legacy-app-disk-0" }, key: 0, device: "vda" });
+  s.put("vmDisks", {
+    id: diskId,
+    boot: 0,
+    bus: "VIRTIO",
+    type: "DISK",
+    vm: { id: vmId, name: "legacy-app" },
+    vm_volume: { id: volId, name: "legacy-app-disk-0" },
+    key: 0,
+    device: "vda",
+  });
   const nicId = cuid();
-  s.put("vmNics", { id: nicId, local_id: s.newLocalId(), vm: { id: vmId, name: "legacy-app" }, vlan: s.ref("vlans", defaultVlanId(a.id)), mac_address: mac(), ip_address: "10.0.10.5", gateway: "10.0.10.1", subnet_mask: "255.255.255.0", model: "VIRTIO", enabled: true, mirror: false, order: 0, type: "VLAN" });
+  s.put("vmNics", {
+    id: nicId,
+    local_id: s.newLocalId(),
+    vm: { id: vmId, name: "legacy-app" },
+    vlan: s.ref("vlans", defaultVlanId(a.id)),
+    mac_address: mac(),
+    ip_address: "10.0.10.5",
+    gateway: "10.0.10.1",
+    subnet_mask: "255.255.255.0",
+    model: "VIRTIO",
+    enabled: true,
+    mirror: false,
+    order: 0,
+    type: "VLAN",
+  });
   const host = (a.hosts as Array<{ id: string; name: string; management_ip: string }>)[0];
-  s.put("vms", vm(s, { id: vmId, name: "legacy-app", clusterId: a.id, cores: 1, sockets: 2, memory: 2 * 1024 ** 3, firmware: "BIOS", ha: true, status: "RUNNING", host, disks: [diskId], nics: [nicId], description: "adopt me", ips: "10.0.10.5" }));
+  s.put(
+    "vms",
+    vm(s, {
+      id: vmId,
+      name: "legacy-app",
+      clusterId: a.id,
+      cores: 1,
+      sockets: 2,
+      memory: 2 * 1024 ** 3,
+      firmware: "BIOS",
+      ha: true,
+      status: "RUNNING",
+      host,
+      disks: [diskId],
+      nics: [nicId],
+      description: "adopt me",
+      ips: "10.0.10.5",
+    }),
+  );
 }
 
 /** The id of the "default" VM network that every cluster has. */
@@ -237,7 +283,16 @@ export function addCluster(s: TowerState, o: { id?: string; name: string; ip: st
 }
 
 /** A disk as a template or a snapshot keeps it (NestedFrozenDisks). */
-export function frozenDisk(d: { boot: number; bus: string; type: string; index: number; size: number; path: string; localId: string; name: string }): Record<string, unknown> {
+export function frozenDisk(d: {
+  boot: number;
+  bus: string;
+  type: string;
+  index: number;
+  size: number;
+  path: string;
+  localId: string;
+  name: string;
+}): Record<string, unknown> {
   return {
     boot: d.boot,
     bus: d.bus,
@@ -262,7 +317,13 @@ export function frozenVlan(s: TowerState, vlan: Entity) {
 /** A NIC as a template or a snapshot keeps it: its settings, and its VLAN frozen. */
 export function frozenNic(s: TowerState, n: Entity, index: number) {
   const vlan = n.vlan ? s.get("vlans", (n.vlan as { id: string }).id) : undefined;
-  return { index, vlan: vlan ? frozenVlan(s, vlan) : { name: "", vlan_id: 0, vlan_local_id: "", vds_ovs: "" }, model: n.model, enabled: n.enabled, mirror: n.mirror };
+  return {
+    index,
+    vlan: vlan ? frozenVlan(s, vlan) : { name: "", vlan_id: 0, vlan_local_id: "", vds_ovs: "" },
+    model: n.model,
+    enabled: n.enabled,
+    mirror: n.mirror,
+  };
 }
 
 /** A VM template (VmTemplate): its disks and NICs frozen as they were on the VM it was made from. */
@@ -306,7 +367,15 @@ export function template(
   };
 }
 
-export function volume(s: TowerState, id: string, name: string, size: number, clusterId: string, mounting: boolean, policy = "REPLICA_2_THIN_PROVISION"): Entity {
+export function volume(
+  s: TowerState,
+  id: string,
+  name: string,
+  size: number,
+  clusterId: string,
+  mounting: boolean,
+  policy = "REPLICA_2_THIN_PROVISION",
+): Entity {
   const localId = s.newLocalId();
   return {
     id,

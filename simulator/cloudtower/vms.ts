@@ -74,7 +74,16 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
       const id = cuid();
       const image = c.elf_image_id ? state.get("elfImages", c.elf_image_id) : undefined;
       if (c.elf_image_id && !image) problems.push(`ELF_IMAGE_NOT_FOUND: ${c.elf_image_id}`);
-      state.put("vmDisks", { id, boot: c.boot, bus: "IDE", type: "CD_ROM", vm: { id: vmId, name: vmName }, vm_volume: null, elf_image: image ? { id: image.id, name: image.name } : null, key: c.key ?? ids.length });
+      state.put("vmDisks", {
+        id,
+        boot: c.boot,
+        bus: "IDE",
+        type: "CD_ROM",
+        vm: { id: vmId, name: vmName },
+        vm_volume: null,
+        elf_image: image ? { id: image.id, name: image.name } : null,
+        key: c.key ?? ids.length,
+      });
       ids.push(id);
     }
     return ids;
@@ -82,7 +91,16 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
 
   function addDiskRecord(vmId: string, vmName: string, d: { boot: number; bus: string; volume: string; key: number }): string {
     const id = cuid();
-    state.put("vmDisks", { id, boot: d.boot, bus: d.bus, type: "DISK", vm: { id: vmId, name: vmName }, vm_volume: state.ref("vmVolumes", d.volume), key: d.key, device: `vd${String.fromCharCode(97 + d.key)}` });
+    state.put("vmDisks", {
+      id,
+      boot: d.boot,
+      bus: d.bus,
+      type: "DISK",
+      vm: { id: vmId, name: vmName },
+      vm_volume: state.ref("vmVolumes", d.volume),
+      key: d.key,
+      device: `vd${String.fromCharCode(97 + d.key)}`,
+    });
     return id;
   }
 
@@ -187,7 +205,25 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         const disks = buildDisks(id, p.name, p.cluster_id, p.vm_disks, problems);
         const nics = buildNics(id, p.name, p.vm_nics, problems);
         const memory = p.memory * S.BYTES[p.memory_unit ?? "B"];
-        const v = state.put("vms", vmEntity(state, { id, name: p.name, clusterId: p.cluster_id, cores: p.cpu_cores, sockets: p.cpu_sockets, memory, firmware: p.firmware, ha: p.ha, status: "STOPPED", host: null, disks, nics, description: p.description, guestOs: p.guest_os_type }));
+        const v = state.put(
+          "vms",
+          vmEntity(state, {
+            id,
+            name: p.name,
+            clusterId: p.cluster_id,
+            cores: p.cpu_cores,
+            sockets: p.cpu_sockets,
+            memory,
+            firmware: p.firmware,
+            ha: p.ha,
+            status: "STOPPED",
+            host: null,
+            disks,
+            nics,
+            description: p.description,
+            guestOs: p.guest_os_type,
+          }),
+        );
         return withTask(strip(v), createTask(v, p.status, problems, p.host_id));
       }),
     );
@@ -390,29 +426,37 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     {
       method: "POST",
       path: `${BASE}/delete-vm`,
-      handler: vmMutation({ schema: S.deleteVm, mutation: "deleteVm", describe: "Delete VM", effect: (v, p) => dropVm(v, p.effect?.include_snapshots ?? false) }),
-    },
-    ...POWER.map(
-      (o): Route => ({
-        method: "POST",
-        path: `${BASE}/${o.op}`,
-        handler: vmMutation({
-          // Only /start-vm takes `data: {host_id}`; the others' bodies are `{where}` (VmOperateParams).
-          schema: o.op === "start-vm" ? S.startVm : (S.operateVm as unknown as typeof S.startVm),
-          mutation: o.mutation,
-          describe: `${o.verb[0].toUpperCase()}${o.verb.slice(1)} VM`,
-          check: (v, p) => {
-            requireStatus(o.from, o.verb)(v);
-            if (p.data && !hostsOf(v).some((h) => h.id === p.data!.host_id)) throw new SimError(400, `host ${p.data.host_id} is not in the VM's cluster`);
-          },
-          prepare: (v) => {
-            if (!("graceful" in o) || !ignoresShutdown.has(v.id)) return;
-            state.faults.unshift({ mutation: o.mutation, count: 1, error_code: "JOB_VM_SHUTDOWN_TIMEOUT", error_message: `VM ${v.name} did not shut down in time` });
-          },
-          effect: (v, p) => setPower(v, o.to, p.data?.host_id),
-        }),
+      handler: vmMutation({
+        schema: S.deleteVm,
+        mutation: "deleteVm",
+        describe: "Delete VM",
+        effect: (v, p) => dropVm(v, p.effect?.include_snapshots ?? false),
       }),
-    ),
+    },
+    ...POWER.map((o): Route => ({
+      method: "POST",
+      path: `${BASE}/${o.op}`,
+      handler: vmMutation({
+        // Only /start-vm takes `data: {host_id}`; the others' bodies are `{where}` (VmOperateParams).
+        schema: o.op === "start-vm" ? S.startVm : (S.operateVm as unknown as typeof S.startVm),
+        mutation: o.mutation,
+        describe: `${o.verb[0].toUpperCase()}${o.verb.slice(1)} VM`,
+        check: (v, p) => {
+          requireStatus(o.from, o.verb)(v);
+          if (p.data && !hostsOf(v).some((h) => h.id === p.data!.host_id)) throw new SimError(400, `host ${p.data.host_id} is not in the VM's cluster`);
+        },
+        prepare: (v) => {
+          if (!("graceful" in o) || !ignoresShutdown.has(v.id)) return;
+          state.faults.unshift({
+            mutation: o.mutation,
+            count: 1,
+            error_code: "JOB_VM_SHUTDOWN_TIMEOUT",
+            error_message: `VM ${v.name} did not shut down in time`,
+          });
+        },
+        effect: (v, p) => setPower(v, o.to, p.data?.host_id),
+      }),
+    })),
     {
       method: "POST",
       path: `${BASE}/migrate-vm`,
@@ -475,7 +519,11 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         const disks = query(state.list("vmDisks"), { where: p.where }, state.resolve);
         const vms = disks.map((d) => state.get("vms", (d.vm as Ref).id)!).filter(Boolean);
         const locked = vms.filter((v) => state.locked(v.id));
-        if (locked.length) throw lockedError(locked.map((v) => v.id), "VM");
+        if (locked.length)
+          throw lockedError(
+            locked.map((v) => v.id),
+            "VM",
+          );
         const size = p.size * S.BYTES[p.size_unit ?? "B"];
         for (const d of disks) {
           const vol = d.vm_volume ? state.get("vmVolumes", (d.vm_volume as Ref).id) : undefined;
@@ -486,7 +534,10 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
           disks.map((d) => {
             const v = state.get("vms", (d.vm as Ref).id)!;
             const vol = state.get("vmVolumes", (d.vm_volume as Ref).id)!;
-            return withTask(strip(v), vmTask(v, "updateVm", `Expand disk of VM ${v.name}`, () => (vol.size = size)));
+            return withTask(
+              strip(v),
+              vmTask(v, "updateVm", `Expand disk of VM ${v.name}`, () => (vol.size = size)),
+            );
           }),
         );
       },
@@ -516,7 +567,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         effect: (v, { data }) => {
           const nic = nicsOf(v)[data.nic_index];
           if (data.connect_vlan_id !== undefined) nic.vlan = state.ref("vlans", data.connect_vlan_id);
-          for (const k of ["enabled", "mirror", "model", "mac_address", "ip_address", "gateway", "subnet_mask"] as const) if (data[k] !== undefined) nic[k] = data[k];
+          for (const k of ["enabled", "mirror", "model", "mac_address", "ip_address", "gateway", "subnet_mask"] as const)
+            if (data[k] !== undefined) nic[k] = data[k];
           refreshIds(v);
         },
         check: (v, { data }) => {
@@ -551,11 +603,18 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         for (const n of nics) byVm.set((n.vm as Ref).id, (byVm.get((n.vm as Ref).id) ?? new Set()).add(n.id));
         const vms = [...byVm.keys()].map((id) => state.get("vms", id)).filter((v): v is Entity => !!v);
         const locked = vms.filter((v) => state.locked(v.id));
-        if (locked.length) throw lockedError(locked.map((v) => v.id), "VM");
+        if (locked.length)
+          throw lockedError(
+            locked.map((v) => v.id),
+            "VM",
+          );
         return ok(
           vms.map((v) => {
             const gone = byVm.get(v.id)!;
-            return withTask(strip(v), vmTask(v, "updateVm", `Remove NICs from VM ${v.name}`, () => removeNics(v, gone)));
+            return withTask(
+              strip(v),
+              vmTask(v, "updateVm", `Remove NICs from VM ${v.name}`, () => removeNics(v, gone)),
+            );
           }),
         );
       },

@@ -102,8 +102,7 @@ function compile(route: Route): CompiledRoute {
       return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
     .join("/");
-  const methods =
-    route.method === "*" ? "*" : new Set((Array.isArray(route.method) ? route.method : [route.method]) as string[]);
+  const methods = route.method === "*" ? "*" : new Set((Array.isArray(route.method) ? route.method : [route.method]) as string[]);
   return { ...route, methods, regex: new RegExp(`^${pattern}/?$`), names };
 }
 

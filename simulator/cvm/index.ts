@@ -38,8 +38,7 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim {
   }
 
   function listing(v: VpsRecord) {
-    const { user, power, operations, ram_used, disk_used, ignoresPower, ...shown } = v;
-    void user, power, operations, ram_used, disk_used, ignoresPower;
+    const { user: _user, power: _power, operations: _operations, ram_used: _ramUsed, disk_used: _diskUsed, ignoresPower: _ignoresPower, ...shown } = v;
     return shown;
   }
 

@@ -19,7 +19,9 @@ describe.skipIf(!haveCli)("the fleet benchmark, as a smoke run", () => {
   it("runs every vendor's fleet of 10 through preview, up, refresh and destroy, and writes their figures", async () => {
     const json = join(mkdtempSync(join(tmpdir(), "ppc-bench-")), "fleet.json");
     await promisify(execFile)("node", ["bench/fleet.mjs", "--smoke", "--tarball", packedTarball(), "--json", json], { cwd: ROOT, maxBuffer: 1 << 26 });
-    const { results } = JSON.parse(readFileSync(json, "utf8")) as { results: Array<{ vendor: string; n: number; error?: string; commands: Record<string, { requests: number; wallV: number; wallB: number }> }> };
+    const { results } = JSON.parse(readFileSync(json, "utf8")) as {
+      results: Array<{ vendor: string; n: number; error?: string; commands: Record<string, { requests: number; wallV: number; wallB: number }> }>;
+    };
     expect(results.map((r) => [r.vendor, r.n, r.error])).toEqual(VENDORS.map((v) => [v, 10, undefined]));
     for (const r of results) {
       expect(Object.keys(r.commands)).toEqual(["preview", "up", "refresh", "destroy"]);

@@ -32,7 +32,14 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     await set("chimestack:password", DEMO.password, true);
     await set("chimestack:pollIntervalMs", "50");
     await set("vmPassword", VM_PASSWORD, true);
-    for (const [k, v] of [["azName", "az-1"], ["instanceSpecName", "small"], ["volumeSpecName", "ssd"], ["imageName", "ubuntu-22.04"], ["securityGroupName", "default"]]) await set(k, v);
+    for (const [k, v] of [
+      ["azName", "az-1"],
+      ["instanceSpecName", "small"],
+      ["volumeSpecName", "ssd"],
+      ["imageName", "ubuntu-22.04"],
+      ["securityGroupName", "default"],
+    ])
+      await set(k, v);
   }, 300_000);
 
   afterAll(async () => {

@@ -28,16 +28,23 @@ for (let i = 0; i < 3; i++) new cloudtower.Vm("vm-" + i, { name: "vm-" + i, clus
 async function towerProject(name: string, program: string, sim: Sim): Promise<Project> {
   await sim.control("POST", "/_sim/seed", { users: [OPS] });
   const p = await makeInlineProject(jsProject(name, program), packedTarball());
-  for (const [k, v] of Object.entries({ "cloudtower:endpoint": sim.url, "cloudtower:username": OPS.username, "cloudtower:pollIntervalMs": "100" })) await p.pulumi(["config", "set", k, v]);
+  for (const [k, v] of Object.entries({ "cloudtower:endpoint": sim.url, "cloudtower:username": OPS.username, "cloudtower:pollIntervalMs": "100" }))
+    await p.pulumi(["config", "set", k, v]);
   await p.pulumi(["config", "set", "--secret", "cloudtower:password", OPS.password]);
   return p;
 }
 
 /** The VMs the stack made (not the seed's), at the vendor and in the state: ids sorted. */
 async function agree(p: Project, sim: Sim) {
-  const vendor = (await sim.inventory<{ id: string; name: string }>("vms")).filter((v) => v.name.startsWith("vm-")).map((v) => v.id).sort();
+  const vendor = (await sim.inventory<{ id: string; name: string }>("vms"))
+    .filter((v) => v.name.startsWith("vm-"))
+    .map((v) => v.id)
+    .sort();
   const { resources, pending } = deployment((await p.pulumi(["stack", "export"])).stdout);
-  const state = resources.filter((r) => r.type.endsWith("cloudtower:Vm")).map((r) => r.id!).sort();
+  const state = resources
+    .filter((r) => r.type.endsWith("cloudtower:Vm"))
+    .map((r) => r.id!)
+    .sort();
   return { vendor, state, pending };
 }
 
@@ -64,7 +71,11 @@ describe.skipIf(!haveCli)("CloudTower creates that fail half way, through the re
     await project.pulumi(["up", "--yes", "--skip-preview"]);
     const done = await agree(project, sim);
     expect(done).toEqual({ vendor: half.vendor, state: half.vendor, pending: [] });
-    expect((await sim.inventory<{ name: string; status: string }>("vms")).filter((v) => v.name.startsWith("vm-")).map((v) => v.status)).toEqual(["RUNNING", "RUNNING", "RUNNING"]);
+    expect((await sim.inventory<{ name: string; status: string }>("vms")).filter((v) => v.name.startsWith("vm-")).map((v) => v.status)).toEqual([
+      "RUNNING",
+      "RUNNING",
+      "RUNNING",
+    ]);
     await project.pulumi(["preview", "--expect-no-changes"]);
   }, 240_000);
 

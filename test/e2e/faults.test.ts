@@ -28,7 +28,16 @@ if (!haveCli) console.warn(`skipping the fault matrix: ${SKIP_REASON}`);
 const FULL = process.env.PPC_FAULT_MATRIX === "full";
 
 type Op = "create" | "update" | "delete" | "refresh";
-type FaultName = "5xx burst" | "429 Retry-After" | "dropped connection" | "lost answer" | "slow answer" | "token expiry" | "failed async work" | "bad input" | "bad credentials";
+type FaultName =
+  | "5xx burst"
+  | "429 Retry-After"
+  | "dropped connection"
+  | "lost answer"
+  | "slow answer"
+  | "token expiry"
+  | "failed async work"
+  | "bad input"
+  | "bad credentials";
 const OPS: Op[] = ["create", "update", "delete", "refresh"];
 const FAULTS: FaultName[] = ["5xx burst", "429 Retry-After", "dropped connection", "lost answer", "slow answer", "token expiry", "failed async work"];
 /** Faults with a case of their own, after the matrix's (in the table's order). */
@@ -69,7 +78,12 @@ const VENDORS: Vendor[] = [
   {
     name: "cloudtower",
     start: () => startSim(createCloudTowerSimulator({ taskMs: 100 })),
-    config: (url) => ({ "cloudtower:endpoint": url, "cloudtower:username": DEMO_USER.username, "cloudtower:password": DEMO_USER.password, "cloudtower:pollIntervalMs": "50" }),
+    config: (url) => ({
+      "cloudtower:endpoint": url,
+      "cloudtower:username": DEMO_USER.username,
+      "cloudtower:password": DEMO_USER.password,
+      "cloudtower:pollIntervalMs": "50",
+    }),
     program: `${note}const { cloudtower } = require("pulumi-private-cloud");
 for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CLUSTER_A}", description: note, timeoutSeconds: 60, ...extra });`,
     badInput: { extra: { disks: [{ sizeGb: -1 }] }, shows: "disks[0].sizeGb: must be positive (got -1)" },
@@ -81,8 +95,14 @@ for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CL
       refresh: { method: "POST", path: "^/v2/api/get-vms$" },
     },
     failAsync: {
-      create: (sim) => sim.control("POST", "/_sim/cloudtower/fail-tasks", { mutation: "createVm", error_code: "HostAvailableMemoryFilter", error_message: "no host has room" }),
-      update: (sim) => sim.control("POST", "/_sim/cloudtower/fail-tasks", { mutation: "updateVm", error_code: "VM_UPDATE_FAILED", error_message: "the update failed" }),
+      create: (sim) =>
+        sim.control("POST", "/_sim/cloudtower/fail-tasks", {
+          mutation: "createVm",
+          error_code: "HostAvailableMemoryFilter",
+          error_message: "no host has room",
+        }),
+      update: (sim) =>
+        sim.control("POST", "/_sim/cloudtower/fail-tasks", { mutation: "updateVm", error_code: "VM_UPDATE_FAILED", error_message: "the update failed" }),
     },
     expireTokens: (sim) => sim.control("POST", "/_sim/cloudtower/expire-tokens"),
     objects: async (sim) => (await sim.inventory<{ id: string; name: string }>("vms")).filter((v) => v.name.startsWith("f-")),
@@ -90,7 +110,12 @@ for (const n of ["f-1", "f-2"]) new cloudtower.Vm(n, { name: n, clusterId: "${CL
   {
     name: "cloudsigma",
     start: () => startSim(createCloudSigmaSimulator({ imagingMs: 200, shutdownMs: 100 })),
-    config: (url) => ({ "cloudsigma:endpoint": url, "cloudsigma:username": DEMO_ACCOUNT.email, "cloudsigma:password": DEMO_ACCOUNT.password, "cloudsigma:pollIntervalMs": "50" }),
+    config: (url) => ({
+      "cloudsigma:endpoint": url,
+      "cloudsigma:username": DEMO_ACCOUNT.email,
+      "cloudsigma:password": DEMO_ACCOUNT.password,
+      "cloudsigma:pollIntervalMs": "50",
+    }),
     program: `${note}const { cloudsigma } = require("pulumi-private-cloud");
 for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, cloneFrom: "a1b2c3d4-0000-4000-8000-00000000de12", tags: ["note:" + note], ...extra });`,
     badInput: { extra: { tags: ["has space"] }, shows: 'tags[0]: must not hold spaces (got "has space")' },
@@ -103,7 +128,8 @@ for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, c
     },
     failAsync: { create: (sim) => sim.control("POST", "/_sim/cloudsigma/fail-imaging", { count: 1 }) },
     na: { "token expiry": "HTTP Basic auth: no token to expire" },
-    objects: async (sim) => (await sim.inventory<{ drive: string; name: string }>("drives")).filter((d) => d.name.startsWith("f-")).map((d) => ({ id: d.drive, name: d.name })),
+    objects: async (sim) =>
+      (await sim.inventory<{ drive: string; name: string }>("drives")).filter((d) => d.name.startsWith("f-")).map((d) => ({ id: d.drive, name: d.name })),
   },
   {
     name: "chimestack",
@@ -112,14 +138,22 @@ for (const n of ["f-1", "f-2"]) new cloudsigma.Drive(n, { name: n, sizeGb: 10, c
       await seedChime(sim);
       return sim;
     },
-    config: (url) => ({ "chimestack:endpoint": url, "chimestack:username": CHIME.user, "chimestack:password": CHIME.password, "chimestack:pollIntervalMs": "50" }),
+    config: (url) => ({
+      "chimestack:endpoint": url,
+      "chimestack:username": CHIME.user,
+      "chimestack:password": CHIME.password,
+      "chimestack:pollIntervalMs": "50",
+    }),
     program: `${note}const { chimestack } = require("pulumi-private-cloud");
 for (const n of ["f-1", "f-2"]) new chimestack.Vm(n, {
   azUuid: "${CHIME.az}", clusterUuid: "${SEEDED.cluster}", instanceSpecUuid: "${CHIME.instanceSpec}", name: n, description: note, timeoutSeconds: 60,
   volumes: [{ name: "root", sizeGb: 10, volumeSpecUuid: "${CHIME.volumeSpec}", imageUuid: "${CHIME.image}", root: true }],
   nics: [{ name: "nic0", subnetUuid: "${SEEDED.subnet}", securityGroupUuid: "${CHIME.securityGroup}" }], ...extra,
 });`,
-    badInput: { extra: { volumes: [{ name: "root", sizeGb: -1, volumeSpecUuid: CHIME.volumeSpec, root: true }] }, shows: "volumes[0].sizeGb: must be positive (got -1)" },
+    badInput: {
+      extra: { volumes: [{ name: "root", sizeGb: -1, volumeSpecUuid: CHIME.volumeSpec, root: true }] },
+      shows: "volumes[0].sizeGb: must be positive (got -1)",
+    },
     type: "chimestack:Vm",
     targets: {
       create: { method: "POST", path: "^/v1/vm$" },
@@ -129,12 +163,17 @@ for (const n of ["f-1", "f-2"]) new chimestack.Vm(n, {
     },
     failAsync: { create: (sim) => sim.control("POST", "/_sim/chimestack/fail-operations", { count: 1, message: "no host has room" }) },
     expireTokens: (sim) => sim.control("POST", "/_sim/chimestack/expire-tokens"),
-    objects: async (sim) => (await sim.inventory<{ uuid: string; name: string }>("vms")).filter((v) => v.name.startsWith("f-")).map((v) => ({ id: v.uuid, name: v.name })),
+    objects: async (sim) =>
+      (await sim.inventory<{ uuid: string; name: string }>("vms")).filter((v) => v.name.startsWith("f-")).map((v) => ({ id: v.uuid, name: v.name })),
   },
   {
     name: "cvm",
     adoptsOnly: true,
-    na: { "token expiry": "a fixed token pair: nothing expires", delete: "releasing a VPS sends no request", "create failed async work": "a create only reads (it adopts)" },
+    na: {
+      "token expiry": "a fixed token pair: nothing expires",
+      delete: "releasing a VPS sends no request",
+      "create failed async work": "a create only reads (it adopts)",
+    },
     // A power action answered 500 ran and failed (that is its failed async work, below): a burst is a 502.
     burstStatus: 502,
     start: () => startSim(createCvmSimulator({ transitionMs: 100 })),
@@ -152,8 +191,14 @@ new cvm.Vm("f-2", { vpsId: "102", powerState: note === "first" ? "running" : "st
       delete: undefined,
       refresh: { method: "GET", path: "^/api/client/vps/10[12]/status$" },
     },
-    failAsync: { update: (sim) => sim.control("POST", "/_sim/faults", { method: "POST", path: "^/api/client/vps/10[12]/stop$", status: 500, message: "the operation failed", count: 2 }) },
-    objects: async (sim) => (await sim.inventory<{ id: string; hostname: string }>("vpses")).filter((v) => ["101", "102"].includes(v.id)).map((v) => ({ id: v.id, name: v.hostname })),
+    failAsync: {
+      update: (sim) =>
+        sim.control("POST", "/_sim/faults", { method: "POST", path: "^/api/client/vps/10[12]/stop$", status: 500, message: "the operation failed", count: 2 }),
+    },
+    objects: async (sim) =>
+      (await sim.inventory<{ id: string; hostname: string }>("vpses"))
+        .filter((v) => ["101", "102"].includes(v.id))
+        .map((v) => ({ id: v.id, name: v.hostname })),
   },
 ];
 
@@ -245,40 +290,50 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
     if (why) results.push({ vendor: v.name, op, fault, outcome: `n/a: ${why}`, orphans: 0, duplicates: 0, phantoms: 0, pending: 0, clean: true });
   }
 
-  it.each(cells().filter(({ op, fault }) => !notApplicable(v, op, fault)))("$op under $fault", async ({ op, fault }) => {
-    const target = v.targets[op];
-    const async = fault === "failed async work" ? v.failAsync?.[op as "create" | "update"] : undefined;
-    // Every cell starts from an empty stack (or, for update, delete and refresh, from one made without faults).
-    await project.pulumi(["config", "set", "note", "first"]);
-    if (op !== "create") expect((await up()).code).toBe(0);
-    if (op === "update") await project.pulumi(["config", "set", "note", "second"]);
+  it.each(cells().filter(({ op, fault }) => !notApplicable(v, op, fault)))(
+    "$op under $fault",
+    async ({ op, fault }) => {
+      const target = v.targets[op];
+      const async = fault === "failed async work" ? v.failAsync?.[op as "create" | "update"] : undefined;
+      // Every cell starts from an empty stack (or, for update, delete and refresh, from one made without faults).
+      await project.pulumi(["config", "set", "note", "first"]);
+      if (op !== "create") expect((await up()).code).toBe(0);
+      if (op === "update") await project.pulumi(["config", "set", "note", "second"]);
 
-    if (fault === "token expiry") await v.expireTokens!(sim);
-    else if (async) await async(sim);
-    else await sim.control("POST", "/_sim/faults", faultRule(v, fault, target!));
+      if (fault === "token expiry") await v.expireTokens!(sim);
+      else if (async) await async(sim);
+      else await sim.control("POST", "/_sim/faults", faultRule(v, fault, target!));
 
-    const command = op === "delete" ? ["destroy", "--yes", "--skip-preview"] : op === "refresh" ? ["refresh", "--yes", "--skip-preview"] : ["up", "--yes", "--skip-preview"];
-    const run = await project.pulumi(command, { allowFail: true });
-    await sim.control("DELETE", "/_sim/faults");
-    const a = await audit();
-    const outcome = run.code === 0 ? "success" : `error: ${(/error: (.*)/.exec(run.stdout + run.stderr)?.[1] ?? "").slice(0, 140)}`;
-    let clean = false;
-    if (async) {
-      // Failed async work: a clear error naming the vendor's failure, nothing left behind, and the next up converges.
-      expect(run.code, run.stdout).not.toBe(0);
-      expect(run.stdout + run.stderr).toMatch(/failed/);
-      expect(a.orphans + a.duplicates + a.phantoms).toBe(0);
-      expect((await up()).code).toBe(0);
-    } else {
-      expect(run.code, `${op} under ${fault} should succeed:\n${run.stdout}\n${run.stderr}`).toBe(0);
-      expect(a).toEqual({ orphans: 0, duplicates: 0, phantoms: 0, pending: 0 });
-    }
-    if (op !== "delete") clean = (await project.pulumi(["preview", "--expect-no-changes"], { allowFail: true })).code === 0;
-    else clean = (await audit()).phantoms === 0 && (await v.objects(sim)).length === (v.adoptsOnly ? 2 : 0);
-    expect(clean).toBe(true);
-    results.push({ vendor: v.name, op, fault, outcome, ...a, clean });
-    await project.pulumi(["destroy", "--yes", "--skip-preview"]);
-  }, 180_000);
+      const command =
+        op === "delete"
+          ? ["destroy", "--yes", "--skip-preview"]
+          : op === "refresh"
+            ? ["refresh", "--yes", "--skip-preview"]
+            : ["up", "--yes", "--skip-preview"];
+      const run = await project.pulumi(command, { allowFail: true });
+      await sim.control("DELETE", "/_sim/faults");
+      const a = await audit();
+      const outcome = run.code === 0 ? "success" : `error: ${(/error: (.*)/.exec(run.stdout + run.stderr)?.[1] ?? "").slice(0, 140)}`;
+      if (async) {
+        // Failed async work: a clear error naming the vendor's failure, nothing left behind, and the next up converges.
+        expect(run.code, run.stdout).not.toBe(0);
+        expect(run.stdout + run.stderr).toMatch(/failed/);
+        expect(a.orphans + a.duplicates + a.phantoms).toBe(0);
+        expect((await up()).code).toBe(0);
+      } else {
+        expect(run.code, `${op} under ${fault} should succeed:\n${run.stdout}\n${run.stderr}`).toBe(0);
+        expect(a).toEqual({ orphans: 0, duplicates: 0, phantoms: 0, pending: 0 });
+      }
+      const clean =
+        op !== "delete"
+          ? (await project.pulumi(["preview", "--expect-no-changes"], { allowFail: true })).code === 0
+          : (await audit()).phantoms === 0 && (await v.objects(sim)).length === (v.adoptsOnly ? 2 : 0);
+      expect(clean).toBe(true);
+      results.push({ vendor: v.name, op, fault, outcome, ...a, clean });
+      await project.pulumi(["destroy", "--yes", "--skip-preview"]);
+    },
+    180_000,
+  );
 
   it("fails preview on bad input, showing the input's path and value (never {<nil>}), with no request to make anything", async () => {
     await project.pulumi(["config", "set", "extra", JSON.stringify(v.badInput.extra)]);
@@ -290,7 +345,17 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
     expect(run.stdout + run.stderr).not.toContain("<nil>");
     const create = v.targets.create!;
     expect((await sim.requests()).filter((r) => r.method === create.method && new RegExp(create.path).test(r.path))).toEqual([]);
-    results.push({ vendor: v.name, op: "create", fault: "bad input", outcome: `preview error: ${v.badInput.shows}`, orphans: 0, duplicates: 0, phantoms: 0, pending: 0, clean: true });
+    results.push({
+      vendor: v.name,
+      op: "create",
+      fault: "bad input",
+      outcome: `preview error: ${v.badInput.shows}`,
+      orphans: 0,
+      duplicates: 0,
+      phantoms: 0,
+      pending: 0,
+      clean: true,
+    });
   }, 120_000);
 
   it("ends in a clear error naming the credential settings when they are wrong, with nothing made and the wrong secret shown nowhere", async () => {
@@ -305,7 +370,17 @@ describe.skipIf(!haveCli).each(VENDORS)("the fault matrix of $name, through the 
     expect((await project.pulumi(["stack", "export"])).stdout).not.toContain(wrong);
     expect(await audit()).toEqual({ orphans: 0, duplicates: 0, phantoms: 0, pending: 0 });
     if (!v.adoptsOnly) expect(await v.objects(sim)).toEqual([]);
-    results.push({ vendor: v.name, op: "create", fault: "bad credentials", outcome: `error: ${(/error: (.*)/.exec(run.stdout + run.stderr)?.[1] ?? "").slice(0, 140)}`, orphans: 0, duplicates: 0, phantoms: 0, pending: 0, clean: true });
+    results.push({
+      vendor: v.name,
+      op: "create",
+      fault: "bad credentials",
+      outcome: `error: ${(/error: (.*)/.exec(run.stdout + run.stderr)?.[1] ?? "").slice(0, 140)}`,
+      orphans: 0,
+      duplicates: 0,
+      phantoms: 0,
+      pending: 0,
+      clean: true,
+    });
   }, 120_000);
 });
 
@@ -322,13 +397,18 @@ const n = Number(new (require("@pulumi/pulumi").Config)().get("count") || 30);
 for (let i = 1; i <= n; i++) new cloudtower.Vm("s-" + i, { name: "s-" + i, clusterId: "${CLUSTER_A}", timeoutSeconds: 120 });
 exports.names = Array.from({ length: n }, (_, i) => "s-" + (i + 1));`;
     project = await makeInlineProject(jsProject("stress-tower", program), packedTarball());
-    for (const [k, val] of Object.entries({ "cloudtower:endpoint": sim.url, "cloudtower:username": "ops", "cloudtower:pollIntervalMs": "100" })) await project.pulumi(["config", "set", k, val]);
+    for (const [k, val] of Object.entries({ "cloudtower:endpoint": sim.url, "cloudtower:username": "ops", "cloudtower:pollIntervalMs": "100" }))
+      await project.pulumi(["config", "set", k, val]);
     await project.pulumi(["config", "set", "--secret", "cloudtower:password", PASSWORD]);
   }, 300_000);
   afterAll(async () => sim?.stop());
 
   const vms = async () => (await sim.inventory<{ id: string; name: string }>("vms")).filter((v) => v.name.startsWith("s-"));
-  const held = async () => deployment((await project.pulumi(["stack", "export"])).stdout).resources.filter((r) => r.type.endsWith("cloudtower:Vm")).map((r) => r.id!).sort();
+  const held = async () =>
+    deployment((await project.pulumi(["stack", "export"])).stdout)
+      .resources.filter((r) => r.type.endsWith("cloudtower:Vm"))
+      .map((r) => r.id!)
+      .sort();
 
   it("makes a 30-VM fleet under a 10% random fault rate (500s, 429s, drops, lost answers) in one up, with one VM per resource", async () => {
     for (const [k, f] of [
@@ -357,7 +437,8 @@ exports.names = Array.from({ length: n }, (_, i) => "s-" + (i + 1));`;
     for (const f of files(backend)) expect(readFileSync(f, "utf8"), f).not.toContain(PASSWORD);
     expect((await project.pulumi(["stack", "export"])).stdout).not.toContain(PASSWORD);
     expect((await project.pulumi(["stack", "output", "--json"])).stdout).not.toContain(PASSWORD);
-    for (const token of (await sim.control("GET", "/_sim/cloudtower/tokens")) as string[]) expect((await project.pulumi(["stack", "export"])).stdout).not.toContain(token);
+    for (const token of (await sim.control("GET", "/_sim/cloudtower/tokens")) as string[])
+      expect((await project.pulumi(["stack", "export"])).stdout).not.toContain(token);
   }, 120_000);
 
   it("after SIGINT mid-up, the next up converges with one VM per resource", async () => {
@@ -404,5 +485,11 @@ afterAll(() => {
       ? `| ${r.vendor} | ${r.op} | ${r.fault} | ${r.outcome} | - | - | - | - | - |`
       : `| ${r.vendor} | ${r.op} | ${r.fault} | ${r.outcome} | ${r.orphans} | ${r.duplicates} | ${r.phantoms} | ${r.pending} | ${r.clean ? "yes" : "no"} |`,
   );
-  console.log(["| vendor | operation | fault | outcome | orphans | duplicates | phantoms | pending | clean preview after |", "|---|---|---|---|---|---|---|---|---|", ...rows].join("\n"));
+  console.log(
+    [
+      "| vendor | operation | fault | outcome | orphans | duplicates | phantoms | pending | clean preview after |",
+      "|---|---|---|---|---|---|---|---|---|",
+      ...rows,
+    ].join("\n"),
+  );
 });

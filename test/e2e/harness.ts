@@ -104,7 +104,7 @@ export async function makeProject(fixture: string, tarball: string, stack = "e2e
     } catch (e) {
       const err = e as { stdout: string; stderr: string; code: number };
       if (opts.allowFail) return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-      throw new Error(`pulumi ${args.join(" ")} failed (${err.code}):\n${err.stdout}\n${err.stderr}`);
+      throw new Error(`pulumi ${args.join(" ")} failed (${err.code}):\n${err.stdout}\n${err.stderr}`, { cause: e });
     }
   };
   await npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]);
@@ -132,7 +132,10 @@ export function jsProject(name: string, program: string): Record<string, string>
 }
 
 /** The resources of a `pulumi stack export`, and its pending operations. */
-export function deployment(exported: string): { resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>; pending: unknown[] } {
+export function deployment(exported: string): {
+  resources: Array<{ urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
+  pending: unknown[];
+} {
   const d = JSON.parse(exported).deployment ?? {};
   return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
 }

@@ -13,12 +13,28 @@ const haveCli = pulumiOnPath();
 if (!haveCli && process.env.CI) throw new Error(`the e2e tests must run in CI: ${SKIP_REASON}`);
 
 describe.skipIf(!haveCli)("the packed package", () => {
-  const files = () => execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" }).trim().split("\n").map((f) => f.replace(/^package\//, ""));
+  const files = () =>
+    execFileSync("tar", ["-tzf", packedTarball()], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""));
 
   it("ships only the compiled code, the policy pack folder, the README and the CHANGELOG", () => {
-    const outside = files().filter((f) => !/^(dist\/(provider|simulator|policy)\/.+\.(js|d\.ts|js\.map)|policy-pack\/[^/]+|README\.md|CHANGELOG\.md|package\.json|LICENSE)$/.test(f));
+    const outside = files().filter(
+      (f) => !/^(dist\/(provider|simulator|policy)\/.+\.(js|d\.ts|js\.map)|policy-pack\/[^/]+|README\.md|CHANGELOG\.md|package\.json|LICENSE)$/.test(f),
+    );
     expect(outside).toEqual([]);
-    for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/stub.js", "dist/simulator/cli.js", "dist/policy/index.js", "policy-pack/PulumiPolicy.yaml", "policy-pack/index.js", "policy-pack/package.json", "CHANGELOG.md"]) {
+    for (const needed of [
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/stub.js",
+      "dist/simulator/cli.js",
+      "dist/policy/index.js",
+      "policy-pack/PulumiPolicy.yaml",
+      "policy-pack/index.js",
+      "policy-pack/package.json",
+      "CHANGELOG.md",
+    ]) {
       expect(files(), needed).toContain(needed);
     }
   });

@@ -78,7 +78,9 @@ describe.skipIf(!haveCli)("the shipped policy pack, in a fresh project through t
   });
 
   it("installs into the project with one copy of the Pulumi SDK, the one the project asks for", () => {
-    const copies = execFileSync("find", [join(project.dir, "node_modules"), "-path", "*/@pulumi/pulumi/package.json"], { encoding: "utf8" }).trim().split("\n");
+    const copies = execFileSync("find", [join(project.dir, "node_modules"), "-path", "*/@pulumi/pulumi/package.json"], { encoding: "utf8" })
+      .trim()
+      .split("\n");
     expect(copies).toHaveLength(1);
     expect(JSON.parse(readFileSync(copies[0], "utf8")).version).toBe(PULUMI_SDK);
   });

@@ -36,7 +36,12 @@ const cases: Case[] = [
     vendor: "cloudsigma",
     type: "cloudsigma:Drive",
     start: () => startSim(createCloudSigmaSimulator({ imagingMs: 2500 })),
-    config: (url) => ({ "cloudsigma:endpoint": url, "cloudsigma:username": DEMO_ACCOUNT.email, "cloudsigma:password": DEMO_ACCOUNT.password, "cloudsigma:pollIntervalMs": "100" }),
+    config: (url) => ({
+      "cloudsigma:endpoint": url,
+      "cloudsigma:username": DEMO_ACCOUNT.email,
+      "cloudsigma:password": DEMO_ACCOUNT.password,
+      "cloudsigma:pollIntervalMs": "100",
+    }),
     program: `${deadline}const { cloudsigma } = require("pulumi-private-cloud");
 for (let i = 0; i < 3; i++) new cloudsigma.Drive("disk-" + i, { name: "disk-" + i, sizeGb: 10, cloneFrom: "a1b2c3d4-0000-4000-8000-00000000de12", timeoutSeconds: t });`,
     made: async (sim) => (await sim.inventory<{ drive: string; name: string }>("drives")).filter((d) => d.name.startsWith("disk-")).map((d) => d.drive),
@@ -49,7 +54,12 @@ for (let i = 0; i < 3; i++) new cloudsigma.Drive("disk-" + i, { name: "disk-" + 
       await seedChime(sim);
       return sim;
     },
-    config: (url) => ({ "chimestack:endpoint": url, "chimestack:username": CHIME.user, "chimestack:password": CHIME.password, "chimestack:pollIntervalMs": "100" }),
+    config: (url) => ({
+      "chimestack:endpoint": url,
+      "chimestack:username": CHIME.user,
+      "chimestack:password": CHIME.password,
+      "chimestack:pollIntervalMs": "100",
+    }),
     program: `${deadline}const { chimestack } = require("pulumi-private-cloud");
 for (let i = 0; i < 3; i++) new chimestack.Vm("vm-" + i, {
   azUuid: "${CHIME.az}", clusterUuid: "${SEEDED.cluster}", instanceSpecUuid: "${CHIME.instanceSpec}", name: "vm-" + i, timeoutSeconds: t,
@@ -66,7 +76,8 @@ for (let i = 0; i < 3; i++) new chimestack.Vm("vm-" + i, {
     config: (url) => ({ "cvm:endpoint": url, "cvm:publicToken": "demo-public", "cvm:privateToken": "demo-private", "cvm:pollIntervalMs": "100" }),
     program: `${deadline}const { cvm } = require("pulumi-private-cloud");
 new cvm.Vm("app", { vpsId: "102", powerState: "running", waitTimeoutSeconds: t });`,
-    made: async (sim) => (await sim.inventory<{ id: string; status: string }>("vpses")).filter((v) => v.id === "102" && v.status === "running").map((v) => v.id),
+    made: async (sim) =>
+      (await sim.inventory<{ id: string; status: string }>("vpses")).filter((v) => v.id === "102" && v.status === "running").map((v) => v.id),
   },
 ];
 
@@ -77,7 +88,8 @@ describe.skipIf(!haveCli).each(cases)("$vendor: a create whose wait passes its d
   beforeAll(async () => {
     sim = await c.start();
     project = await makeInlineProject(jsProject(`recovery-${c.vendor}`, c.program), packedTarball());
-    for (const [k, v] of Object.entries(c.config(sim.url))) await project.pulumi(["config", "set", ...(/password|privateToken/.test(k) ? ["--secret"] : []), k, v]);
+    for (const [k, v] of Object.entries(c.config(sim.url)))
+      await project.pulumi(["config", "set", ...(/password|privateToken/.test(k) ? ["--secret"] : []), k, v]);
   }, 300_000);
   afterAll(async () => sim?.stop());
 

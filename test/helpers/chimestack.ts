@@ -41,7 +41,7 @@ export function vmInputs(extra: Record<string, unknown> = {}): Record<string, un
   };
 }
 
-type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;  
 
 /**
  * A ChimeStack simulator for one test file (fast VM operations), reset, seeded and configured before each
@@ -54,7 +54,11 @@ export function useChime(opts: { createMs?: number; transitionMs?: number; token
     ctx.api = async (method, path, body) => {
       const login = await fetch(`${ctx.sim.url}/v1/login`, { method: "POST", body: JSON.stringify({ user_name: DEMO.user, password: DEMO.password }) });
       const token = ((await login.json()) as { result: { user: { uuid: string } } }).result.user.uuid;
-      const res = await fetch(ctx.sim.url + path, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(ctx.sim.url + path, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { result: never }).result;
     };

@@ -17,7 +17,7 @@ export function towerConfig(url: string, ns = "cloudtower"): Record<string, stri
   return { [`${ns}:endpoint`]: url, [`${ns}:username`]: DEMO_USER.username, [`${ns}:password`]: DEMO_USER.password, [`${ns}:pollIntervalMs`]: "20" };
 }
 
-type Api = <T = any>(path: string, body?: unknown) => Promise<T>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Api = <T = any>(path: string, body?: unknown) => Promise<T>;  
 
 /**
  * A CloudTower simulator for one test file (fast tasks), reset and configured before each test; `api`
@@ -29,9 +29,16 @@ export function useTower(taskMs = 60) {
   beforeAll(async () => {
     ctx.sim = await startSim(createCloudTowerSimulator({ taskMs }));
     ctx.api = async (path, body = {}) => {
-      const login = await fetch(`${ctx.sim.url}/v2/api/login`, { method: "POST", body: JSON.stringify({ username: DEMO_USER.username, password: DEMO_USER.password }) });
+      const login = await fetch(`${ctx.sim.url}/v2/api/login`, {
+        method: "POST",
+        body: JSON.stringify({ username: DEMO_USER.username, password: DEMO_USER.password }),
+      });
       const token = ((await login.json()) as { data: { token: string } }).data.token;
-      const res = await fetch(`${ctx.sim.url}/v2/api${path}`, { method: "POST", headers: { authorization: token, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${ctx.sim.url}/v2/api${path}`, {
+        method: "POST",
+        headers: { authorization: token, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
       return res.json() as Promise<never>;
     };

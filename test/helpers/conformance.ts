@@ -13,10 +13,14 @@ import type { FaultSpec } from "../../simulator/core";
 import { asEngine } from "./engine";
 import { NOWHERE, type Sim } from "./sim";
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;  
 
 export interface ConformanceCase {
-  resource: { __pulumiType: string; provider: unknown; entry: { vendor: string; definition: { deleteNote?: string; replaceOn?: readonly string[] }; inputShape: object } };
+  resource: {
+    __pulumiType: string;
+    provider: unknown;
+    entry: { vendor: string; definition: { deleteNote?: string; replaceOn?: readonly string[] }; inputShape: object };
+  };
   /** The stack config that points the resource at the simulator. */
   config(): Record<string, string>;
   sim: () => Sim;
@@ -71,7 +75,10 @@ export function conformance(c: ConformanceCase) {
         expect(r.failures, `${k} unknown`).toBeUndefined();
         expect(r.inputs[k], `${k} stays unknown`).toBe(UNKNOWN);
         const d = await p.diff(id, outs, { ...r.inputs, marker: marker(9) });
-        expect(d.replaces!.filter((x) => x !== k), `${k} unknown replaces nothing else`).toEqual([]);
+        expect(
+          d.replaces!.filter((x) => x !== k),
+          `${k} unknown replaces nothing else`,
+        ).toEqual([]);
       }
     });
 
@@ -183,7 +190,9 @@ export function conformance(c: ConformanceCase) {
         const stranger = await c.stranger("by-name");
         const inputs = await p.checked({ ...named("by-name"), adopt: { name: stranger.name ?? "by-name" } });
         expect((await p.create(inputs)).id).toBe(stranger.id);
-        await expect(p.create(await p.checked({ ...c.inputs, adopt: { name: "nobody-has-this" } }))).rejects.toThrow(/^adopt\.name: no .* named "nobody-has-this"/);
+        await expect(p.create(await p.checked({ ...c.inputs, adopt: { name: "nobody-has-this" } }))).rejects.toThrow(
+          /^adopt\.name: no .* named "nobody-has-this"/,
+        );
       });
     }
 

@@ -10,9 +10,9 @@ export const NOWHERE = "00000000-0000-4000-8000-000000000000";
 export interface Sim {
   url: string;
   /** Calls a /_sim/ control route; the parsed JSON answer. */
-  control(method: string, path: string, body?: unknown): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  control(method: string, path: string, body?: unknown): Promise<any>;  
   /** The simulator's objects of one collection, from GET /_sim/inventory. */
-  inventory<T = Record<string, any>>(collection: string): Promise<T[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  inventory<T = Record<string, any>>(collection: string): Promise<T[]>;  
   /** The paths of the requests logged since the last reset or clear. */
   requests(): Promise<Array<{ method: string; path: string; query: string; body: string; status: number; response: string }>>;
   stop(): Promise<void>;

@@ -7,9 +7,9 @@ const byName = (name: string) => chimestackPolicies().find((p) => p.name === nam
 
 describe("chimestack-vm-instance-spec", () => {
   it("blocks a VM whose instance spec is not allowed, naming the allowed ones", () => {
-    expect(violations(byName("chimestack-vm-instance-spec"), chimestack.Vm, { name: "app-1", instanceSpecUuid: "big" }, { allowed: ["small", "medium"] })).toEqual([
-      "VM app-1 uses instance spec big, which is not among the 2 allowed; pick one of small, medium",
-    ]);
+    expect(
+      violations(byName("chimestack-vm-instance-spec"), chimestack.Vm, { name: "app-1", instanceSpecUuid: "big" }, { allowed: ["small", "medium"] }),
+    ).toEqual(["VM app-1 uses instance spec big, which is not among the 2 allowed; pick one of small, medium"]);
   });
   it("allows every spec when the list is empty, and ignores other types", () => {
     expect(violations(byName("chimestack-vm-instance-spec"), chimestack.Vm, { name: "a", instanceSpecUuid: "big" })).toEqual([]);
@@ -19,7 +19,13 @@ describe("chimestack-vm-instance-spec", () => {
 
 describe("chimestack-vm-volume-size", () => {
   it("flags each volume above the limit", () => {
-    const vm = { name: "db", volumes: [{ name: "root", sizeGb: 40 }, { name: "data", sizeGb: 4096 }] };
+    const vm = {
+      name: "db",
+      volumes: [
+        { name: "root", sizeGb: 40 },
+        { name: "data", sizeGb: 4096 },
+      ],
+    };
     expect(violations(byName("chimestack-vm-volume-size"), chimestack.Vm, vm)).toEqual(["VM db's volume data is 4096 GB, above the 2048 GB allowed"]);
     expect(violations(byName("chimestack-vm-volume-size"), chimestack.Vm, vm, { maxVolumeGb: 8192 })).toEqual([]);
   });

@@ -7,12 +7,16 @@ const byName = (name: string) => cloudsigmaPolicies().find((p) => p.name === nam
 
 describe("CloudSigma policies", () => {
   it("blocks an unencrypted drive", () => {
-    expect(violations(byName("cloudsigma-drive-encrypted"), cloudsigma.Drive, { name: "d", encryptionCipher: "none" })).toEqual(["drive d is not encrypted (encryptionCipher none)"]);
+    expect(violations(byName("cloudsigma-drive-encrypted"), cloudsigma.Drive, { name: "d", encryptionCipher: "none" })).toEqual([
+      "drive d is not encrypted (encryptionCipher none)",
+    ]);
     expect(violations(byName("cloudsigma-drive-encrypted"), cloudsigma.Drive, { name: "d", encryptionCipher: "aes-xts-plain" })).toEqual([]);
   });
   it("advises a VNC password and TLS", () => {
     expect(violations(byName("cloudsigma-vnc-protected"), cloudsigma.Server, { name: "s" })).toHaveLength(1);
-    expect(violations(byName("cloudsigma-vnc-protected"), cloudsigma.Server, { name: "s", vnc: { password: "x" } })).toEqual(["server s's VNC console is not on TLS"]);
+    expect(violations(byName("cloudsigma-vnc-protected"), cloudsigma.Server, { name: "s", vnc: { password: "x" } })).toEqual([
+      "server s's VNC console is not on TLS",
+    ]);
     expect(violations(byName("cloudsigma-vnc-protected"), cloudsigma.Server, { name: "s", vnc: { password: "x", tls: true } })).toEqual([]);
   });
   it("limits subscription terms, configurably", () => {

@@ -10,7 +10,10 @@ const stackPolicy = (name: string) => commonPolicies().find((p) => p.name === na
 
 describe("the decisions behind the cross-vendor policies", () => {
   it("has a row for every resource type of the registry and none for a type that does not exist", () => {
-    const types = core.registry().map((e) => `${e.vendor}:${e.type}`).sort();
+    const types = core
+      .registry()
+      .map((e) => `${e.vendor}:${e.type}`)
+      .sort();
     expect(Object.keys(DECISIONS).sort()).toEqual(types);
   });
   it("names as the naming input only an input the type has", () => {

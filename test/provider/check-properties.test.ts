@@ -46,7 +46,26 @@ const VENDORS: Record<string, { start(): Promise<Sim>; config(url: string): Reco
 };
 
 /** Strings that have broken providers before: path pieces, escapes, blanks, look-alike ids, long ones. */
-const TRICKY = ["", " ", "../..", "a/b", "%2F", "?x=1", "#x", "\u0000", "ü", "x".repeat(300), "00000000-0000-4000-8000-000000000000", "-1", "1e400", "true", "null", "__proto__", "constructor", UNKNOWN];
+const TRICKY = [
+  "",
+  " ",
+  "../..",
+  "a/b",
+  "%2F",
+  "?x=1",
+  "#x",
+  "\u0000",
+  "ü",
+  "x".repeat(300),
+  "00000000-0000-4000-8000-000000000000",
+  "-1",
+  "1e400",
+  "true",
+  "null",
+  "__proto__",
+  "constructor",
+  UNKNOWN,
+];
 
 const value: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
@@ -109,7 +128,11 @@ afterAll(async () => {
 
 describe("check of every resource type, on generated inputs", () => {
   it("covers every registered type", () => {
-    expect(registry().map((e) => `${e.vendor}.${e.type}`).sort()).toEqual(Object.keys(MINIMAL).sort());
+    expect(
+      registry()
+        .map((e) => `${e.vendor}.${e.type}`)
+        .sort(),
+    ).toEqual(Object.keys(MINIMAL).sort());
   });
 
   it.each(registry().map((e) => ({ name: `${e.vendor}.${e.type}`, e })))(
@@ -128,7 +151,10 @@ describe("check of every resource type, on generated inputs", () => {
         const sent = await sim.requests();
         if (sent.length) await sim.control("DELETE", "/_sim/requests");
         stats.requests += sent.length;
-        expect(sent.filter((q) => !reads(q.method, q.path)).map((q) => `${q.method} ${q.path}`), "requests that change something").toEqual([]);
+        expect(
+          sent.filter((q) => !reads(q.method, q.path)).map((q) => `${q.method} ${q.path}`),
+          "requests that change something",
+        ).toEqual([]);
         return sent;
       };
 
@@ -143,12 +169,17 @@ describe("check of every resource type, on generated inputs", () => {
             const r = await p.check({}, news);
             const sent = await sentSince();
             if (!e.inputSchema.safeParse(news).success && !containsUnknown(news)) {
-              expect(sent.map((q) => `${q.method} ${q.path}`), "requests for inputs the schema refuses").toEqual([]);
+              expect(
+                sent.map((q) => `${q.method} ${q.path}`),
+                "requests for inputs the schema refuses",
+              ).toEqual([]);
             }
             if (r.failures) {
               stats.failed++;
               for (const f of r.failures) {
-                expect(f.property === "(inputs)" || fields.includes(f.property) || f.property in news, `failure on "${f.property}", which is no input`).toBe(true);
+                expect(f.property === "(inputs)" || fields.includes(f.property) || f.property in news, `failure on "${f.property}", which is no input`).toBe(
+                  true,
+                );
                 expect(f.reason, `the reason of a failure on ${f.property}`).toMatch(/\w/);
                 expect(f.reason).not.toMatch(/\{<nil>\}|\[object Object\]|undefined/);
                 expect(f.reason, "a failure echoing a secret").not.toContain(SECRET);

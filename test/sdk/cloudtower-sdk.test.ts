@@ -22,9 +22,24 @@ if (!haveSdk && process.env.CI) throw new Error(`the CloudTower SDK conformance 
 if (!haveSdk) console.warn(`skipping the CloudTower SDK conformance suite: ${SKIP_REASON}`);
 
 const STEPS = [
-  "login", "list_clusters_and_hosts", "list_networks", "list_templates", "create_vlan", "create_vm_from_scratch", "wait_on_its_tasks",
-  "update_basic_info_cpu_memory", "update_disks", "update_nics", "power", "snapshot_and_rollback", "create_vm_from_template",
-  "create_vm_from_content_library", "template_and_volume_lifecycles", "errors", "delete", "cluster_lifecycle",
+  "login",
+  "list_clusters_and_hosts",
+  "list_networks",
+  "list_templates",
+  "create_vlan",
+  "create_vm_from_scratch",
+  "wait_on_its_tasks",
+  "update_basic_info_cpu_memory",
+  "update_disks",
+  "update_nics",
+  "power",
+  "snapshot_and_rollback",
+  "create_vm_from_template",
+  "create_vm_from_content_library",
+  "template_and_volume_lifecycles",
+  "errors",
+  "delete",
+  "cluster_lifecycle",
 ];
 
 interface Line {
@@ -32,7 +47,7 @@ interface Line {
   version?: string;
   step?: string;
   ok?: boolean;
-  detail?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  detail?: Record<string, any>;  
   error?: string;
   trace?: string;
 }
@@ -42,7 +57,10 @@ function run(url: string): Promise<{ code: number; lines: Line[]; stderr: string
   const args = [script, "--url", url, "--username", DEMO_USER.username, "--password", DEMO_USER.password];
   return new Promise((resolve) => {
     execFile(PYTHON, args, { timeout: 120_000 }, (err, stdout, stderr) => {
-      const lines = stdout.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as Line);
+      const lines = stdout
+        .split("\n")
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Line);
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, lines, stderr });
     });
   });

@@ -54,11 +54,28 @@ describe("chimestack look-ups", () => {
 
   it("returns a typed result read from the vendor: a subnet with its network, cluster and AZ, a spec with its size, a host with its addresses", async () => {
     expect(await chimestack.getSubnet({ name: "default", networkName: "vm-net", azName: "az-2" })).toEqual({
-      id: CAT.default2, name: "default", cidr: "10.20.0.1/24", gateway: "10.20.0.254", reservedIps: "", state: 1, description: "",
-      networkUuid: CAT.vmNet2, networkName: "vm-net", clusterUuid: CAT.general2, clusterName: "general", azUuid: CAT.az2, azName: "az-2",
+      id: CAT.default2,
+      name: "default",
+      cidr: "10.20.0.1/24",
+      gateway: "10.20.0.254",
+      reservedIps: "",
+      state: 1,
+      description: "",
+      networkUuid: CAT.vmNet2,
+      networkName: "vm-net",
+      clusterUuid: CAT.general2,
+      clusterName: "general",
+      azUuid: CAT.az2,
+      azName: "az-2",
     });
     expect(await chimestack.getInstanceSpec({ name: "medium" })).toMatchObject({ vcpus: 2, memoryGb: 4, memoryBytes: 4 * 1024 ** 3, type: "shared" });
-    expect(await chimestack.getHost({ name: "node-2" })).toMatchObject({ manageIp: "192.168.2.10", storageIp: "172.28.2.10", clusterName: "general", azName: "az-1", vcpus: 32 });
+    expect(await chimestack.getHost({ name: "node-2" })).toMatchObject({
+      manageIp: "192.168.2.10",
+      storageIp: "172.28.2.10",
+      clusterName: "general",
+      azName: "az-1",
+      vcpus: 32,
+    });
     expect(await chimestack.getVolumeSpec({ name: "hdd" })).toMatchObject({ storagePoolName: "local-hdd", maxIops: 1000 });
     expect(await chimestack.getCluster({ name: "seeded" })).toMatchObject({ id: SEEDED.cluster, type: "hyperconverged", azUuid: DEMO.az, azName: "az-1" });
   });
@@ -76,8 +93,12 @@ describe("chimestack look-ups", () => {
         `node-1 (uuid ${CAT.host1b}, management IP 192.168.3.10, in az-2/general); narrow it with clusterName (or clusterUuid) or azName (or azUuid)`,
     );
     await expect(chimestack.getCluster({ name: "general" })).rejects.toThrow(/2 clusters have name "general".*narrow it with azName \(or azUuid\)$/);
-    await expect(chimestack.getVolumeSpec({ name: "standard" })).rejects.toThrow(/2 volume specs have name "standard".*storage pool local-ssd.*storage pool ceph.*narrow it with storagePoolName or storagePoolUuid$/);
-    await expect(chimestack.getImage({ name: "debian-12" })).rejects.toThrow(/2 images have name "debian-12" at the chimestack endpoint: debian-12 \(uuid \S+, qcow2, Debian 12\); debian-12 \(uuid \S+, iso, Debian 12\); narrow it with format or osType$/);
+    await expect(chimestack.getVolumeSpec({ name: "standard" })).rejects.toThrow(
+      /2 volume specs have name "standard".*storage pool local-ssd.*storage pool ceph.*narrow it with storagePoolName or storagePoolUuid$/,
+    );
+    await expect(chimestack.getImage({ name: "debian-12" })).rejects.toThrow(
+      /2 images have name "debian-12" at the chimestack endpoint: debian-12 \(uuid \S+, qcow2, Debian 12\); debian-12 \(uuid \S+, iso, Debian 12\); narrow it with format or osType$/,
+    );
   });
 
   it("tells instance specs apart by name and type when a name or a vCPU and memory pair matches several", async () => {
@@ -85,7 +106,9 @@ describe("chimestack look-ups", () => {
       `chimestack.getInstanceSpec: 2 instance specs have vcpus 2, memoryGb 4 at the chimestack endpoint: medium (uuid ${CAT.medium}, 2 vCPUs, 4 GiB, shared); ` +
         `general-2c4g (uuid ${CAT.general2c4g}, 2 vCPUs, 4 GiB, shared); narrow it with type or name`,
     );
-    await expect(chimestack.getInstanceSpec({ name: "large" })).rejects.toThrow(/2 instance specs have name "large".*4 vCPUs, 8 GiB, shared.*4 vCPUs, 8 GiB, dedicated/);
+    await expect(chimestack.getInstanceSpec({ name: "large" })).rejects.toThrow(
+      /2 instance specs have name "large".*4 vCPUs, 8 GiB, shared.*4 vCPUs, 8 GiB, dedicated/,
+    );
     expect((await chimestack.getInstanceSpec({ name: "large", type: "shared" })).id).toBe(CAT.largeShared);
     expect((await chimestack.getInstanceSpec({ vcpus: 2, memoryGb: 4, name: "general-2c4g" })).id).toBe(CAT.general2c4g);
   });
@@ -95,7 +118,9 @@ describe("chimestack look-ups", () => {
       `chimestack.getCluster: no cluster has name "prod" at the chimestack endpoint; the 3 there: general (uuid ${CAT.general1}, in az-1); ` +
         `seeded (uuid ${SEEDED.cluster}, in az-1); general (uuid ${CAT.general2}, in az-2)`,
     );
-    await expect(chimestack.getSubnet({ name: "dmz", azName: "az-2" })).rejects.toThrow(/no subnet has name "dmz", azName "az-2" at the chimestack endpoint; the 5 there: default/);
+    await expect(chimestack.getSubnet({ name: "dmz", azName: "az-2" })).rejects.toThrow(
+      /no subnet has name "dmz", azName "az-2" at the chimestack endpoint; the 5 there: default/,
+    );
     await expect(chimestack.getInstanceSpec({ vcpus: 64 })).rejects.toThrow(/no instance spec has vcpus 64 .*small \(uuid \S+, 1 vCPUs, 1 GiB, shared\)/);
   });
 
@@ -106,12 +131,16 @@ describe("chimestack look-ups", () => {
     );
     await expect(chimestack.getInstanceSpec({ vcpus: 1.5 })).rejects.toThrow("chimestack.getInstanceSpec: vcpus: must be a whole number");
     await expect(chimestack.getInstanceSpec({ memoryGb: -1 })).rejects.toThrow("chimestack.getInstanceSpec: memoryGb: must be positive");
-    await expect(chimestack.getInstanceSpec({ name: "large", type: "burst" as never })).rejects.toThrow(/chimestack\.getInstanceSpec: type: .*"shared"\|"dedicated"/);
+    await expect(chimestack.getInstanceSpec({ name: "large", type: "burst" as never })).rejects.toThrow(
+      /chimestack\.getInstanceSpec: type: .*"shared"\|"dedicated"/,
+    );
     await expect(chimestack.getSubnet({ name: "default", networkUuid: "vm-net" })).rejects.toThrow(
       "chimestack.getSubnet: networkUuid: must be the uuid of a network (8-4-4-4-12 hexadecimal digits)",
     );
     await expect(chimestack.getNetwork({ clusterName: "general" })).rejects.toThrow("chimestack.getNetwork: give name to say which network is meant");
-    await expect(chimestack.getInstanceSpec({ type: "dedicated" })).rejects.toThrow("chimestack.getInstanceSpec: give name, vcpus or memoryGb to say which instance spec is meant");
+    await expect(chimestack.getInstanceSpec({ type: "dedicated" })).rejects.toThrow(
+      "chimestack.getInstanceSpec: give name, vcpus or memoryGb to say which instance spec is meant",
+    );
     expect(await sent()).toEqual({});
   });
 

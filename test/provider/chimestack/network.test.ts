@@ -47,7 +47,9 @@ describe("chimestack.Cluster lifecycle", () => {
 
   it("finds a killed run's cluster by its marker on the list's second page, and makes no other", async () => {
     const others = Array.from({ length: 150 }, (_, i) => ({ name: `other-${i}` }));
-    await ctx.sim.control("POST", "/_sim/seed", { clusters: [...others, { uuid: "c0ffee00-0000-4000-8000-000000000001", name: "c1", description: `[${MARKER}]` }] });
+    await ctx.sim.control("POST", "/_sim/seed", {
+      clusters: [...others, { uuid: "c0ffee00-0000-4000-8000-000000000001", name: "c1", description: `[${MARKER}]` }],
+    });
     const before = (await ctx.sim.inventory("clusters")).length;
     const { id } = await cluster.create({ ...(await cluster.checked({ azUuid: DEMO.az, name: "c1" })), marker: MARKER });
     expect(id).toBe("c0ffee00-0000-4000-8000-000000000001");
@@ -73,7 +75,9 @@ describe("chimestack.Cluster lifecycle", () => {
       expect((await siteB.inventory("clusters")).map((c) => c.uuid)).toContain(id);
       expect((await ctx.sim.inventory("clusters")).map((c) => c.uuid)).not.toContain(id);
       await cluster.configure({ ...chimeConfig(ctx.sim.url), ...chimeConfig(siteB.url, "chimestack-site-b"), "chimestack-site-b:username": "nobody" });
-      await expect(cluster.check({}, { azUuid: DEMO.az, name: "b2", endpoint: "site-b" })).rejects.toThrow(/check chimestack-site-b:username and chimestack-site-b:password/);
+      await expect(cluster.check({}, { azUuid: DEMO.az, name: "b2", endpoint: "site-b" })).rejects.toThrow(
+        /check chimestack-site-b:username and chimestack-site-b:password/,
+      );
     } finally {
       await siteB.stop();
     }
@@ -89,7 +93,14 @@ describe("chimestack.Network and Subnet lifecycle", () => {
     expect((await network.update(net.id, net.outs, netNews)).outs.name).toBe("n1b");
     expect((await network.diff(net.id, net.outs, { ...netNews, bridgeName: "br2" })).replaces).toEqual(["bridgeName"]);
 
-    const subIn = await subnet.checked({ azUuid: DEMO.az, clusterUuid: c, networkUuid: net.id, name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1" });
+    const subIn = await subnet.checked({
+      azUuid: DEMO.az,
+      clusterUuid: c,
+      networkUuid: net.id,
+      name: "s1",
+      cidr: "192.168.231.1/24",
+      gateway: "192.168.231.1",
+    });
     const sub = await subnet.create(subIn);
     expect(sub.outs).toMatchObject({ name: "s1", cidr: "192.168.231.1/24", gateway: "192.168.231.1" });
     expect((await subnet.read(sub.id, sub.outs)).props).toEqual(sub.outs);
@@ -110,15 +121,23 @@ describe("chimestack.Network and Subnet lifecycle", () => {
   });
 
   it("names a missing cluster and network at check", async () => {
-    expect(failedPaths((await network.check({}, { azUuid: DEMO.az, clusterUuid: NOWHERE, name: "n", bridgeName: "b", interfaceName: "i" })).failures)).toEqual(["clusterUuid"]);
-    expect(failedPaths((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: NOWHERE, name: "s", cidr: "10.0.0.0/24" })).failures)).toEqual(["networkUuid"]);
+    expect(failedPaths((await network.check({}, { azUuid: DEMO.az, clusterUuid: NOWHERE, name: "n", bridgeName: "b", interfaceName: "i" })).failures)).toEqual([
+      "clusterUuid",
+    ]);
+    expect(
+      failedPaths((await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: NOWHERE, name: "s", cidr: "10.0.0.0/24" })).failures),
+    ).toEqual(["networkUuid"]);
   });
 
   it("passes check at preview while the cluster and network ids are not known yet, looking nothing up", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     expect(await network.check({}, { azUuid: DEMO.az, clusterUuid: UNKNOWN, name: "n", bridgeName: "b", interfaceName: "i" })).not.toHaveProperty("failures");
-    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: UNKNOWN, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty("failures");
-    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty("failures");
+    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: UNKNOWN, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty(
+      "failures",
+    );
+    expect(await subnet.check({}, { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: UNKNOWN, name: "s", cidr: "10.0.0.0/24" })).not.toHaveProperty(
+      "failures",
+    );
     expect((await ctx.sim.requests()).filter((r) => r.path.includes(UNKNOWN))).toEqual([]);
   });
 });

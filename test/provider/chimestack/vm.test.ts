@@ -36,7 +36,9 @@ describe("chimestack.Vm lifecycle", () => {
   it("reports a power change that fails on the host, naming it", async () => {
     const { id, outs } = await vm.create(await checked());
     await ctx.sim.control("POST", "/_sim/chimestack/fail-operations", { count: 1, message: "the guest would not stop" });
-    await expect(vm.update(id, outs, await checked({ powerState: "stopped" }))).rejects.toThrow(/ChimeStack's stop of VM vm-1 failed: vendor says: the guest would not stop/);
+    await expect(vm.update(id, outs, await checked({ powerState: "stopped" }))).rejects.toThrow(
+      /ChimeStack's stop of VM vm-1 failed: vendor says: the guest would not stop/,
+    );
   });
 
   it("renames and changes the power state in place", async () => {
@@ -123,7 +125,12 @@ describe("chimestack.Vm lifecycle", () => {
     const { id, outs } = await vm.create(await checked());
     const bigger = await checked({ volumes: [{ ...ROOT, sizeGb: 20 }] });
     expect((await vm.diff(id, outs, bigger)).replaces).toEqual(["volumes"]);
-    const moved = await checked({ volumes: [{ ...ROOT, root: false }, { name: "boot", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, root: true }] });
+    const moved = await checked({
+      volumes: [
+        { ...ROOT, root: false },
+        { name: "boot", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, root: true },
+      ],
+    });
     expect((await vm.diff(id, outs, moved)).replaces).toEqual(["volumes"]);
   });
 
@@ -167,7 +174,10 @@ describe("chimestack.Vm bad inputs", () => {
 
   it("names a missing AZ, cluster or instance spec before any change", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    expect(failedPaths((await vm.check({}, vmInputs({ clusterUuid: "nope", instanceSpecUuid: "nope" }))).failures)).toEqual(["clusterUuid", "instanceSpecUuid"]);
+    expect(failedPaths((await vm.check({}, vmInputs({ clusterUuid: "nope", instanceSpecUuid: "nope" }))).failures)).toEqual([
+      "clusterUuid",
+      "instanceSpecUuid",
+    ]);
     expect(failedPaths((await vm.check({}, vmInputs({ azUuid: "nope" }))).failures)).toEqual(["azUuid"]);
     expect((await ctx.sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login")).toEqual([]);
   });

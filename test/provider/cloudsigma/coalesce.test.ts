@@ -67,7 +67,13 @@ describe("CloudSigma reads, coalesced across resources", () => {
     // Other settings: a client of its own, as a new run has.
     await server.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:pollIntervalMs": "21" });
     await sent();
-    const news = (i: number) => ({ name: `s-${i}`, cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: vlanId }, drives: [{ device: "ide:0:0", driveUuid: LIBRARY_DEBIAN, media: "cdrom" }] });
+    const news = (i: number) => ({
+      name: `s-${i}`,
+      cpuMhz: 2000,
+      memMb: 1024,
+      nic1: { vlanUuid: vlanId },
+      drives: [{ device: "ide:0:0", driveUuid: LIBRARY_DEBIAN, media: "cdrom" }],
+    });
     for (const n of [0, 10]) await Promise.all(Array.from({ length: 10 }, (_, i) => server.checked(news(n + i))));
     // The library drive is readable by its own info path, so the library list is not needed.
     expect(await sent()).toEqual({ "GET /resources/vlan/:id/info": 1, "GET /drives/:id/info": 1 });

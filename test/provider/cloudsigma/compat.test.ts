@@ -19,8 +19,18 @@ describe("CloudSigma resources recorded by 0.1.0", () => {
   it("refresh with no change and destroy, from outputs as 0.1.0 stored them (no marker, no endpoint)", async () => {
     const [d] = await ctx.api("POST", "/drives/create", { name: "old", size: String(1024 ** 3) });
     const stored = {
-      name: "old", sizeGb: 1, claimType: "exclusive", readers: [], encryptionCipher: "aes-xts-plain", tags: [], timeoutSeconds: 1800,
-      uuid: d.drive, status: "active", sizeBytes: 1024 ** 3, owner: d.user, claimedBy: [],
+      name: "old",
+      sizeGb: 1,
+      claimType: "exclusive",
+      readers: [],
+      encryptionCipher: "aes-xts-plain",
+      tags: [],
+      timeoutSeconds: 1800,
+      uuid: d.drive,
+      status: "active",
+      sizeBytes: 1024 ** 3,
+      owner: d.user,
+      claimedBy: [],
     };
     const old = asEngine(cloudsigma.driveProvider);
     const read = await old.read(d.drive, stored);

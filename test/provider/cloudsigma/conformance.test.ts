@@ -100,7 +100,7 @@ describe("cloudsigma.Subscription", () => {
   afterEach(() => vi.restoreAllMocks());
   const term = { start_time: "2026-12-01 00:00", months: "1" };
   conformance({
-  config: () => sigmaConfig(ctx.sim.url),
+    config: () => sigmaConfig(ctx.sim.url),
     resource: cloudsigma.Subscription,
     sim,
     // One item (CPU only), so that the one new item after a lost answer is the whole purchase.

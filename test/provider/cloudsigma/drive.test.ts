@@ -12,7 +12,16 @@ const wire = async (id: string) => (await ctx.sim.inventory("drives")).find((d) 
 describe("cloudsigma.Drive lifecycle", () => {
   it("creates an empty drive with only the required inputs, writes its marker in user:pulumi, and reads it back", async () => {
     const { id, outs } = await drive.create({ ...(await drive.checked({ name: "data", sizeGb: 10 })), marker: MARKER });
-    expect(outs).toMatchObject({ name: "data", sizeGb: 10, sizeBytes: 10 * GIB, status: "active", claimType: "exclusive", encryptionCipher: "aes-xts-plain", claimedBy: [], uuid: id });
+    expect(outs).toMatchObject({
+      name: "data",
+      sizeGb: 10,
+      sizeBytes: 10 * GIB,
+      status: "active",
+      claimType: "exclusive",
+      encryptionCipher: "aes-xts-plain",
+      claimedBy: [],
+      uuid: id,
+    });
     expect(await wire(id)).toMatchObject({ name: "data", "user:pulumi": MARKER });
     expect((await drive.read(id, outs)).props).toEqual(outs);
   });
@@ -53,13 +62,17 @@ describe("cloudsigma.Drive lifecycle", () => {
     const read = await drive.read(id, outs);
     expect(read.inputs).toMatchObject({ name: "renamed", sizeGb: 12 });
     // Going back to 10 GiB would shrink the drive: refused at preview.
-    await expect(drive.diff(id, read.props!, await drive.checked({ name: "data", sizeGb: 10 }))).rejects.toThrow(/sizeGb: drive data cannot shrink from 12 GiB to 10 GiB/);
+    await expect(drive.diff(id, read.props!, await drive.checked({ name: "data", sizeGb: 10 }))).rejects.toThrow(
+      /sizeGb: drive data cannot shrink from 12 GiB to 10 GiB/,
+    );
     expect(await drive.diff(id, read.props!, await drive.checked({ name: "data", sizeGb: 12 }))).toMatchObject({ changes: true, replaces: [] });
   });
 
   it("refuses to shrink at preview, naming the field", async () => {
     const { id, outs } = await drive.create(await drive.checked({ name: "data", sizeGb: 10 }));
-    await expect(drive.diff(id, outs, await drive.checked({ name: "data", sizeGb: 5 }))).rejects.toThrow(/sizeGb: drive data cannot shrink from 10 GiB to 5 GiB/);
+    await expect(drive.diff(id, outs, await drive.checked({ name: "data", sizeGb: 5 }))).rejects.toThrow(
+      /sizeGb: drive data cannot shrink from 10 GiB to 5 GiB/,
+    );
   });
 
   it("replaces on a new clone source or cipher", async () => {

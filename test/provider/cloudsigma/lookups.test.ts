@@ -30,14 +30,42 @@ const WINDOWS_CD = ["0e1f2a3b-0000-4000-8000-000000002008", "0e1f2a3b-0000-4000-
 const [DATA_SSD, DATA_HDD, ROOT] = ["5d1e0000-0000-4000-8000-0000000000a1", "5d1e0000-0000-4000-8000-0000000000a2", "5d1e0000-0000-4000-8000-0000000000a3"];
 const [PRIVATE_1, PRIVATE_2, DMZ] = ["7a1a0000-0000-4000-8000-000000000001", "7a1a0000-0000-4000-8000-000000000002", "7a1a0000-0000-4000-8000-000000000003"];
 const [WEB, CONSOLE] = ["5e7e0000-0000-4000-8000-000000000001", "5e7e0000-0000-4000-8000-000000000002"];
-const [CPU_OLD, CPU, IP_SUB, MEM] = ["5b5c0000-0000-4000-8000-000000000001", "5b5c0000-0000-4000-8000-000000000002", "5b5c0000-0000-4000-8000-000000000003", "5b5c0000-0000-4000-8000-000000000004"];
+const [CPU_OLD, CPU, IP_SUB, MEM] = [
+  "5b5c0000-0000-4000-8000-000000000001",
+  "5b5c0000-0000-4000-8000-000000000002",
+  "5b5c0000-0000-4000-8000-000000000003",
+  "5b5c0000-0000-4000-8000-000000000004",
+];
 
 const drive = (id: string, name: string, extra: Record<string, string> = {}) => ({
-  drive: id, name, size: String(10 * GIB), status: "active", user: OWNER, type: "disk", "claim:type": "exclusive", "encryption:cipher": "aes-xts-plain", ...extra,
+  drive: id,
+  name,
+  size: String(10 * GIB),
+  status: "active",
+  user: OWNER,
+  type: "disk",
+  "claim:type": "exclusive",
+  "encryption:cipher": "aes-xts-plain",
+  ...extra,
 });
-const ip = (address: string) => ({ resource: address, netmask: "255.255.255.0", nameserver: "185.12.5.1 185.12.5.2", user: OWNER, type: "ip", gateway: "185.12.5.1" });
+const ip = (address: string) => ({
+  resource: address,
+  netmask: "255.255.255.0",
+  nameserver: "185.12.5.1 185.12.5.2",
+  user: OWNER,
+  type: "ip",
+  gateway: "185.12.5.1",
+});
 const item = (id: string, type: string, start: string, end: string, extra: Record<string, string> = {}) => ({
-  subscription: id, type, type_str: type.toUpperCase(), unit: "core MHz", quantity: "2000", start_time: start, end_time: end, months: "1", ...extra,
+  subscription: id,
+  type,
+  type_str: type.toUpperCase(),
+  unit: "core MHz",
+  quantity: "2000",
+  start_time: start,
+  end_time: end,
+  months: "1",
+  ...extra,
 });
 
 /** The account's objects: drives and VLANs whose names repeat, addresses free and in use, subscriptions past, present and to come. */
@@ -80,19 +108,53 @@ describe("cloudsigma look-ups", () => {
 
   it("returns typed results read from the vendor: a library drive with what its name carries, a drive, an address with its server", async () => {
     expect(await cloudsigma.getLibraryDrive({ uuid: LIBRARY_DEBIAN })).toEqual({
-      id: LIBRARY_DEBIAN, name: "Debian 12 Server 64bit Preinstalled System", distribution: "Debian", version: "12", media: "disk", imageTypes: ["preinstalled"],
-      os: "linux", bits: 64, sizeGb: 10, licences: [], description: "",
+      id: LIBRARY_DEBIAN,
+      name: "Debian 12 Server 64bit Preinstalled System",
+      distribution: "Debian",
+      version: "12",
+      media: "disk",
+      imageTypes: ["preinstalled"],
+      os: "linux",
+      bits: 64,
+      sizeGb: 10,
+      licences: [],
+      description: "",
     });
     expect((await cloudsigma.getLibraryDrive({ name: "Windows Server Standard 2008 R2 64bit English" })).licences).toEqual(["msft_p73_04837"]);
     expect(await cloudsigma.getDrive({ name: "data", tags: ["affinity:ssd"] })).toEqual({
-      id: DATA_SSD, name: "data", sizeGb: 10, status: "active", media: "disk", tags: ["affinity:ssd", "backup"], claimType: "exclusive", readers: [],
-      encryptionCipher: "aes-xts-plain", claimedBy: [], owner: OWNER,
+      id: DATA_SSD,
+      name: "data",
+      sizeGb: 10,
+      status: "active",
+      media: "disk",
+      tags: ["affinity:ssd", "backup"],
+      claimType: "exclusive",
+      readers: [],
+      encryptionCipher: "aes-xts-plain",
+      claimedBy: [],
+      owner: OWNER,
     });
     expect(await cloudsigma.getIp({ address: "185.12.5.30" })).toEqual({
-      address: "185.12.5.30", netmask: "255.255.255.0", gateway: "185.12.5.1", nameservers: ["185.12.5.1", "185.12.5.2"], owner: OWNER, free: false, serverId: WEB, serverName: "web-1",
+      address: "185.12.5.30",
+      netmask: "255.255.255.0",
+      gateway: "185.12.5.1",
+      nameservers: ["185.12.5.1", "185.12.5.2"],
+      owner: OWNER,
+      free: false,
+      serverId: WEB,
+      serverName: "web-1",
     });
     expect(await cloudsigma.getSubscription({ type: "cpu", status: "active" })).toEqual({
-      id: CPU, type: "cpu", label: "CPU", unit: "core MHz", quantity: 2000, startTime: "2020-01-01 00:00", endTime: "2099-01-01 00:00", months: 1, resource: "", status: "active",
+      id: CPU,
+      type: "cpu",
+      label: "CPU",
+      unit: "core MHz",
+      quantity: 2000,
+      startTime: "2020-01-01 00:00",
+      endTime: "2099-01-01 00:00",
+      months: 1,
+      resource: "",
+      status: "active",
     });
   });
 
@@ -110,7 +172,11 @@ describe("cloudsigma look-ups", () => {
         "narrow it with name, version, media, imageType, os, bits or uuid",
     );
     const tie = cloudsigma.getLibraryDrive({ name: "Windows Server 2008 Trial Install CD" });
-    await expect(tie).rejects.toThrow(new RegExp(`2 library drives have name "Windows Server 2008 Trial Install CD" .*: .*id ${WINDOWS_CD[0]}.*; .*id ${WINDOWS_CD[1]}.*; narrow it with .* or uuid`));
+    await expect(tie).rejects.toThrow(
+      new RegExp(
+        `2 library drives have name "Windows Server 2008 Trial Install CD" .*: .*id ${WINDOWS_CD[0]}.*; .*id ${WINDOWS_CD[1]}.*; narrow it with .* or uuid`,
+      ),
+    );
     expect((await cloudsigma.getLibraryDrive({ name: "Windows Server 2008 Trial Install CD", uuid: WINDOWS_CD[1] })).id).toBe(WINDOWS_CD[1]);
   });
 
@@ -119,9 +185,15 @@ describe("cloudsigma look-ups", () => {
       `cloudsigma.getDrive: 2 drives have name "data" at the cloudsigma endpoint: data (id ${DATA_SSD}, 10 GiB, active, tags affinity:ssd backup); ` +
         `data (id ${DATA_HDD}, 100 GiB, active); narrow it with tags, status, media or uuid`,
     );
-    await expect(cloudsigma.getVlan({ name: "private" })).rejects.toThrow(`2 VLANs have name "private" at the cloudsigma endpoint: private (id ${PRIVATE_1}); private (id ${PRIVATE_2}); narrow it with uuid`);
-    await expect(cloudsigma.getSubscription({ type: "cpu" })).rejects.toThrow(/2 subscriptions have type "cpu" .*cpu 2000 core MHz \(id 5b5c.*0001, ended until 2010-04-08 21:15:18\); .*active until 2099.*narrow it with id, resource or status/);
-    await expect(cloudsigma.getIp({ free: false })).rejects.toThrow(`2 static IPs have free false at the cloudsigma endpoint: 185.12.5.2 (used by console ${CONSOLE}); 185.12.5.30 (used by web-1 ${WEB}); narrow it with address`);
+    await expect(cloudsigma.getVlan({ name: "private" })).rejects.toThrow(
+      `2 VLANs have name "private" at the cloudsigma endpoint: private (id ${PRIVATE_1}); private (id ${PRIVATE_2}); narrow it with uuid`,
+    );
+    await expect(cloudsigma.getSubscription({ type: "cpu" })).rejects.toThrow(
+      /2 subscriptions have type "cpu" .*cpu 2000 core MHz \(id 5b5c.*0001, ended until 2010-04-08 21:15:18\); .*active until 2099.*narrow it with id, resource or status/,
+    );
+    await expect(cloudsigma.getIp({ free: false })).rejects.toThrow(
+      `2 static IPs have free false at the cloudsigma endpoint: 185.12.5.2 (used by console ${CONSOLE}); 185.12.5.30 (used by web-1 ${WEB}); narrow it with address`,
+    );
     expect((await cloudsigma.getDrive({ name: "data", status: "active", uuid: DATA_HDD })).sizeGb).toBe(100);
     expect((await cloudsigma.getVlan({ name: "private", uuid: PRIVATE_1 })).id).toBe(PRIVATE_1);
     expect((await cloudsigma.getSubscription({ type: "cpu", status: "ended" })).id).toBe(CPU_OLD);
@@ -146,21 +218,33 @@ describe("cloudsigma look-ups", () => {
     await expect(cloudsigma.getVlan({ name: "backend" })).rejects.toThrow(
       `cloudsigma.getVlan: no VLAN has name "backend" at the cloudsigma endpoint; the 3 there: private (id ${PRIVATE_1}); private (id ${PRIVATE_2}); dmz (id ${DMZ})`,
     );
-    await expect(cloudsigma.getLibraryDrive({ distribution: "Gentoo" })).rejects.toThrow(/no library drive has distribution "Gentoo" at the cloudsigma endpoint; the 10 there: CentOS 5\.5 Linux 64bit Preinstalled System \(id d18119ce/);
+    await expect(cloudsigma.getLibraryDrive({ distribution: "Gentoo" })).rejects.toThrow(
+      /no library drive has distribution "Gentoo" at the cloudsigma endpoint; the 10 there: CentOS 5\.5 Linux 64bit Preinstalled System \(id d18119ce/,
+    );
     await expect(cloudsigma.getDrive({ name: "data", media: "cdrom" })).rejects.toThrow(/no drive has name "data", media "cdrom"/);
     await ctx.sim.control("POST", "/_sim/reset");
-    await expect(cloudsigma.getSubscription({ type: "ip" })).rejects.toThrow('cloudsigma.getSubscription: no subscription has type "ip" at the cloudsigma endpoint; there are none');
+    await expect(cloudsigma.getSubscription({ type: "ip" })).rejects.toThrow(
+      'cloudsigma.getSubscription: no subscription has type "ip" at the cloudsigma endpoint; there are none',
+    );
   });
 
   it("refuses a misspelt filter, a filter of the wrong form, and a look-up that names nothing, naming the filter, before any request", async () => {
-    await expect(cloudsigma.getDrive({ nmae: "data" } as never)).rejects.toThrow(/cloudsigma\.getDrive: nmae: unknown filter \(the filters are name, tags, status, media, uuid, endpoint\)/);
-    await expect(cloudsigma.getLibraryDrive({ distribution: "Debian", version: "twelve" })).rejects.toThrow(/cloudsigma\.getLibraryDrive: version: must be a version such as 12 or 12\.10/);
+    await expect(cloudsigma.getDrive({ nmae: "data" } as never)).rejects.toThrow(
+      /cloudsigma\.getDrive: nmae: unknown filter \(the filters are name, tags, status, media, uuid, endpoint\)/,
+    );
+    await expect(cloudsigma.getLibraryDrive({ distribution: "Debian", version: "twelve" })).rejects.toThrow(
+      /cloudsigma\.getLibraryDrive: version: must be a version such as 12 or 12\.10/,
+    );
     await expect(cloudsigma.getLibraryDrive({ distribution: "Debian", bits: 16 as never })).rejects.toThrow(/cloudsigma\.getLibraryDrive: bits: /);
     await expect(cloudsigma.getIp({ address: "185.12.5" })).rejects.toThrow(/cloudsigma\.getIp: address: must be an IPv4 address/);
     await expect(cloudsigma.getVlan({ uuid: "dmz" })).rejects.toThrow(/cloudsigma\.getVlan: uuid: must be the uuid of a VLAN/);
-    await expect(cloudsigma.getSubscription({ type: "gpu" })).rejects.toThrow(/cloudsigma\.getSubscription: type: must be cpu, mem, disk, xfer, ip, vlan or a licence code/);
+    await expect(cloudsigma.getSubscription({ type: "gpu" })).rejects.toThrow(
+      /cloudsigma\.getSubscription: type: must be cpu, mem, disk, xfer, ip, vlan or a licence code/,
+    );
     await expect(cloudsigma.getPrices({ level: "peak" as never })).rejects.toThrow(/cloudsigma\.getPrices: level: /);
-    await expect(cloudsigma.getLibraryDrive({ os: "linux" })).rejects.toThrow("cloudsigma.getLibraryDrive: give name, distribution or uuid to say which library drive is meant");
+    await expect(cloudsigma.getLibraryDrive({ os: "linux" })).rejects.toThrow(
+      "cloudsigma.getLibraryDrive: give name, distribution or uuid to say which library drive is meant",
+    );
     await expect(cloudsigma.getIp({})).rejects.toThrow("cloudsigma.getIp: give address or free to say which static IP is meant");
     expect(await sent()).toEqual({});
   });
@@ -175,9 +259,14 @@ describe("cloudsigma look-ups", () => {
     expect(all.currency).toBe("EUR");
     expect(all.start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
     expect(all.prices).toContainEqual({ resource: "ip", level: "", price: 8 });
-    expect((await cloudsigma.getPrices({ resource: "cpu" })).prices).toEqual([{ resource: "cpu", level: "sub", price: 0.01 }, { resource: "cpu", level: "burst", price: 0.03 }]);
+    expect((await cloudsigma.getPrices({ resource: "cpu" })).prices).toEqual([
+      { resource: "cpu", level: "sub", price: 0.01 },
+      { resource: "cpu", level: "burst", price: 0.03 },
+    ]);
     expect((await cloudsigma.getPrices({ level: "burst" })).prices.map((p) => p.resource)).toEqual(["cpu", "mem", "xfer", "disk"]);
-    await expect(cloudsigma.getPrices({ resource: "gpu" })).rejects.toThrow(/cloudsigma\.getPrices: no price list has resource "gpu" at the cloudsigma endpoint; the 1 there: prices in EUR from .* of cpu:sub, cpu:burst, .*ip, vlan, msft_lwa_00135/);
+    await expect(cloudsigma.getPrices({ resource: "gpu" })).rejects.toThrow(
+      /cloudsigma\.getPrices: no price list has resource "gpu" at the cloudsigma endpoint; the 1 there: prices in EUR from .* of cpu:sub, cpu:burst, .*ip, vlan, msft_lwa_00135/,
+    );
     await expect(cloudsigma.getPrices({ currency: "USD" })).rejects.toThrow(/no price list has currency "USD" .*prices in EUR/);
   });
 
@@ -201,7 +290,14 @@ describe("cloudsigma look-ups", () => {
     ]);
     await cloudsigma.getLibraryDrive({ name: "Debian 11 Server 64bit Preinstalled System" });
     await cloudsigma.getPrices({ level: "sub" });
-    expect(await sent()).toEqual({ "/drives/standard/info": 1, "/drives/info": 1, "/resources/ip/info": 1, "/servers/info": 1, "/pricing/info": 1, "/balance/info": 1 });
+    expect(await sent()).toEqual({
+      "/drives/standard/info": 1,
+      "/drives/info": 1,
+      "/resources/ip/info": 1,
+      "/servers/info": 1,
+      "/pricing/info": 1,
+      "/balance/info": 1,
+    });
   });
 
   it("getXOutput takes Outputs and answers an Output of the same result (a secret one when a field is secret)", async () => {

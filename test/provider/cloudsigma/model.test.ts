@@ -8,8 +8,28 @@ const UUID = "0d9d4a39-5c37-4b4c-9f4e-6f2e4c8f3a11";
 
 describe("cloudsigma.Drive's model", () => {
   it("shows the inputs as CloudSigma keeps them, and leaves the imaging claim out of claimedBy", () => {
-    const d = { drive: UUID, name: "it&#39;s\\nroot", size: String(3 * 1024 ** 3), status: "active", user: "u", "claim:type": "shared", tags: "a b", claimed: "h:imaging:x h:guest:s:ide:0:0" };
-    expect(driveModel(d)).toEqual({ name: "it's\nroot", sizeGb: 3, claimType: "shared", readers: [], tags: ["a", "b"], uuid: UUID, status: "active", sizeBytes: 3 * 1024 ** 3, owner: "u", claimedBy: ["h:guest:s:ide:0:0"] });
+    const d = {
+      drive: UUID,
+      name: "it&#39;s\\nroot",
+      size: String(3 * 1024 ** 3),
+      status: "active",
+      user: "u",
+      "claim:type": "shared",
+      tags: "a b",
+      claimed: "h:imaging:x h:guest:s:ide:0:0",
+    };
+    expect(driveModel(d)).toEqual({
+      name: "it's\nroot",
+      sizeGb: 3,
+      claimType: "shared",
+      readers: [],
+      tags: ["a", "b"],
+      uuid: UUID,
+      status: "active",
+      sizeBytes: 3 * 1024 ** 3,
+      owner: "u",
+      claimedBy: ["h:guest:s:ide:0:0"],
+    });
   });
 
   it("leaves out a claim type or cipher it does not know, so that the input stays", () => {
@@ -20,13 +40,52 @@ describe("cloudsigma.Drive's model", () => {
 });
 
 describe("cloudsigma.Server's model", () => {
-  const stopped = { server: UUID, name: "web", status: "stopped", cpu: "2000", mem: "1024", smp: "1", persistent: "true", boot: "ide:0:0", "nic:0:model": "virtio", "nic:0:dhcp": "auto", "vnc:ip": "auto", "ide:0:0": "d0", "ide:0:1": "d1", "ide:0:1:media": "cdrom" };
+  const stopped = {
+    server: UUID,
+    name: "web",
+    status: "stopped",
+    cpu: "2000",
+    mem: "1024",
+    smp: "1",
+    persistent: "true",
+    boot: "ide:0:0",
+    "nic:0:model": "virtio",
+    "nic:0:dhcp": "auto",
+    "vnc:ip": "auto",
+    "ide:0:0": "d0",
+    "ide:0:1": "d1",
+    "ide:0:1:media": "cdrom",
+  };
   const running = { ...stopped, status: "active", started: "1700000000", "nic:0:dhcp": "185.12.6.100", "vnc:ip": "185.12.6.100" };
 
   it.each([
-    ["stopped", stopped, {}, { powerState: "stopped", nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false }, ip: undefined, vncAddress: undefined, startedAt: undefined }],
+    [
+      "stopped",
+      stopped,
+      {},
+      {
+        powerState: "stopped",
+        nic0: { model: "virtio", dhcp: "auto" },
+        vnc: { ip: "auto", tls: false },
+        ip: undefined,
+        vncAddress: undefined,
+        startedAt: undefined,
+      },
+    ],
     ["paused: not running, so a server that should run shows drift", { ...stopped, status: "paused" }, {}, { powerState: "stopped", status: "paused" }],
-    ["running, inputs keep auto", running, { nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false } }, { powerState: "running", nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false }, ip: "185.12.6.100", vncAddress: "185.12.6.100", startedAt: 1700000000 }],
+    [
+      "running, inputs keep auto",
+      running,
+      { nic0: { model: "virtio", dhcp: "auto" }, vnc: { ip: "auto", tls: false } },
+      {
+        powerState: "running",
+        nic0: { model: "virtio", dhcp: "auto" },
+        vnc: { ip: "auto", tls: false },
+        ip: "185.12.6.100",
+        vncAddress: "185.12.6.100",
+        startedAt: 1700000000,
+      },
+    ],
   ] as const)("%s", (_what, wire, prior, expected) => {
     expect(serverModel(wire, prior)).toMatchObject(expected);
   });
@@ -56,7 +115,11 @@ describe("cloudsigma.Subscription's term", () => {
     ["addresses", [item("ip", "2"), item("ip", "2")], { kind: "ip", quantity: 2, months: 1 }],
     ["VLANs", [item("vlan", "1")], { kind: "vlan", quantity: 1, months: 1 }],
     ["licences", [item("msft_lwa_00135", "2")], { kind: "software", licences: { msft_lwa_00135: 2 }, months: 1 }],
-    ["a mix it cannot name, and no months shown", [{ ...item("ip", "1"), months: undefined }, item("cpu", "2000")].map((s) => ({ ...s, months: undefined })), {}],
+    [
+      "a mix it cannot name, and no months shown",
+      [{ ...item("ip", "1"), months: undefined }, item("cpu", "2000")].map((s) => ({ ...s, months: undefined })),
+      {},
+    ],
   ])("of %s", (_what, items, term) => {
     expect(termOf(items)).toEqual(term);
   });

@@ -24,7 +24,7 @@ describe("cloudsigma.Vlan lifecycle", () => {
   });
 
   it("keeps a name with quotes and line breaks intact", async () => {
-    const name = "it's \"private\"\nsecond line";
+    const name = 'it\'s "private"\nsecond line';
     const { id, outs } = await vlan.create(await vlan.checked({ name }));
     expect(outs.name).toBe(name);
     expect((await vlan.read(id, outs)).props?.name).toBe(name);
@@ -71,7 +71,12 @@ describe("CloudSigma endpoints and credentials", () => {
     await ip.configure({ "cloudsigma-site-c:endpoint": ctx.sim.url, "cloudsigma-site-c:username": "demo@example.com" });
     const r = await ip.check({}, { endpoint: "site-c" });
     expect(r.failures).toEqual([
-      { property: "endpoint", reason: expect.stringMatching(/^cloudsigma-site-c:password is not set: run `pulumi config set --secret cloudsigma-site-c:password <value>` or set the environment variable CLOUDSIGMA_SITE_C_PASSWORD/) },
+      {
+        property: "endpoint",
+        reason: expect.stringMatching(
+          /^cloudsigma-site-c:password is not set: run `pulumi config set --secret cloudsigma-site-c:password <value>` or set the environment variable CLOUDSIGMA_SITE_C_PASSWORD/,
+        ),
+      },
     ]);
   });
 

@@ -42,9 +42,27 @@ describe("cloudsigma.Server lifecycle", () => {
     const root = await newDrive("root");
     const data = await newDrive("data");
     const { id: net } = await vlan.create(await vlan.checked({ name: "private" }));
-    const { id, outs } = await server.create(await server.checked({ name: "db", cpuMhz: 4000, memMb: 4096, drives: [{ device: "ide:0:1", driveUuid: data }, { device: "ide:0:0", driveUuid: root }], nic1: { vlanUuid: net } }));
+    const { id, outs } = await server.create(
+      await server.checked({
+        name: "db",
+        cpuMhz: 4000,
+        memMb: 4096,
+        drives: [
+          { device: "ide:0:1", driveUuid: data },
+          { device: "ide:0:0", driveUuid: root },
+        ],
+        nic1: { vlanUuid: net },
+      }),
+    );
     // The drives in their declared order (not the API's), booting from the first.
-    expect(outs).toMatchObject({ drives: [{ device: "ide:0:1", driveUuid: data, media: "disk" }, { device: "ide:0:0", driveUuid: root, media: "disk" }], boot: ["ide:0:1"], nic1: { vlanUuid: net, model: "virtio" } });
+    expect(outs).toMatchObject({
+      drives: [
+        { device: "ide:0:1", driveUuid: data, media: "disk" },
+        { device: "ide:0:0", driveUuid: root, media: "disk" },
+      ],
+      boot: ["ide:0:1"],
+      nic1: { vlanUuid: net, model: "virtio" },
+    });
     expect((await wire("drives", "drive", data))?.claimed).toContain(`:guest:${id}:ide:0:1`);
     expect((await server.read(id, outs)).props).toEqual(outs);
   });
@@ -59,8 +77,13 @@ describe("cloudsigma.Server lifecycle", () => {
 
   it("refuses at preview a change that needs the server stopped unless allowRestart", async () => {
     const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024 }));
-    await expect(server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048 }))).rejects.toThrow(/^memMb: the server web-1 must be stopped for this change; set allowRestart/);
-    expect(await server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048, allowRestart: true }))).toMatchObject({ changes: true, replaces: [] });
+    await expect(server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048 }))).rejects.toThrow(
+      /^memMb: the server web-1 must be stopped for this change; set allowRestart/,
+    );
+    expect(await server.diff(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 2048, allowRestart: true }))).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
   });
 
   it("stops (ACPI), sets and starts again when allowed", async () => {
@@ -76,7 +99,11 @@ describe("cloudsigma.Server lifecycle", () => {
     await ctx.sim.control("POST", "/_sim/cloudsigma/ignore-shutdown", { server: id });
     await ctx.sim.control("DELETE", "/_sim/requests");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const u = await server.update(id, outs, await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, powerState: "stopped", shutdownTimeoutSeconds: 1 }));
+    const u = await server.update(
+      id,
+      outs,
+      await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, powerState: "stopped", shutdownTimeoutSeconds: 1 }),
+    );
     expect(warn.mock.calls[0][0]).toMatch(/web-1 ignored the ACPI shutdown for 1s; stopping it/);
     warn.mockRestore();
     expect(u.outs).toMatchObject({ status: "stopped", powerState: "stopped" });
@@ -95,7 +122,9 @@ describe("cloudsigma.Server lifecycle", () => {
 
   it("destroys a running server by stopping it first, releasing its drives, and tolerates a vanished one", async () => {
     const root = await newDrive("root");
-    const { id, outs } = await server.create(await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: root }] }));
+    const { id, outs } = await server.create(
+      await server.checked({ name: "web-1", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: root }] }),
+    );
     await server.delete(id, outs);
     expect(await wire("servers", "server", id)).toBeUndefined();
     expect((await wire("drives", "drive", root))?.claimed).toBeUndefined();
@@ -124,7 +153,18 @@ describe("cloudsigma.Server's VNC password", () => {
 
 describe("cloudsigma.Server bad inputs", () => {
   it.each([
-    [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }, { device: "ide:0:1", driveUuid: NOWHERE }] }, "drives[1].driveUuid"],
+    [
+      {
+        name: "x",
+        cpuMhz: 2000,
+        memMb: 1024,
+        drives: [
+          { device: "ide:0:0", driveUuid: NOWHERE },
+          { device: "ide:0:1", driveUuid: NOWHERE },
+        ],
+      },
+      "drives[1].driveUuid",
+    ],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, boot: ["ide:0:1"] }, "boot[0]"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, vnc: { password: "123456789" } }, "vnc.password"],
     [{ name: "x", cpuMhz: 2000, memMb: 1024, drives: [{ device: "sata:0", driveUuid: NOWHERE }] }, "drives[0].device"],
@@ -138,7 +178,10 @@ describe("cloudsigma.Server bad inputs", () => {
 
   it("names an unknown VLAN and an unknown drive before any request that changes anything", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: NOWHERE }, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] });
+    const r = await server.check(
+      {},
+      { name: "x", cpuMhz: 2000, memMb: 1024, nic1: { vlanUuid: NOWHERE }, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] },
+    );
     expect(failedPaths(r.failures)).toEqual(["nic1.vlanUuid", "drives[0].driveUuid"]);
     expect(await changes()).toEqual([]);
   });

@@ -22,7 +22,11 @@ describe("cloudsigma.Subscription", () => {
     const inputs = await sub.checked({ kind: "resources", cpuMhz: 4000, memMb: 4096, diskGb: 100, months: 1, startTime: start });
     expect(logged()).toEqual(["cloudsigma.Subscription (resources): 1 month(s) from 2026-12-01 00:00 costs 141.92 EUR"]);
     const { id, outs } = await sub.create(inputs);
-    expect(outs.subscriptions.map((s: { type: string; quantity: number }) => [s.type, s.quantity])).toEqual([["cpu", 4000], ["mem", 4096], ["disk", 100]]);
+    expect(outs.subscriptions.map((s: { type: string; quantity: number }) => [s.type, s.quantity])).toEqual([
+      ["cpu", 4000],
+      ["mem", 4096],
+      ["disk", 100],
+    ]);
     expect(outs).toMatchObject({ price: "141.92 EUR", endTime: "2027-01-01 00:00" });
     expect(id.split(",").sort()).toEqual((await items()).map((s) => s.subscription).sort());
     const read = await sub.read(id, outs);
@@ -32,7 +36,10 @@ describe("cloudsigma.Subscription", () => {
 
   it("extends every item in place when months grows", async () => {
     const { id, outs } = await sub.create(await sub.checked({ kind: "ip", quantity: 2, months: 1, startTime: start }));
-    expect(outs.subscriptions.map((s: { resource?: string }) => s.resource)).toEqual([expect.stringMatching(/^185\.12\.5\.\d+$/), expect.stringMatching(/^185\.12\.5\.\d+$/)]);
+    expect(outs.subscriptions.map((s: { resource?: string }) => s.resource)).toEqual([
+      expect.stringMatching(/^185\.12\.5\.\d+$/),
+      expect.stringMatching(/^185\.12\.5\.\d+$/),
+    ]);
     const news = await sub.checked({ kind: "ip", quantity: 2, months: 3, startTime: start });
     expect(await sub.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
     const u = await sub.update(id, outs, news);
@@ -59,14 +66,18 @@ describe("cloudsigma.Subscription", () => {
 
   it("refuses to shorten, and replaces on a new quantity", async () => {
     const { id, outs } = await sub.create(await sub.checked({ kind: "vlan", quantity: 1, months: 2, startTime: start }));
-    await expect(sub.diff(id, outs, await sub.checked({ kind: "vlan", quantity: 1, months: 1, startTime: start }))).rejects.toThrow(/^months: a subscription cannot be shortened \(from 2 to 1\)/);
+    await expect(sub.diff(id, outs, await sub.checked({ kind: "vlan", quantity: 1, months: 1, startTime: start }))).rejects.toThrow(
+      /^months: a subscription cannot be shortened \(from 2 to 1\)/,
+    );
     expect((await sub.diff(id, outs, await sub.checked({ kind: "vlan", quantity: 2, months: 2, startTime: start }))).replaces).toEqual(["quantity"]);
   });
 
   it("only removes the subscription from the stack on delete, and says so", async () => {
     const { id, outs } = await sub.create(await sub.checked({ kind: "software", licences: { msft_lwa_00135: 1 }, months: 1, startTime: start }));
     await sub.delete(id, outs);
-    expect(warn.mock.calls[0][0]).toMatch(/cannot cancel a subscription; .* \(software, until 2027-01-01 00:00\) is removed from the stack only and runs to its end/);
+    expect(warn.mock.calls[0][0]).toMatch(
+      /cannot cancel a subscription; .* \(software, until 2027-01-01 00:00\) is removed from the stack only and runs to its end/,
+    );
     expect((await items()).map((s) => s.subscription)).toEqual([id]);
   });
 

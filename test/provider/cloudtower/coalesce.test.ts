@@ -22,9 +22,22 @@ const sent = async () => {
 /** `n` VMs named `<prefix><i>`, made out of band in one request, each with `disks` disks; their ids. */
 async function fleet(n: number, disks = 0, prefix = "f-"): Promise<string[]> {
   const body = Array.from({ length: n }, (_, i) => ({
-    cluster_id: CLUSTER_A, name: `${prefix}${i}`, cpu_cores: 1, cpu_sockets: 1, memory: 128 * 1024 ** 2, ha: true, firmware: "BIOS", status: "STOPPED",
+    cluster_id: CLUSTER_A,
+    name: `${prefix}${i}`,
+    cpu_cores: 1,
+    cpu_sockets: 1,
+    memory: 128 * 1024 ** 2,
+    ha: true,
+    firmware: "BIOS",
+    status: "STOPPED",
     vm_nics: [{ connect_vlan_id: DEFAULT_VLAN_A }],
-    vm_disks: { mount_new_create_disks: Array.from({ length: disks }, (_, d) => ({ boot: d, bus: "VIRTIO", vm_volume: { name: `${prefix}${i}-d${d}`, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION" } })) },
+    vm_disks: {
+      mount_new_create_disks: Array.from({ length: disks }, (_, d) => ({
+        boot: d,
+        bus: "VIRTIO",
+        vm_volume: { name: `${prefix}${i}-d${d}`, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION" },
+      })),
+    },
   }));
   return (await ctx.done("/create-vm", body)).map((r) => r.data.id);
 }
@@ -59,7 +72,14 @@ describe("cloudtower.Vm reads, coalesced across resources", () => {
   it("fails each resource's read when the coalesced read fails, with its own error", async () => {
     const ids = await fleet(3);
     await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/get-vms$", status: 400, message: "bad where", count: 1 });
-    const errors = await Promise.all(ids.map((id) => vm.read(id, {}).then(() => undefined, (e: Error) => e)));
+    const errors = await Promise.all(
+      ids.map((id) =>
+        vm.read(id, {}).then(
+          () => undefined,
+          (e: Error) => e,
+        ),
+      ),
+    );
     expect(errors.map((e) => e?.message)).toEqual(ids.map(() => expect.stringMatching(/get-vms failed: vendor says: bad where/)));
     expect(new Set(errors).size).toBe(3);
   });
@@ -68,7 +88,8 @@ describe("cloudtower.Vm reads, coalesced across resources", () => {
     // Other settings: a client of its own, as a new run has.
     await vm.configure({ ...towerConfig(ctx.sim.url), "cloudtower:pollIntervalMs": "21" });
     await sent();
-    for (const n of [1, 2]) await Promise.all(Array.from({ length: 20 }, (_, i) => vm.checked({ name: `c-${n}-${i}`, clusterId: CLUSTER_A, nics: [{ vlanId: DEFAULT_VLAN_A }] })));
+    for (const n of [1, 2])
+      await Promise.all(Array.from({ length: 20 }, (_, i) => vm.checked({ name: `c-${n}-${i}`, clusterId: CLUSTER_A, nics: [{ vlanId: DEFAULT_VLAN_A }] })));
     expect(await sent()).toEqual({ "/v2/api/get-clusters": 1, "/v2/api/get-vlans": 1 });
   });
 
@@ -82,7 +103,9 @@ describe("cloudtower.Vm reads, coalesced across resources", () => {
     // Every create's answer lost (handled, then the connection dropped): each looks for its marker, together.
     await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/create-vm$", lostResponse: true, count: 10 });
     await ctx.sim.control("DELETE", "/_sim/requests");
-    const lost = await Promise.all(inputs.slice(0, 10).map((inp, i) => vm.create({ ...inp, name: `l-${i}`, marker: `pulumi:${String(100 + i).padStart(16, "0")}` })));
+    const lost = await Promise.all(
+      inputs.slice(0, 10).map((inp, i) => vm.create({ ...inp, name: `l-${i}`, marker: `pulumi:${String(100 + i).padStart(16, "0")}` })),
+    );
     expect(new Set(lost.map((m) => m.id)).size).toBe(10);
     const looks = (await ctx.sim.requests()).filter((r) => r.path === "/v2/api/get-vms" && r.body.includes('"OR"'));
     // One read for all ten when they arrive together (a loaded machine may split the window; ten without coalescing).

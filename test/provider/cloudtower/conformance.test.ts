@@ -21,7 +21,18 @@ conformance({
   partial,
   adoptByName: true,
   stranger: async (name) => {
-    const body = { cluster_id: CLUSTER_A, name, cpu_cores: 1, cpu_sockets: 1, memory: 1024 ** 3, ha: true, firmware: "BIOS", status: "STOPPED", vm_nics: [], vm_disks: {} };
+    const body = {
+      cluster_id: CLUSTER_A,
+      name,
+      cpu_cores: 1,
+      cpu_sockets: 1,
+      memory: 1024 ** 3,
+      ha: true,
+      firmware: "BIOS",
+      status: "STOPPED",
+      vm_nics: [],
+      vm_disks: {},
+    };
     return { id: (await done("/create-vm", [body]))[0].data.id };
   },
   vanish: async (id) => void (await done("/delete-vm", { where: { id } })),

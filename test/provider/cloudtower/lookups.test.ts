@@ -39,15 +39,34 @@ describe("cloudtower look-ups", () => {
 
   it("returns a typed result read from the vendor: a VLAN with its VDS and cluster, a template with its size", async () => {
     expect(await cloudtower.getVlan({ name: "default", clusterName: "cluster-a" })).toEqual({
-      id: DEFAULT_VLAN_A, name: "default", vlanId: 0, vdsId: VDS_A, vdsName: "cluster-a-vds-vm", clusterId: CLUSTER_A, clusterName: "cluster-a", labels: {},
+      id: DEFAULT_VLAN_A,
+      name: "default",
+      vlanId: 0,
+      vdsId: VDS_A,
+      vdsName: "cluster-a-vds-vm",
+      clusterId: CLUSTER_A,
+      clusterName: "cluster-a",
+      labels: {},
     });
-    expect(await cloudtower.getVmTemplate({ name: "debian-12", clusterId: CLUSTER_A })).toMatchObject({ id: TEMPLATE, vcpu: 2, memoryMb: 2048, cloudInitSupported: true, clusterName: "cluster-a" });
-    expect(await cloudtower.getStoragePolicy({ name: "replica-3-thick", clusterName: "cluster-b" })).toMatchObject({ replicas: 3, thinProvision: false, clusterId: CLUSTER_B });
+    expect(await cloudtower.getVmTemplate({ name: "debian-12", clusterId: CLUSTER_A })).toMatchObject({
+      id: TEMPLATE,
+      vcpu: 2,
+      memoryMb: 2048,
+      cloudInitSupported: true,
+      clusterName: "cluster-a",
+    });
+    expect(await cloudtower.getStoragePolicy({ name: "replica-3-thick", clusterName: "cluster-b" })).toMatchObject({
+      replicas: 3,
+      thinProvision: false,
+      clusterId: CLUSTER_B,
+    });
   });
 
   it("lists every match when a name repeats across clusters, says which filter narrows it, and narrows with it", async () => {
     const several = cloudtower.getVmTemplate({ name: "debian-12" });
-    await expect(several).rejects.toThrow(/cloudtower\.getVmTemplate: 2 VM templates have name "debian-12" at the cloudtower endpoint: debian-12 \(id cl0temp1ate0000000000deb1 in cluster-a\); debian-12 \(id cl0temp1ate0000000000deb2 in cluster-b\); narrow it with clusterName \(or clusterId\) or labels/);
+    await expect(several).rejects.toThrow(
+      /cloudtower\.getVmTemplate: 2 VM templates have name "debian-12" at the cloudtower endpoint: debian-12 \(id cl0temp1ate0000000000deb1 in cluster-a\); debian-12 \(id cl0temp1ate0000000000deb2 in cluster-b\); narrow it with clusterName \(or clusterId\) or labels/,
+    );
     await expect(cloudtower.getVlan({ name: "default" })).rejects.toThrow(/2 VLANs have name "default".*narrow it with vdsName/);
     await expect(cloudtower.getStoragePolicy({ name: "default" })).rejects.toThrow(/2 storage policies have name "default"/);
     expect((await cloudtower.getVmTemplate({ name: "debian-12", clusterName: "cluster-b" })).id).toBe("cl0temp1ate0000000000deb2");
@@ -63,11 +82,15 @@ describe("cloudtower look-ups", () => {
   it("filters by labels: every label given must be on the object", async () => {
     expect((await cloudtower.getCluster({ labels: { env: "prod" } })).id).toBe(CLUSTER_A);
     expect(await cloudtower.getCluster({ labels: { env: "dev" } })).toMatchObject({ id: CLUSTER_B, labels: { env: "dev" } });
-    await expect(cloudtower.getCluster({ name: "cluster-a", labels: { env: "dev" } })).rejects.toThrow(/no cluster has name "cluster-a", labels \{"env":"dev"\}/);
+    await expect(cloudtower.getCluster({ name: "cluster-a", labels: { env: "dev" } })).rejects.toThrow(
+      /no cluster has name "cluster-a", labels \{"env":"dev"\}/,
+    );
   });
 
   it("refuses a misspelt filter, a filter of the wrong type, and a look-up that names nothing, naming the filter", async () => {
-    await expect(cloudtower.getCluster({ nme: "cluster-a" } as never)).rejects.toThrow(/cloudtower\.getCluster: nme: unknown filter \(the filters are name, labels, datacenterName, endpoint\)/);
+    await expect(cloudtower.getCluster({ nme: "cluster-a" } as never)).rejects.toThrow(
+      /cloudtower\.getCluster: nme: unknown filter \(the filters are name, labels, datacenterName, endpoint\)/,
+    );
     await expect(cloudtower.getVlan({ vlanId: 5000 })).rejects.toThrow(/cloudtower\.getVlan: vlanId: .*4094/);
     await expect(cloudtower.getVm({ clusterName: "cluster-a" })).rejects.toThrow(/cloudtower\.getVm: give name or labels to say which VM is meant/);
     expect(await sent()).toEqual({});
@@ -95,7 +118,9 @@ describe("cloudtower look-ups", () => {
   it("reads a named endpoint's settings, and names the settings to set when they are missing", async () => {
     await asEngine(cloudtower.Vm.provider).configure({ ...towerConfig(ctx.sim.url), ...towerConfig(ctx.sim.url, "cloudtower-site-b") });
     expect((await cloudtower.getCluster({ name: "cluster-a", endpoint: "site-b" })).id).toBe(CLUSTER_A);
-    await expect(cloudtower.getCluster({ name: "cluster-a", endpoint: "site-c" })).rejects.toThrow(/cloudtower-site-c:endpoint is not set.*CLOUDTOWER_SITE_C_ENDPOINT/);
+    await expect(cloudtower.getCluster({ name: "cluster-a", endpoint: "site-c" })).rejects.toThrow(
+      /cloudtower-site-c:endpoint is not set.*CLOUDTOWER_SITE_C_ENDPOINT/,
+    );
   });
 
   it("keeps the password out of the error when the login is refused", async () => {

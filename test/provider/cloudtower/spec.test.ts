@@ -41,13 +41,33 @@ async function fullLifecycle() {
   const [vlan, vm, snapshot, cluster] = [cloudtower.Vlan, cloudtower.Vm, cloudtower.VmSnapshot, cloudtower.Cluster].map((c) => asEngine(c.provider));
   const net = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "spec-net", vlanId: 30 }));
   await vlan.update(net.id, net.outs, await vlan.checked({ vdsId: VDS_A, name: "spec-net-2", vlanId: 30 }));
-  const made = await vm.create(await vm.checked({ name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], cdRoms: [{}], nics: [{ vlanId: DEFAULT_VLAN_A }] }));
-  const news = await vm.checked({ name: "spec-vm-2", clusterId: CLUSTER_A, description: "x", memoryMb: 2048, allowRestart: true, disks: [{ name: "d0", sizeGb: 20 }, { name: "d1", sizeGb: 5 }], cdRoms: [{}], nics: [{ vlanId: net.id }, { vlanId: DEFAULT_VLAN_A }] });
+  const made = await vm.create(
+    await vm.checked({ name: "spec-vm", clusterId: CLUSTER_A, disks: [{ name: "d0", sizeGb: 10 }], cdRoms: [{}], nics: [{ vlanId: DEFAULT_VLAN_A }] }),
+  );
+  const news = await vm.checked({
+    name: "spec-vm-2",
+    clusterId: CLUSTER_A,
+    description: "x",
+    memoryMb: 2048,
+    allowRestart: true,
+    disks: [
+      { name: "d0", sizeGb: 20 },
+      { name: "d1", sizeGb: 5 },
+    ],
+    cdRoms: [{}],
+    nics: [{ vlanId: net.id }, { vlanId: DEFAULT_VLAN_A }],
+  });
   const updated = await vm.update(made.id, made.outs, news);
   const fewer = await vm.checked({ ...news, disks: [{ name: "d0", sizeGb: 20 }], nics: [{ vlanId: net.id }], powerState: "STOPPED" });
   await vm.update(made.id, updated.outs, fewer);
   await vm.read(made.id, updated.outs);
-  const fromTemplate = await vm.create(await vm.checked({ name: "spec-tpl", clusterId: CLUSTER_A, template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } } }));
+  const fromTemplate = await vm.create(
+    await vm.checked({
+      name: "spec-tpl",
+      clusterId: CLUSTER_A,
+      template: { templateId: TEMPLATE, cloudInit: { hostname: "h", publicKeys: ["ssh-ed25519 AAAA"] } },
+    }),
+  );
   const snap = await snapshot.create(await snapshot.checked({ vmId: LEGACY_VM, name: "spec-snap" }));
   await snapshot.delete(snap.id, snap.outs);
   const conn = await cluster.create(await cluster.checked({ ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password }));
@@ -85,11 +105,33 @@ describe.skipIf(!SPEC)("CloudTower providers against SmartX's OpenAPI 4.6.0 spec
     // The lifecycle really covered the API our resources use.
     expect([...seen].sort()).toEqual(
       expect.arrayContaining([
-        "/login", "/get-tasks", "/get-vms", "/get-vm-disks", "/get-vm-nics", "/get-vm-volumes", "/get-vm-templates",
-        "/create-vm", "/create-vm-from-template", "/update-vm-basic-info", "/delete-vm", "/shutdown-vm",
-        "/start-vm", "/add-vm-disk", "/remove-vm-disk", "/expand-vm-disk", "/add-vm-nic",
-        "/update-vm-nic", "/remove-vm-nic-by-where", "/create-vm-vlan", "/update-vm-vlan", "/delete-vm-vlan",
-        "/create-vm-snapshot", "/delete-vm-snapshot", "/connect-cluster", "/update-cluster", "/delete-cluster",
+        "/login",
+        "/get-tasks",
+        "/get-vms",
+        "/get-vm-disks",
+        "/get-vm-nics",
+        "/get-vm-volumes",
+        "/get-vm-templates",
+        "/create-vm",
+        "/create-vm-from-template",
+        "/update-vm-basic-info",
+        "/delete-vm",
+        "/shutdown-vm",
+        "/start-vm",
+        "/add-vm-disk",
+        "/remove-vm-disk",
+        "/expand-vm-disk",
+        "/add-vm-nic",
+        "/update-vm-nic",
+        "/remove-vm-nic-by-where",
+        "/create-vm-vlan",
+        "/update-vm-vlan",
+        "/delete-vm-vlan",
+        "/create-vm-snapshot",
+        "/delete-vm-snapshot",
+        "/connect-cluster",
+        "/update-cluster",
+        "/delete-cluster",
       ]),
     );
   }, 60_000);
@@ -105,6 +147,8 @@ describe.skipIf(!SPEC)("CloudTower providers against SmartX's OpenAPI 4.6.0 spec
   it("refuses at check a template in another cluster than clusterId (the template's cluster is the VM's)", async () => {
     const vm = asEngine(cloudtower.Vm.provider);
     const { failures } = await vm.check({}, { name: "x", clusterId: "cl0c1uster00000000000000b", template: { templateId: TEMPLATE } });
-    expect(failures).toEqual([expect.objectContaining({ property: "clusterId", reason: expect.stringMatching(/VM template debian-12 is in cluster cluster-a/) })]);
+    expect(failures).toEqual([
+      expect.objectContaining({ property: "clusterId", reason: expect.stringMatching(/VM template debian-12 is in cluster cluster-a/) }),
+    ]);
   });
 });

@@ -39,7 +39,9 @@ describe("cloudtower.Vlan lifecycle", () => {
     const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: ["100-200"] }));
     const cleared = await vlan.update(id, outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [] }));
     expect((await vlans()).find((v) => v.id === id)).toMatchObject({ network_ids: [] });
-    expect((await vlan.diff(id, cleared.outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [] }))).changes).toBe(false);
+    expect((await vlan.diff(id, cleared.outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [] }))).changes).toBe(
+      false,
+    );
     await ctx.sim.control("DELETE", "/_sim/requests");
     await vlan.update(id, cleared.outs, await vlan.checked({ vdsId: VDS_A, name: "trunk", modeType: "VLAN_TRUNK", networkIds: [], timeoutSeconds: 60 }));
     expect((await ctx.sim.requests()).map((r) => r.path).filter((p) => p.endsWith("/update-vm-vlan"))).toEqual([]);

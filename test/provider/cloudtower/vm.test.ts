@@ -15,7 +15,17 @@ describe("cloudtower.Vm lifecycle", () => {
   it("creates from scratch with only the required inputs and reads back", async () => {
     const inputs = await vm.checked(scratch());
     const { id, outs } = await vm.create(inputs);
-    expect(outs).toMatchObject({ name: "web-1", status: "RUNNING", vcpu: 1, memoryMb: 1024, cpuSockets: 1, cpuCores: 1, clusterName: "cluster-a", firmware: "BIOS", ha: true });
+    expect(outs).toMatchObject({
+      name: "web-1",
+      status: "RUNNING",
+      vcpu: 1,
+      memoryMb: 1024,
+      cpuSockets: 1,
+      cpuCores: 1,
+      clusterName: "cluster-a",
+      firmware: "BIOS",
+      ha: true,
+    });
     expect(await vmById(id)).toMatchObject({ status: "RUNNING", entityAsyncStatus: null });
     expect((await vm.read(id, outs)).props).toEqual(outs);
     expect((await vm.diff(id, outs, inputs)).changes).toBe(false);
@@ -31,21 +41,44 @@ describe("cloudtower.Vm lifecycle", () => {
   });
 
   it("creates with disks and NICs and reports their ids, MACs and sizes", async () => {
-    const inputs = await vm.checked(scratch({ cpuSockets: 2, cpuCores: 2, memoryMb: 4096, disks: [{ sizeGb: 20 }, { name: "data", sizeGb: 100, bus: "SCSI" }], nics: [{ vlanId: DEFAULT_VLAN_A, macAddress: "52:54:00:aa:bb:cc" }] }));
+    const inputs = await vm.checked(
+      scratch({
+        cpuSockets: 2,
+        cpuCores: 2,
+        memoryMb: 4096,
+        disks: [{ sizeGb: 20 }, { name: "data", sizeGb: 100, bus: "SCSI" }],
+        nics: [{ vlanId: DEFAULT_VLAN_A, macAddress: "52:54:00:aa:bb:cc" }],
+      }),
+    );
     const { outs } = await vm.create(inputs);
     expect(outs.vcpu).toBe(4);
-    expect(outs.diskDetails.map((d: { name: string; sizeGb: number; bus: string }) => [d.name, d.sizeGb, d.bus])).toEqual([["web-1-disk-0", 20, "VIRTIO"], ["data", 100, "SCSI"]]);
+    expect(outs.diskDetails.map((d: { name: string; sizeGb: number; bus: string }) => [d.name, d.sizeGb, d.bus])).toEqual([
+      ["web-1-disk-0", 20, "VIRTIO"],
+      ["data", 100, "SCSI"],
+    ]);
     expect(outs.nicDetails).toMatchObject([{ index: 0, macAddress: "52:54:00:aa:bb:cc", vlanId: DEFAULT_VLAN_A, vlanName: "default" }]);
   });
 
   it("mounts an existing volume and an empty CD-ROM at creation", async () => {
     const { outs } = await vm.create(await vm.checked(scratch({ disks: [{ sizeGb: 5 }], volumes: [{ volumeId: FREE_VOLUME }], cdRoms: [{}] })));
-    expect(outs.diskDetails.map((d: { type: string; volumeId: string }) => [d.type, d.volumeId || "-"])).toEqual([["DISK", expect.any(String)], ["DISK", FREE_VOLUME], ["CD_ROM", "-"]]);
+    expect(outs.diskDetails.map((d: { type: string; volumeId: string }) => [d.type, d.volumeId || "-"])).toEqual([
+      ["DISK", expect.any(String)],
+      ["DISK", FREE_VOLUME],
+      ["CD_ROM", "-"],
+    ]);
     expect((await ctx.sim.inventory("vmVolumes")).find((v) => v.id === FREE_VOLUME)!.mounting).toBe(true);
   });
 
   it("creates from a template with overrides", async () => {
-    const { id, outs } = await vm.create(await vm.checked({ name: "tpl-1", template: { templateId: TEMPLATE, cloudInit: { hostname: "tpl-1", defaultUserPassword: "s3cret" } }, memoryMb: 8192, cpuSockets: 1, cpuCores: 4 }));
+    const { id, outs } = await vm.create(
+      await vm.checked({
+        name: "tpl-1",
+        template: { templateId: TEMPLATE, cloudInit: { hostname: "tpl-1", defaultUserPassword: "s3cret" } },
+        memoryMb: 8192,
+        cpuSockets: 1,
+        cpuCores: 4,
+      }),
+    );
     expect(outs).toMatchObject({ memoryMb: 8192, vcpu: 4, clusterName: "cluster-a" });
     expect(outs.diskDetails).toHaveLength(1);
     expect((await vmById(id))!.status).toBe("RUNNING");
@@ -65,7 +98,9 @@ describe("cloudtower.Vm lifecycle", () => {
 
   it("refuses a CPU or memory change of a running VM at preview unless allowRestart", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch()));
-    await expect(vm.diff(id, outs, await vm.checked(scratch({ memoryMb: 2048 })))).rejects.toThrow(/memoryMb: changing the CPU or memory of VM web-1 needs it powered off.*allowRestart/);
+    await expect(vm.diff(id, outs, await vm.checked(scratch({ memoryMb: 2048 })))).rejects.toThrow(
+      /memoryMb: changing the CPU or memory of VM web-1 needs it powered off.*allowRestart/,
+    );
   });
 
   it("resizes a running VM by stopping it, changing it and starting it again when allowed", async () => {
@@ -77,9 +112,32 @@ describe("cloudtower.Vm lifecycle", () => {
   });
 
   it("adds, grows and removes disks one by one", async () => {
-    const { id, outs } = await vm.create(await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 10 }, { name: "b", sizeGb: 10 }] })));
-    const u = await vm.update(id, outs, await vm.checked(scratch({ disks: [{ name: "a", sizeGb: 30 }, { name: "c", sizeGb: 5 }] })));
-    expect(u.outs.diskDetails.map((d: { name: string; sizeGb: number }) => [d.name, d.sizeGb])).toEqual([["a", 30], ["c", 5]]);
+    const { id, outs } = await vm.create(
+      await vm.checked(
+        scratch({
+          disks: [
+            { name: "a", sizeGb: 10 },
+            { name: "b", sizeGb: 10 },
+          ],
+        }),
+      ),
+    );
+    const u = await vm.update(
+      id,
+      outs,
+      await vm.checked(
+        scratch({
+          disks: [
+            { name: "a", sizeGb: 30 },
+            { name: "c", sizeGb: 5 },
+          ],
+        }),
+      ),
+    );
+    expect(u.outs.diskDetails.map((d: { name: string; sizeGb: number }) => [d.name, d.sizeGb])).toEqual([
+      ["a", 30],
+      ["c", 5],
+    ]);
   });
 
   it("refuses to shrink a disk at preview", async () => {
@@ -109,7 +167,7 @@ describe("cloudtower.Vm lifecycle", () => {
   });
 
   it("live-migrates a running VM when hostId changes", async () => {
-    const hosts = ((await ctx.sim.inventory("clusters")).find((c) => c.id === CLUSTER_A)!.hosts as Array<{ id: string; name: string }>);
+    const hosts = (await ctx.sim.inventory("clusters")).find((c) => c.id === CLUSTER_A)!.hosts as Array<{ id: string; name: string }>;
     const { id, outs } = await vm.create(await vm.checked(scratch({ hostId: hosts[0].id })));
     expect(outs.hostName).toBe(hosts[0].name);
     const news = await vm.checked(scratch({ hostId: hosts[1].id }));
@@ -119,8 +177,14 @@ describe("cloudtower.Vm lifecycle", () => {
 
   it("replaces on a cluster, firmware or endpoint change, delete-first unless renamed (CloudTower refuses two VMs of one name)", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch()));
-    expect(await vm.diff(id, outs, await vm.checked(scratch({ clusterId: CLUSTER_B, firmware: "UEFI" })))).toMatchObject({ replaces: ["clusterId", "firmware"], deleteBeforeReplace: true });
-    expect(await vm.diff(id, outs, await vm.checked(scratch({ name: "web-1b", firmware: "UEFI" })))).toMatchObject({ replaces: ["firmware"], deleteBeforeReplace: false });
+    expect(await vm.diff(id, outs, await vm.checked(scratch({ clusterId: CLUSTER_B, firmware: "UEFI" })))).toMatchObject({
+      replaces: ["clusterId", "firmware"],
+      deleteBeforeReplace: true,
+    });
+    expect(await vm.diff(id, outs, await vm.checked(scratch({ name: "web-1b", firmware: "UEFI" })))).toMatchObject({
+      replaces: ["firmware"],
+      deleteBeforeReplace: false,
+    });
     expect((await vm.diff(id, outs, { ...(await vm.checked(scratch())), endpoint: "site-b" })).replaces).toEqual(["endpoint"]);
   });
 
@@ -157,9 +221,34 @@ describe("cloudtower.Vm adoption", () => {
   });
 
   it("keeps an adopted VM when adopt is dropped from the inputs, and replaces it when adopt names another", async () => {
-    const { id, outs } = await vm.create(await vm.checked({ name: "legacy-app", adopt: { id: LEGACY_VM }, cpuSockets: 2, memoryMb: 2048, description: "adopt me", nics: [{ vlanId: DEFAULT_VLAN_A }] }));
-    expect(await vm.diff(id, outs, await vm.checked({ name: "legacy-app", clusterId: CLUSTER_A, cpuSockets: 2, memoryMb: 2048, description: "adopt me", nics: [{ vlanId: DEFAULT_VLAN_A }] }))).toMatchObject({ replaces: [] });
-    expect(await vm.diff(id, outs, await vm.checked({ name: "legacy-app", adopt: { name: "other" } }))).toMatchObject({ replaces: ["adopt"], deleteBeforeReplace: true });
+    const { id, outs } = await vm.create(
+      await vm.checked({
+        name: "legacy-app",
+        adopt: { id: LEGACY_VM },
+        cpuSockets: 2,
+        memoryMb: 2048,
+        description: "adopt me",
+        nics: [{ vlanId: DEFAULT_VLAN_A }],
+      }),
+    );
+    expect(
+      await vm.diff(
+        id,
+        outs,
+        await vm.checked({
+          name: "legacy-app",
+          clusterId: CLUSTER_A,
+          cpuSockets: 2,
+          memoryMb: 2048,
+          description: "adopt me",
+          nics: [{ vlanId: DEFAULT_VLAN_A }],
+        }),
+      ),
+    ).toMatchObject({ replaces: [] });
+    expect(await vm.diff(id, outs, await vm.checked({ name: "legacy-app", adopt: { name: "other" } }))).toMatchObject({
+      replaces: ["adopt"],
+      deleteBeforeReplace: true,
+    });
   });
 
   it("names a VM to adopt that does not exist", async () => {
@@ -178,7 +267,17 @@ describe("cloudtower.Vm failures", () => {
     [{ name: "x", clusterId: CLUSTER_A, powerState: "PAUSED" }, "powerState"],
     [{ name: "x", adopt: { id: LEGACY_VM }, template: { templateId: TEMPLATE } }, "template"],
     [{ name: "x", adopt: {} }, "adopt"],
-    [{ name: "x", clusterId: CLUSTER_A, disks: [{ name: "d", sizeGb: 1 }, { name: "d", sizeGb: 2 }] }, "disks[1].name"],
+    [
+      {
+        name: "x",
+        clusterId: CLUSTER_A,
+        disks: [
+          { name: "d", sizeGb: 1 },
+          { name: "d", sizeGb: 2 },
+        ],
+      },
+      "disks[1].name",
+    ],
     [{ name: "x", template: { templateId: TEMPLATE }, disks: [{ sizeGb: 10 }] }, "disks"],
     [{ name: "x", clusterId: CLUSTER_A, disks: [{ sizeGb: -1 }] }, "disks[0].sizeGb"],
   ])("check of %j fails on %s before any request that changes anything", async (news, property) => {
@@ -190,14 +289,28 @@ describe("cloudtower.Vm failures", () => {
 
   it("names an endpoint that is not configured at check", async () => {
     const r = await vm.check({}, scratch({ endpoint: "site-z" }));
-    expect(r.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/^cloudtower-site-z:endpoint is not set: run `pulumi config set cloudtower-site-z:endpoint <value>` or set the environment variable CLOUDTOWER_SITE_Z_ENDPOINT/) }]);
+    expect(r.failures).toEqual([
+      {
+        property: "endpoint",
+        reason: expect.stringMatching(
+          /^cloudtower-site-z:endpoint is not set: run `pulumi config set cloudtower-site-z:endpoint <value>` or set the environment variable CLOUDTOWER_SITE_Z_ENDPOINT/,
+        ),
+      },
+    ]);
   });
 
   it("turns a FAILED create task into a clear error and leaves no VM behind", async () => {
-    await ctx.sim.control("POST", "/_sim/cloudtower/fail-tasks", { mutation: "createVm", error_code: "HostAvailableMemoryFilter", error_message: "no host has 64 GiB free", leaveOrphan: true });
+    await ctx.sim.control("POST", "/_sim/cloudtower/fail-tasks", {
+      mutation: "createVm",
+      error_code: "HostAvailableMemoryFilter",
+      error_message: "no host has 64 GiB free",
+      leaveOrphan: true,
+    });
     const err = await vm.create(await vm.checked(scratch())).catch((e) => e);
     expect(err.code).toBe("task_failed");
-    expect(err.message).toMatch(/failed with HostAvailableMemoryFilter: vendor says: no host has 64 GiB free.*task c[a-z0-9]{24}.*half-made object .* was deleted/);
+    expect(err.message).toMatch(
+      /failed with HostAvailableMemoryFilter: vendor says: no host has 64 GiB free.*task c[a-z0-9]{24}.*half-made object .* was deleted/,
+    );
     expect((await vms()).map((v) => v.name)).toEqual(["legacy-app"]);
   });
 

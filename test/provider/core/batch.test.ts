@@ -39,7 +39,14 @@ describe("Batcher", () => {
 
   it("fails every caller of a failed fetch, each with an error of its own (same class, code and message)", async () => {
     const { b } = store({}, { fail: new ProviderError("server", "the list failed", { status: 500 }) });
-    const errors = await Promise.all([b.get("a"), b.get("b")].map((p) => p.then(() => new ProviderError("validation", "no error"), (e: ProviderError) => e)));
+    const errors = await Promise.all(
+      [b.get("a"), b.get("b")].map((p) =>
+        p.then(
+          () => new ProviderError("validation", "no error"),
+          (e: ProviderError) => e,
+        ),
+      ),
+    );
     expect(errors.map((e) => [e instanceof ProviderError, e.code, e.message, e.status])).toEqual([
       [true, "server", "the list failed [HTTP 500]", 500],
       [true, "server", "the list failed [HTTP 500]", 500],

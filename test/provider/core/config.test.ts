@@ -69,7 +69,9 @@ describe("defineVendor", () => {
 
   it("names the settings of a named endpoint that is not configured", () => {
     configureProviders(configFrom({}));
-    expect(() => vendor.client("site-z")).toThrow(/^demo-site-z:endpoint is not set: run `pulumi config set demo-site-z:endpoint <value>` or set the environment variable DEMO_SITE_Z_ENDPOINT/);
+    expect(() => vendor.client("site-z")).toThrow(
+      /^demo-site-z:endpoint is not set: run `pulumi config set demo-site-z:endpoint <value>` or set the environment variable DEMO_SITE_Z_ENDPOINT/,
+    );
   });
 });
 
@@ -98,7 +100,14 @@ describe("readTls", () => {
 });
 
 describe("parseBool", () => {
-  it.each([["true", true], ["1", true], ["YES", true], ["false", false], ["0", false], [undefined, false]])("reads %s", (v, b) => {
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["YES", true],
+    ["false", false],
+    ["0", false],
+    [undefined, false],
+  ])("reads %s", (v, b) => {
     expect(parseBool("x", v)).toBe(b);
   });
   it("rejects other words, naming the setting", () => {

@@ -1,7 +1,18 @@
 /** The resource layer's pure parts: tokens, markers, the stub every type hands Pulumi, and the class it derives. */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ResourceArgs, ResourceOutputs, VendorResource, defineResource, defineVendor, markerOf, registry, splitMarker, typeToken, withMarker } from "../../../provider/core";
+import {
+  ResourceArgs,
+  ResourceOutputs,
+  VendorResource,
+  defineResource,
+  defineVendor,
+  markerOf,
+  registry,
+  splitMarker,
+  typeToken,
+  withMarker,
+} from "../../../provider/core";
 import * as stub from "../../../provider/stub";
 
 const vendor = defineVendor({ name: "demo", settings: {}, connect: () => ({}) });
@@ -40,7 +51,10 @@ describe("the resource layer", () => {
 
   it("hands Pulumi one stub per type: an object with only its vendor and type, whose prototype is the stub module", () => {
     expect(Object.getPrototypeOf(Thing.provider)).toBe(stub);
-    expect(Object.entries(Thing.provider)).toEqual([["vendor", "demo"], ["type", "Thing"]]);
+    expect(Object.entries(Thing.provider)).toEqual([
+      ["vendor", "demo"],
+      ["type", "Thing"],
+    ]);
   });
 
   it("makes a short marker from a URN, the same for the same URN", () => {

@@ -8,11 +8,15 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ProviderError, defineLookup, defineVendor, forgetClients, listOnce, lookups } from "../../../provider/core";
 
-const backend = { lists: 0, failNext: false, items: [
-  { id: "1", name: "a", version: 1, token: "tok-1" },
-  { id: "2", name: "b", version: 1, token: "tok-2" },
-  { id: "3", name: "b", version: 3, token: "tok-3" },
-] };
+const backend = {
+  lists: 0,
+  failNext: false,
+  items: [
+    { id: "1", name: "a", version: 1, token: "tok-1" },
+    { id: "2", name: "b", version: 1, token: "tok-2" },
+    { id: "3", name: "b", version: 3, token: "tok-3" },
+  ],
+};
 /** A client per configuration (the lists it has read are its own), all on one backend. */
 const vendor = defineVendor({ name: "testvendor", settings: {}, connect: () => ({ backend }) });
 const { getThing, getThingOutput } = defineLookup({
@@ -74,20 +78,27 @@ describe("the look-up layer", () => {
     backend.failNext = true;
     const before = backend.lists;
     const both = await Promise.allSettled([getThing({ name: "a" }), getThing({ name: "b", newest: true })]);
-    expect(both.map((x) => x.status === "rejected" && String(x.reason))).toEqual([expect.stringMatching(/the thing list failed/), expect.stringMatching(/the thing list failed/)]);
+    expect(both.map((x) => x.status === "rejected" && String(x.reason))).toEqual([
+      expect.stringMatching(/the thing list failed/),
+      expect.stringMatching(/the thing list failed/),
+    ]);
     expect((await getThing({ name: "a" })).id).toBe("1");
     expect(backend.lists - before).toBe(2);
   });
 
   it("lets a definition pick among several matches, and reports several when it does not", async () => {
     expect((await getThing({ name: "b", newest: true })).id).toBe("3");
-    await expect(getThing({ name: "b" })).rejects.toThrow("testvendor.getThing: 2 things have name \"b\" at the testvendor endpoint: b v1; b v3; narrow it with newest");
+    await expect(getThing({ name: "b" })).rejects.toThrow(
+      'testvendor.getThing: 2 things have name "b" at the testvendor endpoint: b v1; b v3; narrow it with newest',
+    );
   });
 
   it("needs no filter when a look-up has no identifying one, hands the filters it has to the result, and still checks them", async () => {
     expect(await getAccount()).toEqual({ owner: "ops", quota: { cpu: 8, mem: 16 } });
     expect(await valueOf(getAccountOutput({ unit: pulumi.output("mem") }).quota)).toEqual({ mem: 16 });
-    await expect(getAccount({ unit: "gpu" })).rejects.toThrow('testvendor.getAccount: no account has unit "gpu" at the testvendor endpoint; the 1 there: ops (quota of cpu, mem)');
+    await expect(getAccount({ unit: "gpu" })).rejects.toThrow(
+      'testvendor.getAccount: no account has unit "gpu" at the testvendor endpoint; the 1 there: ops (quota of cpu, mem)',
+    );
     await expect(getAccount({ unit: 5 } as never)).rejects.toThrow(/testvendor\.getAccount: unit: /);
   });
 

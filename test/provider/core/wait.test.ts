@@ -31,7 +31,12 @@ describe("waitFor", () => {
 
   it("rethrows a final probe error at once", async () => {
     await expect(
-      waitFor(async () => { throw new ProviderError("task_failed", "task t1 failed"); }, { timeoutMs: 5000, intervalMs: 1, what: "x" }),
+      waitFor(
+        async () => {
+          throw new ProviderError("task_failed", "task t1 failed");
+        },
+        { timeoutMs: 5000, intervalMs: 1, what: "x" },
+      ),
     ).rejects.toMatchObject({ code: "task_failed" });
   });
 

@@ -43,8 +43,18 @@ describe("cvm look-ups", () => {
   it("answers the VPS as listed with its status now, reading /status for the one found only", async () => {
     await sent();
     expect(await cvm.getVps({ hostname: "db-1.example.net" })).toEqual({
-      id: "103", hostname: "db-1.example.net", node: "2", location: "Amsterdam, Netherlands", template: "debian-12", virtualizationType: "openvz",
-      cpuCount: 4, ramMb: 4096, diskMb: 80000, status: "stopped", ramUsedBytes: 0, diskUsedBytes: 0,
+      id: "103",
+      hostname: "db-1.example.net",
+      node: "2",
+      location: "Amsterdam, Netherlands",
+      template: "debian-12",
+      virtualizationType: "openvz",
+      cpuCount: 4,
+      ramMb: 4096,
+      diskMb: 80000,
+      status: "stopped",
+      ramUsedBytes: 0,
+      diskUsedBytes: 0,
     });
     expect(await sent()).toEqual({ "/api/client/vps/list": 1, "/api/client/vps/103/status": 1 });
     await ctx.sim.control("POST", "/_sim/seed", { vpses: [{ id: "103", node: "2", hostname: "db-1.example.net", status: "running" }] });
@@ -76,12 +86,16 @@ describe("cvm look-ups", () => {
       /2 VPSes have ipAddress "127\.0\.0\.1" at the cvm endpoint: localhost \(id 302, node 1, resolves to [^)]*127\.0\.0\.1[^)]*\); 127\.0\.0\.1 \(id 303, node 2, resolves to 127\.0\.0\.1\); narrow it with node or id/,
     );
     expect(await cvm.getVps({ ipAddress: "127.0.0.1", node: "2" })).toMatchObject({ id: "303", hostname: "127.0.0.1", status: "stopped" });
-    await expect(cvm.getVps({ ipAddress: "198.51.100.1" })).rejects.toThrow(/no VPS has ipAddress "198\.51\.100\.1" at the cvm endpoint; the 10 there: .*192\.0\.2\.7 \(id 301, node 1, resolves to 192\.0\.2\.7\)/);
+    await expect(cvm.getVps({ ipAddress: "198.51.100.1" })).rejects.toThrow(
+      /no VPS has ipAddress "198\.51\.100\.1" at the cvm endpoint; the 10 there: .*192\.0\.2\.7 \(id 301, node 1, resolves to 192\.0\.2\.7\)/,
+    );
   });
 
   it("refuses a misspelt filter, a filter of the wrong form, and a look-up that names no VPS, naming the filter, before any request", async () => {
     await sent();
-    await expect(cvm.getVps({ vpsId: "101" } as never)).rejects.toThrow("cvm.getVps: vpsId: unknown filter (the filters are hostname, ipAddress, id, node, endpoint)");
+    await expect(cvm.getVps({ vpsId: "101" } as never)).rejects.toThrow(
+      "cvm.getVps: vpsId: unknown filter (the filters are hostname, ipAddress, id, node, endpoint)",
+    );
     await expect(cvm.getVps({ ipAddress: "10.0.0.300" })).rejects.toThrow("cvm.getVps: ipAddress: must be an IPv4 or IPv6 address");
     await expect(cvm.getVps({ ipAddress: "10.0.0.3", id: "web-1" })).rejects.toThrow(`cvm.getVps: id: must be the VPS's numeric id, e.g. "101"`);
     await expect(cvm.getVps({ node: "1" })).rejects.toThrow("cvm.getVps: give hostname, ipAddress or id to say which VPS is meant");
@@ -91,7 +105,12 @@ describe("cvm look-ups", () => {
   it("sends one list request for every look-up of the program, at once or later, and one status request per VPS found", async () => {
     await byAddress();
     await sent();
-    await Promise.all([cvm.getVps({ hostname: "web-1.example.net" }), cvm.getVps({ id: "102" }), cvm.getVps({ ipAddress: "192.0.2.7" }), cvm.getVps({ hostname: "web-1.example.net" })]);
+    await Promise.all([
+      cvm.getVps({ hostname: "web-1.example.net" }),
+      cvm.getVps({ id: "102" }),
+      cvm.getVps({ ipAddress: "192.0.2.7" }),
+      cvm.getVps({ hostname: "web-1.example.net" }),
+    ]);
     await cvm.getVps({ hostname: "staging.example.net", node: "1" });
     expect(await sent()).toEqual({
       "/api/client/vps/list": 1,

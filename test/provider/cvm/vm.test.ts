@@ -18,7 +18,16 @@ describe("cvm.Vm lifecycle", () => {
     expect(inputs).toEqual({ vpsId: "102", powerState: "running", stopOnRelease: false, waitTimeoutSeconds: 300 });
     const { id, outs } = await vm.create(inputs);
     expect(id).toBe("102");
-    expect(outs).toMatchObject({ vpsId: "102", hostname: "web-2.example.net", node: "1", status: "running", ramMb: 1024, cpuCount: 2, virtualizationType: "openvz", trafficAccounting: "combined" });
+    expect(outs).toMatchObject({
+      vpsId: "102",
+      hostname: "web-2.example.net",
+      node: "1",
+      status: "running",
+      ramMb: 1024,
+      cpuCount: 2,
+      virtualizationType: "openvz",
+      trafficAccounting: "combined",
+    });
     expect((await ctx.vps("102"))?.status).toBe("running");
   });
 

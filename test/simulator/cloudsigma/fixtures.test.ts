@@ -42,7 +42,15 @@ describe.skipIf(!have)("CloudSigma simulator vs recorded traffic", () => {
     const a = DEMO_ACCOUNT;
     // Clients send a mix of Content-Type and Accept headers; the simulator takes them all.
     call = async (method, path, body) => {
-      const res = await fetch(sim.url + path, { method, body, headers: { authorization: "Basic " + Buffer.from(`${a.email}:${a.password}`).toString("base64"), "content-type": "application/json", accept: "application/json" } });
+      const res = await fetch(sim.url + path, {
+        method,
+        body,
+        headers: {
+          authorization: "Basic " + Buffer.from(`${a.email}:${a.password}`).toString("base64"),
+          "content-type": "application/json",
+          accept: "application/json",
+        },
+      });
       return { status: res.status, text: await res.text() };
     };
     return () => sim.stop();
@@ -65,7 +73,24 @@ describe.skipIf(!have)("CloudSigma simulator vs recorded traffic", () => {
     const [s] = decode(created.text);
     await call("POST", `/servers/${s.server}/start`);
     const [running] = decode((await call("GET", `/servers/${s.server}/info`)).text);
-    sameShapes(decode(fixture("servers_create.txt"))[0], running, ["server", "name", "status", "cpu", "mem", "smp", "user", "persistent", "boot", "nic:0:model", "ide:0:0", "ide:0:0:media", "vnc:ip", "started", "rx", "tx"]);
+    sameShapes(decode(fixture("servers_create.txt"))[0], running, [
+      "server",
+      "name",
+      "status",
+      "cpu",
+      "mem",
+      "smp",
+      "user",
+      "persistent",
+      "boot",
+      "nic:0:model",
+      "ide:0:0",
+      "ide:0:0:media",
+      "vnc:ip",
+      "started",
+      "rx",
+      "tx",
+    ]);
     sameShapes(decode(fixture("servers_info.txt"))[0], running, ["server", "status"]);
   });
 
@@ -75,7 +100,13 @@ describe.skipIf(!have)("CloudSigma simulator vs recorded traffic", () => {
     const clone = await call("POST", `/drives/${library[0].drive}/clone`, "name pub clone\n");
     expect(clone.status).toBe(200);
     sameShapes(decode(fixture("drives_clone.txt"))[0], decode(clone.text)[0], ["drive", "name", "size", "status", "user", "type"]);
-    sameShapes(decode(fixture("drives_single_info.txt"))[0], decode((await call("GET", `/drives/${library[0].drive}/info`)).text)[0], ["drive", "status", "user", "size", "type"]);
+    sameShapes(decode(fixture("drives_single_info.txt"))[0], decode((await call("GET", `/drives/${library[0].drive}/info`)).text)[0], [
+      "drive",
+      "status",
+      "user",
+      "size",
+      "type",
+    ]);
     const all = decode((await call("GET", "/drives/info")).text);
     expect(all.length).toBeGreaterThan(0);
   });
@@ -88,7 +119,9 @@ describe.skipIf(!have)("CloudSigma simulator vs recorded traffic", () => {
     expect(decodeList(list).map(shape)).toEqual(decodeList(fixture("resources_ip_list.txt")).slice(0, decodeList(list).length).map(shape));
     const vlan = decode((await call("POST", "/resources/vlan/create", "name My VLAN1\n")).text)[0];
     sameShapes(decode(fixture("jclouds-vlan.txt"))[0], vlan, ["resource", "type", "user", "name"]);
-    expect(decodeList((await call("GET", "/drives/list")).text).map(shape)).toEqual(expect.arrayContaining(decodeList(fixture("jclouds-uuids.txt")).slice(0, 1).map(shape)));
+    expect(decodeList((await call("GET", "/drives/list")).text).map(shape)).toEqual(
+      expect.arrayContaining(decodeList(fixture("jclouds-uuids.txt")).slice(0, 1).map(shape)),
+    );
   });
 
   it("answers the profile like the recorded one (jclouds)", async () => {

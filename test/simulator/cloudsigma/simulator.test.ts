@@ -43,7 +43,9 @@ describe("the CloudSigma simulator", () => {
       vlans: [{ resource: "5eed0000-0000-4000-8000-000000000001", type: "vlan", user: DEMO_ACCOUNT.uuid, name: "seeded" }],
     });
     expect((await callAs(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password, "/resources/vlan/info")).status).toBe(401);
-    expect((await callAs(DEMO_ACCOUNT.email, "seeded-pass", "/resources/vlan/info")).objects).toEqual([{ resource: "5eed0000-0000-4000-8000-000000000001", type: "vlan", user: DEMO_ACCOUNT.uuid, name: "seeded" }]);
+    expect((await callAs(DEMO_ACCOUNT.email, "seeded-pass", "/resources/vlan/info")).objects).toEqual([
+      { resource: "5eed0000-0000-4000-8000-000000000001", type: "vlan", user: DEMO_ACCOUNT.uuid, name: "seeded" },
+    ]);
     await ctx.sim.control("POST", "/_sim/reset");
     expect(await callAs(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password, "/resources/vlan/info")).toEqual({ status: 200, objects: [] });
   });
@@ -57,20 +59,50 @@ describe("the CloudSigma simulator", () => {
 
   it("shows the profile with the account's uuid and email, changes it, refuses what the manual refuses, and takes a new email as the login", async () => {
     const [p] = await ctx.api("GET", "/profile/info");
-    expect(p).toMatchObject({ uuid: DEMO_ACCOUNT.uuid, email: DEMO_ACCOUNT.email, first_name: "Demo", currency: "EUR", secret_key: expect.stringMatching(/^\w{40}$/) });
-    expect((await ctx.api("POST", "/profile/set", { company: "Other Ltd.", phone: "+41 44 000 00 00" }))[0]).toMatchObject({ company: "Other Ltd.", phone: "+41 44 000 00 00" });
+    expect(p).toMatchObject({
+      uuid: DEMO_ACCOUNT.uuid,
+      email: DEMO_ACCOUNT.email,
+      first_name: "Demo",
+      currency: "EUR",
+      secret_key: expect.stringMatching(/^\w{40}$/),
+    });
+    expect((await ctx.api("POST", "/profile/set", { company: "Other Ltd.", phone: "+41 44 000 00 00" }))[0]).toMatchObject({
+      company: "Other Ltd.",
+      phone: "+41 44 000 00 00",
+    });
     // As the manual shows it: the profile, the request's values, and an errors: line after the field's.
-    await expect(ctx.api("POST", "/profile/set", { first_name: "" })).rejects.toThrow(/400: uuid .*\nfirst_name \nerrors:first_name \* This field is required\.\n/s);
+    await expect(ctx.api("POST", "/profile/set", { first_name: "" })).rejects.toThrow(
+      /400: uuid .*\nfirst_name \nerrors:first_name \* This field is required\.\n/s,
+    );
     await expect(ctx.api("POST", "/profile/set", { currency: "USD" })).rejects.toThrow(/errors:currency The billing currency cannot be changed once set/);
     await expect(ctx.api("POST", "/profile/set", { salary: "1" })).rejects.toThrow(/errors:salary Unknown key/);
     await ctx.api("POST", "/profile/set", { email: "new@example.com" });
     expect((await callAs(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password, "/profile/info")).status).toBe(401);
-    expect((await callAs("new@example.com", DEMO_ACCOUNT.password, "/profile/info")).objects[0]).toMatchObject({ email: "new@example.com", company: "Other Ltd." });
+    expect((await callAs("new@example.com", DEMO_ACCOUNT.password, "/profile/info")).objects[0]).toMatchObject({
+      email: "new@example.com",
+      company: "Other Ltd.",
+    });
   });
 
   it("prices subscriptions by its price list, pays them from the balance, and shows both in the profile's currency", async () => {
     const [prices] = await ctx.api("GET", "/pricing/info");
-    expect(Object.keys(prices)).toEqual(["start", "end", "cpu:sub", "cpu:burst", "mem:sub", "mem:burst", "xfer:sub", "xfer:burst", "disk:sub", "disk:burst", "ip", "vlan", "msft_lwa_00135", "msft_p73_04837", "msft_tfa_00009"]);
+    expect(Object.keys(prices)).toEqual([
+      "start",
+      "end",
+      "cpu:sub",
+      "cpu:burst",
+      "mem:sub",
+      "mem:burst",
+      "xfer:sub",
+      "xfer:burst",
+      "disk:sub",
+      "disk:burst",
+      "ip",
+      "vlan",
+      "msft_lwa_00135",
+      "msft_p73_04837",
+      "msft_tfa_00009",
+    ]);
     expect(Date.parse(prices.end.replace(" ", "T").slice(0, 23) + "Z") - Date.parse(prices.start.replace(" ", "T").slice(0, 23) + "Z")).toBe(5 * 60_000);
     await ctx.sim.control("POST", "/_sim/seed", { profile: { currency: "CHF" }, balance: "100.00" });
     const term = { start_time: "2026-12-01 00:00", months: "2" };

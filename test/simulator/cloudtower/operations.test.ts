@@ -20,9 +20,20 @@ describe.each([
   async function scratchVm(name: string, nics = 1): Promise<string> {
     const body = [
       {
-        cluster_id: CLUSTER_A, name, cpu_cores: 1, cpu_sockets: 1, memory: 1024 ** 3, ha: true, firmware: "BIOS", status: "STOPPED",
+        cluster_id: CLUSTER_A,
+        name,
+        cpu_cores: 1,
+        cpu_sockets: 1,
+        memory: 1024 ** 3,
+        ha: true,
+        firmware: "BIOS",
+        status: "STOPPED",
         vm_nics: Array.from({ length: nics }, () => ({ connect_vlan_id: DEFAULT_VLAN_A })),
-        vm_disks: { mount_new_create_disks: [{ boot: 0, bus: "VIRTIO", vm_volume: { name: `${name}-d0`, size: 1, size_unit: "GB", elf_storage_policy: "REPLICA_2_THIN_PROVISION" } }] },
+        vm_disks: {
+          mount_new_create_disks: [
+            { boot: 0, bus: "VIRTIO", vm_volume: { name: `${name}-d0`, size: 1, size_unit: "GB", elf_storage_policy: "REPLICA_2_THIN_PROVISION" } },
+          ],
+        },
       },
     ];
     const { results, tasks } = await t.done("/create-vm", body);
@@ -82,7 +93,10 @@ describe.each([
     it("removes the NICs that where matches, of the VMs in effect.vm_ids, and numbers the rest again", async () => {
       const id = await scratchVm("three-nics", 3);
       const macs = (await nicsOf(id)).map((n: { mac_address: string }) => n.mac_address);
-      const { results, tasks } = await t.done("/remove-vm-nic-by-where", { where: { vm: { id }, mac_address_in: [macs[0], macs[2]] }, effect: { vm_ids: [id] } });
+      const { results, tasks } = await t.done("/remove-vm-nic-by-where", {
+        where: { vm: { id }, mac_address_in: [macs[0], macs[2]] },
+        effect: { vm_ids: [id] },
+      });
       expect(results.map((r: { data: { id: string } }) => r.data.id)).toEqual([id]);
       expect(tasks[0]).toMatchObject({ status: "SUCCESSED", resource_mutation: "updateVm" });
       expect((await nicsOf(id)).map((n: { mac_address: string; order: number }) => [n.mac_address, n.order])).toEqual([[macs[1], 0]]);
@@ -112,7 +126,9 @@ describe.each([
     });
 
     it("makes a VM from a content-library template on a cluster it is on, from that cluster's copy", async () => {
-      const { results, tasks } = await t.done("/create-vm-from-content-library-template", [{ template_id: "cl0c1vmtemp1ate00000deb12", cluster_id: CLUSTER_B, name: "lib-1", is_full_copy: false }]);
+      const { results, tasks } = await t.done("/create-vm-from-content-library-template", [
+        { template_id: "cl0c1vmtemp1ate00000deb12", cluster_id: CLUSTER_B, name: "lib-1", is_full_copy: false },
+      ]);
       expect(tasks[0].status).toBe("SUCCESSED");
       const v = await vmOf(results[0].data.id);
       expect(v).toMatchObject({ status: "RUNNING", cluster: { id: CLUSTER_B }, cpu: { cores: 2, sockets: 1 } });
@@ -122,8 +138,12 @@ describe.each([
     it("fails the create task of a content-library template not on the cluster asked, leaving no VM", async () => {
       const onlyA = { id: "cl0c1vmtemp1ate0000only1a", name: "only-a", description: "", createdAt: "2026-01-01T00:00:00.000Z", architecture: "X86_64" };
       const sizes = { cloud_init_supported: true, vcpu: 2, memory: 1024 ** 3, size: 1024 ** 3 };
-      await t.sim.control("POST", "/_sim/seed", { contentLibraryVmTemplates: [{ ...onlyA, ...sizes, vm_template_uuids: [TEMPLATE], vm_templates: [{ id: TEMPLATE, name: "debian-12" }] }] });
-      const { results, tasks } = await t.done("/create-vm-from-content-library-template", [{ template_id: "cl0c1vmtemp1ate0000only1a", cluster_id: CLUSTER_B, name: "lib-2", is_full_copy: false }]);
+      await t.sim.control("POST", "/_sim/seed", {
+        contentLibraryVmTemplates: [{ ...onlyA, ...sizes, vm_template_uuids: [TEMPLATE], vm_templates: [{ id: TEMPLATE, name: "debian-12" }] }],
+      });
+      const { results, tasks } = await t.done("/create-vm-from-content-library-template", [
+        { template_id: "cl0c1vmtemp1ate0000only1a", cluster_id: CLUSTER_B, name: "lib-2", is_full_copy: false },
+      ]);
       expect(tasks[0]).toMatchObject({ status: "FAILED", error_code: "CONTENT_LIBRARY_VM_TEMPLATE_NOT_IN_CLUSTER" });
       expect(await vmOf(results[0].data.id)).toBeUndefined();
     });
@@ -150,9 +170,15 @@ describe.each([
     });
 
     it("makes a volume, refuses to delete it while a VM mounts it, and deletes it once free", async () => {
-      const { results } = await t.done("/create-vm-volume", [{ name: "scratch", size: 5, size_unit: "GB", elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false, cluster_id: CLUSTER_A }]);
+      const { results } = await t.done("/create-vm-volume", [
+        { name: "scratch", size: 5, size_unit: "GB", elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false, cluster_id: CLUSTER_A },
+      ]);
       const volId = results[0].data.id;
-      expect((await t.api("/get-vm-volumes", { where: { id: volId } })).body[0]).toMatchObject({ size: 5 * 1024 ** 3, mounting: false, entityAsyncStatus: null });
+      expect((await t.api("/get-vm-volumes", { where: { id: volId } })).body[0]).toMatchObject({
+        size: 5 * 1024 ** 3,
+        mounting: false,
+        entityAsyncStatus: null,
+      });
       const id = await scratchVm("mounter");
       await t.done("/add-vm-disk", { where: { id }, data: { vm_disks: { mount_disks: [{ vm_volume_id: volId, bus: "VIRTIO", boot: 1 }] } } });
       expect((await t.api("/delete-vm-volume", { where: { id: volId } })).status).toBe(400);

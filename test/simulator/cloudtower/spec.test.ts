@@ -30,7 +30,10 @@ describe.skipIf(!SPEC)("CloudTower simulator with the 4.6.0 spec", () => {
   });
 
   it("accepts where keys, relations and orderBy values the spec defines, and orders by them", async () => {
-    const r = await t.api("/get-vm-templates", { where: { cluster: { name_in: ["cluster-a", "cluster-b"] }, name_starts_with: "debian" }, orderBy: "name_DESC" });
+    const r = await t.api("/get-vm-templates", {
+      where: { cluster: { name_in: ["cluster-a", "cluster-b"] }, name_starts_with: "debian" },
+      orderBy: "name_DESC",
+    });
     expect(r.status).toBe(200);
     expect(r.body.map((x: { name: string }) => x.name)).toEqual(["debian-12", "debian-12"]);
     const byId = await t.api("/get-clusters", { orderBy: "name_DESC" });
@@ -41,7 +44,9 @@ describe.skipIf(!SPEC)("CloudTower simulator with the 4.6.0 spec", () => {
     await t.sim.control("POST", "/_sim/seed", { vlans: [{ id: "cbadvlan00000000000000001", name: "broken" }] });
     const r = await t.api("/get-vlans", { where: { id: "cbadvlan00000000000000001" } });
     expect(r.status).toBe(500);
-    expect(r.body.message).toMatch(/^simulator bug: the 200 answer of \/get-vlans does not match cloudtower-openapi-4\.6\.0\.json: \/0: must have required property/);
+    expect(r.body.message).toMatch(
+      /^simulator bug: the 200 answer of \/get-vlans does not match cloudtower-openapi-4\.6\.0\.json: \/0: must have required property/,
+    );
   });
 
   it("answers a bad token with a 401 whose body is CloudTower's error body", async () => {

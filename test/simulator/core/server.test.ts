@@ -10,7 +10,14 @@ function counterVendor(): VendorSim & { items: string[] } {
   const routes: Route[] = [
     { method: "GET", path: "/items", handler: () => ({ status: 200, body: { items } }) },
     { method: "POST", path: "/items/:name", handler: (r) => (items.push(r.params.name), { status: 201, body: { name: r.params.name } }) },
-    { method: "GET", path: "/items/:name", handler: (r) => { if (!items.includes(r.params.name)) throw new SimError(404, `no item ${r.params.name}`, { code: "NotFound" }); return { status: 200, body: { name: r.params.name } }; } },
+    {
+      method: "GET",
+      path: "/items/:name",
+      handler: (r) => {
+        if (!items.includes(r.params.name)) throw new SimError(404, `no item ${r.params.name}`, { code: "NotFound" });
+        return { status: 200, body: { name: r.params.name } };
+      },
+    },
   ];
   return {
     name: "counter",
@@ -31,8 +38,7 @@ afterEach(async () => server?.stop());
 async function start(vendor = counterVendor(), statePath?: string) {
   server = new SimServer(vendor, { statePath });
   const url = await server.start();
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = (method: string, path: string, body?: unknown) => fetch(url + path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
   return { url, vendor, call };
 }
 

@@ -16,7 +16,7 @@ const inventoried = async (id: string) => (await sim.inventory<{ id: string; sta
 
 describe("CVM simulator", () => {
   it("lists the user's VPSes with every number as a string", async () => {
-    const body = await (await get("/api/client/vps/list")).json() as any;
+    const body = (await (await get("/api/client/vps/list")).json()) as any;
     const ids = body.response.vpses.map((v: { id: string }) => v.id);
     expect(ids).toEqual(["101", "102", "103", "104", "105", "106", "107"]);
     for (const v of body.response.vpses) {
@@ -25,7 +25,7 @@ describe("CVM simulator", () => {
   });
 
   it("shows combined traffic for one VPS and split traffic for another", async () => {
-    const { response } = await (await get("/api/client/vps/list")).json() as any;
+    const { response } = (await (await get("/api/client/vps/list")).json()) as any;
     const web = response.vpses.find((v: { id: string }) => v.id === "101");
     const db = response.vpses.find((v: { id: string }) => v.id === "103");
     expect(web).toHaveProperty("traffic_limit");
@@ -37,7 +37,7 @@ describe("CVM simulator", () => {
   it("answers 401 for a missing or wrong token pair and 403 for a pair without client access", async () => {
     const none = await get("/api/client/vps/list", {});
     expect(none.status).toBe(401);
-    expect(await none.json() as any).toEqual({ errors: ["No valid API token pair was specified."] });
+    expect((await none.json()) as any).toEqual({ errors: ["No valid API token pair was specified."] });
     expect((await get("/api/client/vps/list", { "API-Public-Token": "demo-public", "API-Private-Token": "nope" })).status).toBe(401);
     const billing = await get("/api/client/vps/list", { "API-Public-Token": "billing-public", "API-Private-Token": "billing-private" });
     expect(billing.status).toBe(403);
@@ -46,34 +46,34 @@ describe("CVM simulator", () => {
   it("hides another user's VPS behind a 404", async () => {
     const r = await get("/api/client/vps/201/status");
     expect(r.status).toBe(404);
-    expect(await r.json() as any).toEqual({ errors: ["The specified VPS ID does not exist or is not accessible to this user."] });
+    expect((await r.json()) as any).toEqual({ errors: ["The specified VPS ID does not exist or is not accessible to this user."] });
   });
 
   it("starts a VPS: 200 at once, running in /status after the transition time", async () => {
     expect((await post("/api/client/vps/102/start")).status).toBe(200);
-    expect((await (await get("/api/client/vps/102/status")).json() as any).response.status).toBe("stopped");
+    expect(((await (await get("/api/client/vps/102/status")).json()) as any).response.status).toBe("stopped");
     await new Promise((r) => setTimeout(r, 60));
-    expect((await (await get("/api/client/vps/102/status")).json() as any).response).toMatchObject({ status: "running", traffic_used: "0" });
+    expect(((await (await get("/api/client/vps/102/status")).json()) as any).response).toMatchObject({ status: "running", traffic_used: "0" });
   });
 
   it("answers a restart once the VPS is back up, its status running throughout", async () => {
     const t0 = Date.now();
     expect((await post("/api/client/vps/101/restart")).status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(35);
-    expect((await (await get("/api/client/vps/101/status")).json() as any).response.status).toBe("running");
+    expect(((await (await get("/api/client/vps/101/status")).json()) as any).response.status).toBe("running");
     expect((await inventoried("101"))?.operations).toBe(1);
   });
 
   it("refuses power operations on a suspended or terminated VPS with a 500", async () => {
     const r = await post("/api/client/vps/104/start");
     expect(r.status).toBe(500);
-    expect((await r.json() as any).errors[0]).toMatch(/suspended/);
+    expect(((await r.json()) as any).errors[0]).toMatch(/suspended/);
     expect((await post("/api/client/vps/105/stop")).status).toBe(500);
   });
 
   it("reports an unreachable host node: 503 for actions, status unknown", async () => {
     await sim.control("POST", "/_sim/cvm/nodes/1/unreachable", { requests: 1 });
-    expect((await (await get("/api/client/vps/101/status")).json() as any).response.status).toBe("unknown");
+    expect(((await (await get("/api/client/vps/101/status")).json()) as any).response.status).toBe("unknown");
     expect((await post("/api/client/vps/101/stop")).status).toBe(503);
     expect((await post("/api/client/vps/101/stop")).status).toBe(200);
   });
