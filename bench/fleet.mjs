@@ -46,8 +46,9 @@ const PASSPHRASE = "bench-passphrase";
 const ASYNC_MS = 3000;
 const POLL_MS = 1000;
 const SAMPLE_MS = 100;
-/** The SDK the projects install: the floor of the package's @pulumi/pulumi range (the CLI is built at it). */
-const PULUMI_SDK = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"].replace(/^\^/, "");
+/** The SDK the projects install: PPC_PULUMI_SDK, else the floor of the package's @pulumi/pulumi range (the CLI is built at it). */
+const PULUMI_SDK =
+  process.env.PPC_PULUMI_SDK || JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"].replace(/^\^/, "");
 
 // ---- Options -----------------------------------------------------------------------------------------
 
