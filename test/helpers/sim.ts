@@ -10,11 +10,13 @@ export const NOWHERE = "00000000-0000-4000-8000-000000000000";
 export interface Sim {
   url: string;
   /** Calls a /_sim/ control route; the parsed JSON answer. */
-  control(method: string, path: string, body?: unknown): Promise<any>;  
+  control(method: string, path: string, body?: unknown): Promise<any>;
   /** The simulator's objects of one collection, from GET /_sim/inventory. */
-  inventory<T = Record<string, any>>(collection: string): Promise<T[]>;  
+  inventory<T = Record<string, any>>(collection: string): Promise<T[]>;
   /** The paths of the requests logged since the last reset or clear. */
   requests(): Promise<Array<{ method: string; path: string; query: string; body: string; status: number; response: string }>>;
+  /** The requests answered since the last call, counted by path (logins and 401 answers left out); clears the log. */
+  sent(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -36,6 +38,13 @@ export async function startSim(vendor: VendorSim): Promise<Sim> {
       return all[collection];
     },
     requests: () => control("GET", "/_sim/requests"),
+    sent: async () => {
+      const log: Array<{ path: string; status: number }> = await control("GET", "/_sim/requests");
+      await control("DELETE", "/_sim/requests");
+      const by: Record<string, number> = {};
+      for (const r of log.filter((q) => !q.path.endsWith("/login") && q.status !== 401)) by[r.path] = (by[r.path] ?? 0) + 1;
+      return by;
+    },
     stop: () => server.stop(),
   };
 }

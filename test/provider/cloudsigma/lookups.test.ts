@@ -12,13 +12,7 @@ import { LIBRARY_DEBIAN, sigmaConfig, useSigma } from "../../helpers/cloudsigma"
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useSigma();
-const sent = async () => {
-  const log = await ctx.sim.requests();
-  await ctx.sim.control("DELETE", "/_sim/requests");
-  const by: Record<string, number> = {};
-  for (const r of log) by[r.path] = (by[r.path] ?? 0) + 1;
-  return by;
-};
+const sent = () => ctx.sim.sent();
 const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 const isSecret = (o: unknown) => (o as { isSecret: Promise<boolean> }).isSecret;
 

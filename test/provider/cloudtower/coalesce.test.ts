@@ -10,14 +10,7 @@ import { asEngine } from "../../helpers/engine";
 
 const ctx = useTower(20);
 const vm = asEngine(cloudtower.Vm.provider);
-/** The requests answered since the last call, by path (logins, and the 401s after each test's reset, aside). */
-const sent = async () => {
-  const log = await ctx.sim.requests();
-  await ctx.sim.control("DELETE", "/_sim/requests");
-  const by: Record<string, number> = {};
-  for (const r of log.filter((q) => q.path !== "/v2/api/login" && q.status !== 401)) by[r.path] = (by[r.path] ?? 0) + 1;
-  return by;
-};
+const sent = () => ctx.sim.sent();
 
 /** `n` VMs named `<prefix><i>`, made out of band in one request, each with `disks` disks; their ids. */
 async function fleet(n: number, disks = 0, prefix = "f-"): Promise<string[]> {

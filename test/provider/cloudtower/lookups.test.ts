@@ -10,13 +10,7 @@ import { CLUSTER_A, CLUSTER_B, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, VDS_A, tower
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useTower(20);
-const sent = async () => {
-  const log = await ctx.sim.requests();
-  await ctx.sim.control("DELETE", "/_sim/requests");
-  const by: Record<string, number> = {};
-  for (const r of log.filter((q) => q.path !== "/v2/api/login" && q.status !== 401)) by[r.path] = (by[r.path] ?? 0) + 1;
-  return by;
-};
+const sent = () => ctx.sim.sent();
 const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 
 describe("cloudtower look-ups", () => {

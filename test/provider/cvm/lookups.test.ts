@@ -11,14 +11,7 @@ import { cvmConfig, useCvm } from "../../helpers/cvm";
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useCvm();
-/** The requests sent since the last call, by path. */
-const sent = async () => {
-  const log = await ctx.sim.requests();
-  await ctx.sim.control("DELETE", "/_sim/requests");
-  const by: Record<string, number> = {};
-  for (const r of log) by[r.path] = (by[r.path] ?? 0) + 1;
-  return by;
-};
+const sent = () => ctx.sim.sent();
 const valueOf = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
 /** VPSes whose hostnames are addresses, or resolve to one without a DNS server (`localhost`, from the hosts file). */
 const byAddress = () =>
