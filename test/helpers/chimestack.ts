@@ -41,7 +41,7 @@ export function vmInputs(extra: Record<string, unknown> = {}): Record<string, un
   };
 }
 
-type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;  
+type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;
 
 /**
  * A ChimeStack simulator for one test file (fast VM operations), reset, seeded and configured before each

@@ -17,7 +17,7 @@ export function towerConfig(url: string, ns = "cloudtower"): Record<string, stri
   return { [`${ns}:endpoint`]: url, [`${ns}:username`]: DEMO_USER.username, [`${ns}:password`]: DEMO_USER.password, [`${ns}:pollIntervalMs`]: "20" };
 }
 
-type Api = <T = any>(path: string, body?: unknown) => Promise<T>;  
+type Api = <T = any>(path: string, body?: unknown) => Promise<T>;
 
 /**
  * A CloudTower simulator for one test file (fast tasks), reset and configured before each test; `api`

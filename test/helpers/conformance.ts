@@ -13,7 +13,7 @@ import type { FaultSpec } from "../../simulator/core";
 import { asEngine } from "./engine";
 import { NOWHERE, type Sim } from "./sim";
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 
 export interface ConformanceCase {
   resource: {

@@ -9,7 +9,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type * as pulumi from "@pulumi/pulumi";
 import { configFrom, forgetClients } from "../../provider/core";
 
-type Obj = Record<string, any>;  
+type Obj = Record<string, any>;
 type Provider = Required<pulumi.dynamic.ResourceProvider>;
 
 /** A JSON value as it comes out of the engine's Struct (throws on undefined, functions, BigInts). */

@@ -47,7 +47,7 @@ interface Line {
   version?: string;
   step?: string;
   ok?: boolean;
-  detail?: Record<string, any>;  
+  detail?: Record<string, any>;
   error?: string;
   trace?: string;
 }

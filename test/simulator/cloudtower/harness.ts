@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 import { DEMO_USER, createCloudTowerSimulator } from "../../../simulator/cloudtower";
 import { Sim, startSim } from "../../helpers/sim";
 
-type Json = any;  
+type Json = any;
 
 export function tower(opts: Parameters<typeof createCloudTowerSimulator>[0] = {}) {
   const t = {} as {
