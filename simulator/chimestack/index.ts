@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { DEMO, catalogue } from "./seed";
+import { Lookup, showHost, showNetwork, showNic, showSubnet, showVm, showVolume } from "./wire";
 
 export { CATALOGUE, DEMO } from "./seed";
 
@@ -205,11 +206,16 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     return n;
   };
 
-  /** Hosts and networks show their cluster's name, subnets their network's, as they are now. */
-  const named = (o: Obj): Obj =>
-    o.network_uuid !== undefined
-      ? { ...o, network_name: data.networks.get(String(o.network_uuid))?.name ?? "" }
-      : { ...o, cluster_name: data.clusters.get(String(o.cluster_uuid))?.name ?? "" };
+  const at: Lookup = {
+    vm: (u) => data.vms.get(u),
+    network: (u) => data.networks.get(u),
+    cluster: (u) => data.clusters.get(u),
+    volumeSpec: (u) => data.volumeSpecs.get(u),
+    image: (u) => data.images.get(u),
+    host: (u) => data.hosts.get(u),
+    vms: () => [...data.vms.values()],
+    networks: () => [...data.networks.values()],
+  };
 
   /** An object of a cluster, 404 when it is in another cluster. */
   const inCluster = (req: SimRequest, m: Map<string, Obj>, uuid: string, what: string) => {
@@ -319,14 +325,28 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     {
       method: "GET",
       path: H,
-      handler: (req) => (cluster(req), list([...data.hosts.values()].filter((h) => h.cluster_uuid === req.params.cluster).map(named), req, FILTERS.host)),
+      handler: (req) => (
+        cluster(req),
+        list(
+          [...data.hosts.values()].filter((h) => h.cluster_uuid === req.params.cluster).map((h) => showHost(h, at)),
+          req,
+          FILTERS.host,
+        )
+      ),
     },
-    { method: "GET", path: `${H}/:host`, handler: (req) => ok({ host: named(inCluster(req, data.hosts, req.params.host, "host")) }) },
+    { method: "GET", path: `${H}/:host`, handler: (req) => ok({ host: showHost(inCluster(req, data.hosts, req.params.host, "host"), at) }) },
     // ---- Networks and subnets -------------------------------------------------------------------
     {
       method: "GET",
       path: N,
-      handler: (req) => (cluster(req), list([...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster).map(named), req, FILTERS.network)),
+      handler: (req) => (
+        cluster(req),
+        list(
+          [...data.networks.values()].filter((n) => n.cluster_uuid === req.params.cluster).map((n) => showNetwork(n, at)),
+          req,
+          FILTERS.network,
+        )
+      ),
     },
     {
       method: "POST",
@@ -349,10 +369,10 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           created_at: iso(),
         };
         data.networks.set(n.uuid, n);
-        return ok({ network: n });
+        return ok({ network: showNetwork(n, at) });
       },
     },
-    { method: "GET", path: `${N}/:network`, handler: (req) => ok({ network: named(network(req)) }) },
+    { method: "GET", path: `${N}/:network`, handler: (req) => ok({ network: showNetwork(network(req), at) }) },
     {
       method: "PATCH",
       path: `${N}/:network`,
@@ -378,7 +398,14 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
     {
       method: "GET",
       path: S,
-      handler: (req) => (network(req), list([...data.subnets.values()].filter((s) => s.network_uuid === req.params.network).map(named), req, FILTERS.subnet)),
+      handler: (req) => (
+        network(req),
+        list(
+          [...data.subnets.values()].filter((s) => s.network_uuid === req.params.network).map((s) => showSubnet(s, at)),
+          req,
+          FILTERS.subnet,
+        )
+      ),
     },
     {
       method: "POST",
@@ -403,10 +430,10 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           created_at: iso(),
         };
         data.subnets.set(s.uuid, s);
-        return ok({ subnet: s });
+        return ok({ subnet: showSubnet(s, at) });
       },
     },
-    { method: "GET", path: `${S}/:subnet`, handler: (req) => (network(req), ok({ subnet: named(get(data.subnets, req.params.subnet, "subnet")) })) },
+    { method: "GET", path: `${S}/:subnet`, handler: (req) => (network(req), ok({ subnet: showSubnet(get(data.subnets, req.params.subnet, "subnet"), at) })) },
     {
       method: "PATCH",
       path: `${S}/:subnet`,
@@ -432,7 +459,16 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
       },
     },
     // ---- VMs -------------------------------------------------------------------------------------
-    { method: "GET", path: "/v1/vm", handler: (req) => list([...data.vms.keys()].map(vm), req, FILTERS.vm) },
+    {
+      method: "GET",
+      path: "/v1/vm",
+      handler: (req) =>
+        list(
+          [...data.vms.keys()].map((u) => showVm(vm(u), at)),
+          req,
+          FILTERS.vm,
+        ),
+    },
     {
       method: "POST",
       path: "/v1/vm",
@@ -546,10 +582,10 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
         };
         data.vms.set(v.uuid, v);
         pending.set(v.uuid, { at: now() + createMs, state: 1, name: "create", ...outcome() }); // v0.1: a VM starts when it is created
-        return ok({ vm: v });
+        return ok({ vm: showVm(v, at) });
       },
     },
-    { method: "GET", path: "/v1/vm/:vm", handler: (req) => ok({ vm: vm(req.params.vm) }) },
+    { method: "GET", path: "/v1/vm/:vm", handler: (req) => ok({ vm: showVm(vm(req.params.vm), at) }) },
     {
       method: "PATCH",
       path: "/v1/vm/:vm",
@@ -612,13 +648,13 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           ready_at: now() + createMs,
         };
         data.volumes.set(v.uuid, v);
-        return ok({ volume: shownVolume(v) });
+        return ok({ volume: showVolume(shownVolume(v), at) });
       },
     },
     {
       method: "GET",
       path: `${C}/:cluster/volume/:volume`,
-      handler: (req) => (cluster(req), ok({ volume: shownVolume(get(data.volumes, req.params.volume, "volume")) })),
+      handler: (req) => (cluster(req), ok({ volume: showVolume(shownVolume(get(data.volumes, req.params.volume, "volume")), at) })),
     },
     {
       method: "DELETE",
@@ -656,10 +692,10 @@ export function createChimeStackSimulator(opts: ChimeOptions = {}): VendorSim {
           created_at: iso(),
         };
         data.nics.set(n.uuid, n);
-        return ok({ nic: n });
+        return ok({ nic: showNic(n, at) });
       },
     },
-    { method: "GET", path: "/v1/nic/:nic", handler: (req) => ok({ nic: get(data.nics, req.params.nic, "nic") }) },
+    { method: "GET", path: "/v1/nic/:nic", handler: (req) => ok({ nic: showNic(get(data.nics, req.params.nic, "nic"), at) }) },
     {
       method: "DELETE",
       path: "/v1/nic/:nic",

@@ -121,7 +121,21 @@ export function catalogue(createdAt: string): Record<Collection, Obj[]> {
     vm_running_count: 0,
     networks: [],
     storage_pools: [],
-    tasks: [],
+    // The installer's task, as getHost's example shows one.
+    tasks: [
+      {
+        uuid: id("7a000000", n),
+        operation_name: "create",
+        resource_type: "host",
+        resource_uuid: uuid,
+        state: 1,
+        description: `create-host-flowchain-${uuid}`,
+        request_id: id("7b000000", n),
+        created_at: createdAt,
+        updated_at: createdAt,
+        finished_at: createdAt,
+      },
+    ],
     vms: [],
     ...at,
   });

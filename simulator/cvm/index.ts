@@ -82,15 +82,16 @@ export function createCvmSimulator(opts: CvmOptions = {}): VendorSim {
         return ok({ vpses });
       },
     },
-    {
+    // The rendered manual says `/vps/<id>/status`, its newer source `/vps/<id>`: both answer.
+    ...["/api/client/vps/:id/status", "/api/client/vps/:id"].map((path): Route => ({
       method: "GET",
-      path: "/api/client/vps/:id/status",
+      path,
       handler: (req) => {
         const v = vpsOf(req);
         const status = state.status(v);
         return ok({ ...traffic(v), ram_used: v.ram_used, disk_used: v.disk_used, status });
       },
-    },
+    })),
     { method: "POST", path: "/api/client/vps/:id/start", handler: power("start") },
     { method: "POST", path: "/api/client/vps/:id/stop", handler: power("stop") },
     { method: "POST", path: "/api/client/vps/:id/restart", handler: power("restart") },
