@@ -77,22 +77,27 @@ ppc_setup() {
   ppc_log "pulumi $(pulumi version) at $(command -v pulumi)"
   # Not fatal here: test/sdk/ then fails in CI (and skips elsewhere), saying why.
   ppc_ensure_cloudtower_sdk || ppc_log "the CloudTower SDK conformance suite (test/sdk/) cannot run"
+  ppc_ensure_cloudsigma_libcloud || ppc_log "the CloudSigma libcloud conformance suite (test/sdk/) cannot run"
   ppc_offline_pulumi
   ppc_log "setup done in $(( $(date +%s) - start ))s"
 }
 
-# --- CloudTower's Python SDK (the conformance suite, test/sdk/) --------------------------------------
-# A venv in .cache/cloudtower-sdk/ with test/sdk/requirements.txt installed (pinned), redone when that file
-# or the Python changes. Needs python3 with venv and pip's index; says why when it cannot.
-ppc_ensure_cloudtower_sdk() {
-  local dir="$PPC_CACHE/cloudtower-sdk" req="$PPC_ROOT/test/sdk/requirements.txt" stamp want
-  command -v python3 >/dev/null || { ppc_log "no python3: cannot install the CloudTower SDK for test/sdk/"; return 1; }
+# --- Python clients of the vendor APIs (the conformance suites in test/sdk/) -----------------------------
+# A venv in .cache/<name>/ with a pinned requirements file installed, redone when that file or the Python
+# changes. Needs python3 with venv and pip's index; says why when it cannot.
+ppc_ensure_venv() {
+  local name="$1" req="$2" dir="$PPC_CACHE/$1" stamp want
+  command -v python3 >/dev/null || { ppc_log "no python3: cannot install $name"; return 1; }
   want="$(sha256sum "$req" | cut -c1-16) $(python3 --version 2>&1)"
   stamp="$dir/.ppc-requirements"
   if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
-  ppc_log "installing the CloudTower Python SDK ($(grep -o 'cloudtower-sdk==[^ ]*' "$req")) into $dir"
+  ppc_log "installing $name ($(grep -v '^#' "$req" | head -n 1)) into $dir"
   rm -rf "$dir"
   python3 -m venv "$dir" >&2 || { ppc_log "python3 -m venv failed (install python3-venv)"; return 1; }
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" >&2 || { ppc_log "pip could not install $req"; return 1; }
   echo "$want" > "$stamp"
 }
+
+# SmartX's CloudTower SDK and Apache libcloud (CloudSigma 1.0), for test/sdk/.
+ppc_ensure_cloudtower_sdk() { ppc_ensure_venv cloudtower-sdk "$PPC_ROOT/test/sdk/requirements.txt"; }
+ppc_ensure_cloudsigma_libcloud() { ppc_ensure_venv cloudsigma-libcloud "$PPC_ROOT/test/sdk/cloudsigma-libcloud-requirements.txt"; }

@@ -13,6 +13,7 @@ if [ "$unit" = 1 ]; then
   ppc_ensure_node
   ppc_install_packages
   ppc_ensure_cloudtower_sdk || ppc_log "the CloudTower SDK conformance suite (test/sdk/) cannot run"
+  ppc_ensure_cloudsigma_libcloud || ppc_log "the CloudSigma libcloud conformance suite (test/sdk/) cannot run"
   cd "$PPC_ROOT"
   export PPC_SKIP_E2E=1
   set -- --exclude "test/e2e/**" "$@"

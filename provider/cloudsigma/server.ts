@@ -3,8 +3,10 @@
  * `/destroy`). Changes go through `/servers/<uuid>/set`; those the API refuses on a running server (all but
  * name, cpu and tags) stop it, set, and start it again, only with `allowRestart` (otherwise preview fails
  * naming the fields). Stopping is an ACPI shutdown with a deadline, then a hard stop if `forceStop`.
- * Destroy stops first. The VNC settings are a secret (they hold the VNC password). Servers are created
- * stopped and then started: the start is the create's wait. The ownership marker is the `user:pulumi` key.
+ * Destroy stops first. The VNC settings are a secret (they hold the VNC password). The API boots a server
+ * as it creates it (the manual's example and the recorded answers show `status active`); the create's wait
+ * starts it only when the answer shows it stopped, or, for `powerState: "stopped"`, stops it at once (a
+ * hard stop: it has run nothing yet). The ownership marker is the `user:pulumi` key.
  */
 import { z } from "zod";
 import { ProviderError, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, uuid, waitFor } from "../core";
@@ -159,7 +161,7 @@ export const Server = defineResource({
     async create(i, { client, marker }) {
       const [s] = await client.post<WireServer>("/servers/create", { ...serverConfig(i), [MARKER_KEY]: marker }, { idempotent: false });
       if (!s?.server) throw new ProviderError("server", "CloudSigma answered /servers/create without a server uuid (insufficient funds?)");
-      return { id: s.server, wait: i.powerState === "running" ? () => start(client, s.server, i) : undefined };
+      return { id: s.server, wait: () => settlePower(client, s.server, i, s.status) };
     },
     read: (id, { client }) => client.object<WireServer>("servers", id),
     async update(id, olds, news, { client }) {
@@ -191,8 +193,8 @@ export const Server = defineResource({
         : await client.get<WireServer>("/servers/info");
       return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
     },
-    // A server found after a lost answer or a killed run may not have been started yet.
-    settle: async (id, i, { client }) => (i.powerState === "running" ? start(client, id, i) : undefined),
+    // A server found after a lost answer or a killed run may not be in its power state yet.
+    settle: async (id, i, { client }) => settlePower(client, id, i, (await client.object<WireServer>("servers", id))?.status),
   },
 });
 export type Server = InstanceType<typeof Server>;
@@ -308,6 +310,17 @@ function waitStatus(client: SigmaClient, uuid: string, status: "active" | "stopp
 async function start(client: SigmaClient, uuid: string, i: ServerInputs) {
   await client.post(`/servers/${uuid}/start`, undefined, { idempotent: true });
   await waitStatus(client, uuid, "active", 120_000, `server ${i.name} to start`);
+}
+
+/**
+ * A new server brought to its declared power state: started unless it runs already (as the API boots it),
+ * or stopped at once (it has run nothing yet).
+ */
+async function settlePower(client: SigmaClient, uuid: string, i: ServerInputs, status: string | undefined) {
+  if (i.powerState === "running") return status === "active" ? undefined : start(client, uuid, i);
+  if (status !== "active") return;
+  await client.post(`/servers/${uuid}/stop`, undefined, { idempotent: true });
+  await waitStatus(client, uuid, "stopped", 60_000, `server ${i.name} to stop`);
 }
 
 /** ACPI shutdown with a deadline, then a hard stop if allowed. */

@@ -60,6 +60,38 @@ export function priceList(now: number): Kv {
   return out;
 }
 
+/**
+ * Current use as `/usage/info` shows it: what runs now (the CPU and memory of running servers, the GB of
+ * every drive), what the subscriptions cover (`:sub`), and the rest, billed as burst (`:burst`). Transfer
+ * counters are the running servers' rx/tx (bytes, none here), in GB for `xfer:*`.
+ */
+export function usage(state: SigmaState): Kv {
+  const running = [...state.servers.values()].filter((s) => s.status === "active");
+  const sum = (xs: Kv[], k: string) => xs.reduce((n, x) => n + Number(x[k] ?? 0), 0);
+  const drives = [...state.drives.values()];
+  const use: Record<string, number> = {
+    cpu: sum(running, "cpu"),
+    mem: sum(running, "mem"),
+    disk: Math.ceil(sum(drives, "size") / 1024 ** 3),
+  };
+  const subscribed = (t: string) => [...state.subscriptions.values()].filter((x) => x.type === t).reduce((n, x) => n + Number(x.quantity), 0);
+  const out: Kv = {};
+  for (const k of ["cpu", "mem", "disk"]) out[k] = String(use[k]);
+  for (const k of ["cpu", "mem", "disk"]) out[`${k}:burst`] = String(Math.max(0, use[k] - subscribed(k)));
+  for (const k of ["cpu", "mem", "disk"]) out[`${k}:sub`] = String(subscribed(k));
+  const rx = sum(running, "rx");
+  const tx = sum(running, "tx");
+  const xfer = (rx + tx) / 1024 ** 3;
+  Object.assign(out, {
+    "rx:total": String(rx),
+    "tx:total": String(tx),
+    "xfer:total": String(xfer),
+    "xfer:burst": String(Math.max(0, xfer - subscribed("xfer"))),
+    "xfer:sub": String(subscribed("xfer")),
+  });
+  return out;
+}
+
 function addMonths(start: string, months: number): string {
   const d = new Date(start.replace(" ", "T") + ":00Z");
   d.setUTCMonth(d.getUTCMonth() + months);
@@ -161,6 +193,8 @@ export function billingRoutes(state: SigmaState, h: ServerHelpers): Route[] {
 
   routes.push(
     { method: "GET", path: "/pricing/info", handler: () => h.text(priceList(state.now())) },
+    { method: "GET", path: "/currencies/list", handler: () => h.lines(["EUR", "GBP", "USD"]) },
+    { method: "GET", path: "/usage/info", handler: () => h.text(usage(state)) },
     { method: "GET", path: "/balance/info", handler: () => h.text({ balance: state.balance, currency: state.profile.currency }) },
     { method: "GET", path: "/subscriptions/list", handler: () => h.text([...state.subscriptions.values()]) },
     { method: "GET", path: "/subscriptions/:uuid/info", handler: (req) => h.text(subscription(req)) },

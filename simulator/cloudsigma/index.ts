@@ -70,6 +70,11 @@ function missing(what: string, id: string): SimError {
 }
 
 const DRIVE_KEYS = /^(name|size|claim:type|readers|encryption:cipher|tags|use|avoid|user:.+)$/;
+/**
+ * Keys real clients send that the service takes without a word and that change nothing here: libcloud's
+ * `driveType` (hdd|ssd) on every clone. Accepted, not stored, not shown.
+ */
+const TOLERATED_DRIVE_KEYS = new Set(["driveType"]);
 /** The profile keys `/profile/set` takes (the manual's table, with the three its info table adds). */
 const PROFILE_KEYS = /^(email|first_name|last_name|nick_name|title|company|address|postcode|phone|currency|country|language)$/;
 const PROFILE_REQUIRED = ["email", "first_name", "last_name", "nick_name"];
@@ -96,6 +101,7 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
   }
 
   function checkDriveFields(b: Kv) {
+    for (const k of TOLERATED_DRIVE_KEYS) delete b[k];
     for (const k of Object.keys(b)) if (!DRIVE_KEYS.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
     if (b["claim:type"] && !["exclusive", "shared"].includes(b["claim:type"]))
       throw new SimError(400, "claim:type must be exclusive or shared", { type: "claim:type" });
@@ -219,7 +225,8 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     { method: "GET", path: "/resources/vlan/list", handler: () => lines([...state.vlans.keys()].map((u) => `vlan ${u}`)) },
     { method: "GET", path: "/resources/vlan/info", handler: () => text([...state.vlans.values()]) },
     {
-      method: any,
+      // POST only (the manual; no client sends a GET here): a GET is a 405.
+      method: "POST",
       path: "/resources/vlan/create",
       handler: (req) => {
         const b = kv(req.body);
@@ -300,7 +307,10 @@ export function createCloudSigmaSimulator(opts: SigmaOptions = {}): VendorSim & 
     renderError: (status, message, extra) => ({
       status,
       // Field errors come one per line, as the manual shows them.
-      body: Array.isArray(extra.raw) ? `${(extra.raw as string[]).join("\n")}\n` : `errors:${(extra.type as string) ?? "system"} ${message}\n`,
+      body: Array.isArray(extra.raw)
+        ? `${(extra.raw as string[]).join("\n")}\n`
+        : // A wrong method is `method` (ElasticHosts' X-Elastic-Error, which API 1.0 kept), an unknown command `missing`.
+          `errors:${(extra.type as string) ?? (status === 405 ? "method" : status === 404 ? "missing" : "system")} ${message}\n`,
     }),
     reset: () => state.reset(),
     seed: (b) => state.seed(b as SigmaSeed),

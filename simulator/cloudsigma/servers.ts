@@ -1,10 +1,11 @@
 /**
- * Servers and server groups of the CloudSigma simulator. Servers are created stopped; start and stop are
- * immediate, a shutdown (ACPI) takes time and a guest may ignore it; `set` on a running server only takes
+ * Servers and server groups of the CloudSigma simulator. Servers are created running (`status active`, as
+ * the manual's example and the recorded answers show; `start` on a running server is a 200, as libcloud,
+ * which starts every server it creates, needs); start and stop are immediate, a shutdown (ACPI) takes time and a guest may ignore it; `set` on a running server only takes
  * the keys the manual allows live; drives mounted by a server carry a claim; runtime keys (`started`,
  * `nic:0:dhcp` with the address given, `vnc:ip`, `rx`/`tx`) show while it runs.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Route, SimError, SimRequest, SimResponse } from "../core";
 import { Kv, SigmaState } from "./state";
 
@@ -23,6 +24,20 @@ export interface ServerHelpers {
 }
 
 export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdownMs: number }): Route[] {
+  /** A locally administered unicast MAC, like the manual's examples (`6a:98:e3:23:c2:47`). */
+  function randomMac(): string {
+    const b = randomBytes(6);
+    b[0] = (b[0] & 0xfc) | 0x02;
+    return [...b].map((x) => x.toString(16).padStart(2, "0")).join(":");
+  }
+
+  /** NIC 1 exists when it has a model or a VLAN; without a MAC (unset or `auto`) it gets a random one. */
+  function macs(s: Kv) {
+    if (s["nic:1:model"] || s["nic:1:vlan"]) {
+      if (!s["nic:1:mac"] || s["nic:1:mac"] === "auto") s["nic:1:mac"] = randomMac();
+    } else delete s["nic:1:mac"];
+  }
+
   const ignoresShutdown = new Set<string>();
   const shutdowns = new Map<string, number>();
   let leased = 100;
@@ -51,6 +66,8 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
       throw new SimError(400, "vnc:password is at most 8 characters", { type: "vnc:password" });
     for (const m of ["nic:0:model", "nic:1:model"])
       if (b[m] && !["e1000", "rtl8139", "virtio"].includes(b[m])) throw new SimError(400, `${m} must be e1000, rtl8139 or virtio`, { type: m });
+    if (b["nic:1:mac"] && b["nic:1:mac"] !== "auto" && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(b["nic:1:mac"]))
+      throw new SimError(400, "nic:1:mac must be a MAC address (xx:xx:xx:xx:xx:xx) or auto", { type: "nic:1:mac" });
     if (b["nic:1:vlan"] && !state.vlans.has(b["nic:1:vlan"])) throw h.missing("VLAN", b["nic:1:vlan"]);
     const merged = { ...current, ...b };
     const seen = new Map<string, string>();
@@ -102,8 +119,9 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
   /** The server as /info shows it: runtime addresses in place of `auto` while it runs. */
   function shown(s: Kv): Kv {
     const out = { ...s };
-    // `smp auto` is derived from the CPU quota (at most 2.2 GHz per core), and shown as a number.
-    if (s.smp === "auto") out.smp = String(Math.max(1, Math.ceil(Number(s.cpu ?? 0) / 2200)));
+    // `smp auto` is derived from the CPU quota (at most 2.2 GHz per core) at boot: a running server shows
+    // the number (the manual's examples), a stopped one `auto` (jclouds' recorded /servers/info).
+    if (s.smp === "auto" && s.status === "active") out.smp = String(Math.max(1, Math.ceil(Number(s.cpu ?? 0) / 2200)));
     delete out["nic:0:dhcp:ip"];
     delete out["vnc:ip:actual"];
     if (s.status === "active") {
@@ -115,26 +133,78 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
 
   const any = ["GET", "POST"];
   const all = () => [...state.servers.values()].map((s) => (settle(s), s));
-  const routes: Route[] = [
-    { method: "GET", path: "/servers/list", handler: () => h.lines(all().map((s) => s.server)) },
-    { method: "GET", path: "/servers/info", handler: () => h.text(all().map(shown)) },
+
+  function create(b: Kv): Kv {
+    if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
+    validate(b);
+    // Only what was given, and what the service adds: the manual's example answer (no NIC unless asked for).
+    const s: Kv = { user: state.account.uuid, smp: "auto", ...b, status: "stopped", tx: "0", rx: "0", server: randomUUID() };
+    macs(s);
+    state.servers.set(s.server, s);
+    claim(s);
+    powerOn(s);
+    return s;
+  }
+
+  function stop(s: Kv) {
+    shutdowns.delete(s.server);
+    if (s.status === "active") powerOff(s);
+  }
+
+  function destroy(s: Kv) {
+    if (s.status === "active") throw new SimError(400, `Server ${s.server} cannot be destroyed while running`, { type: "state" });
+    state.servers.delete(s.server);
+    claim(s);
+  }
+
+  /** The servers a multiple-servers command names (`server:N <uuid>`). */
+  function named(req: SimRequest): Kv[] {
+    return Object.entries(h.kv(req.body)).map(([k, v]) => {
+      if (!/^server:\d+$/.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
+      const s = state.servers.get(v);
+      if (!s) throw h.missing("Server", v);
+      settle(s);
+      return s;
+    });
+  }
+
+  // Every server command answers under /servers and its alias /guests (the manual lists both).
+  const routes: Route[] = ["servers", "guests"].flatMap((base): Route[] => [
+    { method: "GET", path: `/${base}/list`, handler: () => h.lines(all().map((s) => s.server)) },
+    { method: "GET", path: `/${base}/info`, handler: () => h.text(all().map(shown)) },
+    { method: "POST", path: `/${base}/create`, handler: (req) => h.text(shown(create(h.kv(req.body)))) },
     {
       method: "POST",
-      path: "/servers/create",
+      path: `/${base}/:uuid/clone`,
       handler: (req) => {
+        const src = server(req);
         const b = h.kv(req.body);
         if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
-        validate(b);
-        const s: Kv = { status: "stopped", user: state.account.uuid, smp: "auto", persistent: "true", "nic:0:model": "e1000", ...b, server: randomUUID() };
-        state.servers.set(s.server, s);
-        claim(s);
-        return h.text(shown(s));
+        // The configuration is copied (the manual's example keeps drives, NICs, boot); runtime keys are not,
+        // nor the MAC (a new NIC), and a drive an exclusive claim holds cannot be shared: such devices are left out.
+        const config = Object.fromEntries(
+          Object.entries(src).filter(([k]) => SERVER_KEY.test(k) && k !== "nic:1:mac" && !/^(nic:0:dhcp:ip|vnc:ip:actual)$/.test(k)),
+        );
+        for (const [k, v] of Object.entries(config)) {
+          const d = DEVICE.test(k) ? state.drive(v) : undefined;
+          if (d && d["claim:type"] !== "shared") {
+            delete config[k];
+            delete config[`${k}:media`];
+          }
+        }
+        if (config.boot)
+          config.boot = config.boot
+            .split(" ")
+            .filter((dev) => config[dev])
+            .join(" ");
+        if (!config.boot) delete config.boot;
+        return h.text(shown(create({ ...config, name: b.name })));
       },
     },
-    { method: "GET", path: "/servers/:uuid/info", handler: (req) => h.text(shown(server(req))) },
+    { method: "GET", path: `/${base}/:uuid/info`, handler: (req) => h.text(shown(server(req))) },
     {
       method: "POST",
-      path: "/servers/:uuid/set",
+      path: `/${base}/:uuid/set`,
       handler: (req) => {
         const s = server(req);
         const b = h.kv(req.body);
@@ -147,13 +217,15 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
           if (v === "") delete s[k];
           else s[k] = v;
         }
+        macs(s);
         claim(s);
         return h.text(shown(s));
       },
     },
     {
+      // The manual: GET (its example answers 204, its table 200); libcloud POSTs and wants 200.
       method: any,
-      path: "/servers/:uuid/start",
+      path: `/${base}/:uuid/start`,
       handler: (req) => {
         const s = server(req);
         if (s.status !== "active") powerOn(s);
@@ -162,17 +234,15 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
     },
     {
       method: any,
-      path: "/servers/:uuid/stop",
+      path: `/${base}/:uuid/stop`,
       handler: (req) => {
-        const s = server(req);
-        shutdowns.delete(s.server);
-        if (s.status === "active") powerOff(s);
+        stop(server(req));
         return { status: 204, body: "" };
       },
     },
     {
       method: any,
-      path: "/servers/:uuid/shutdown",
+      path: `/${base}/:uuid/shutdown`,
       handler: (req) => {
         const s = server(req);
         if (s.status === "active" && !ignoresShutdown.has(s.server)) shutdowns.set(s.server, state.now() + opts.shutdownMs);
@@ -181,15 +251,43 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
     },
     {
       method: any,
-      path: "/servers/:uuid/destroy",
+      path: `/${base}/:uuid/destroy`,
       handler: (req) => {
-        const s = server(req);
-        if (s.status === "active") throw new SimError(400, `Server ${s.server} cannot be destroyed while running`, { type: "state" });
-        state.servers.delete(s.server);
-        claim(s);
+        destroy(server(req));
         return { status: 204, body: "" };
       },
     },
+    // Multiple servers (`server:N <uuid>` lines): the manual answers the destroy with a list of servers
+    // (those left, as we read its example), the start with 200 and leaves the stop's answer "TODO".
+    {
+      method: "POST",
+      path: `/${base}/start`,
+      handler: (req) => {
+        for (const s of named(req)) if (s.status !== "active") powerOn(s);
+        return { status: 200, body: "" };
+      },
+    },
+    {
+      method: "POST",
+      path: `/${base}/stop`,
+      handler: (req) => {
+        for (const s of named(req)) stop(s);
+        return { status: 200, body: "" };
+      },
+    },
+  ]);
+  routes.push(
+    ...["/servers/destroy", "/guest/destroy", "/guests/destroy"].map((path): Route => ({
+      method: "POST",
+      path,
+      handler: (req) => {
+        const list = named(req);
+        const running = list.find((s) => s.status === "active");
+        if (running) throw new SimError(400, `Server ${running.server} cannot be destroyed while running`, { type: "state" });
+        for (const s of list) destroy(s);
+        return h.lines(all().map((s) => s.server));
+      },
+    })),
     {
       method: "POST",
       path: "/_sim/cloudsigma/ignore-shutdown",
@@ -225,7 +323,8 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
         },
       },
       {
-        method: any,
+        // POST only, as the manual documents it (no client sends a GET): a GET is a 405.
+        method: "POST",
         path: `/${base}/:uuid/destroy`,
         handler: (req) => {
           state.groups.delete(group(req).uuid);
@@ -259,7 +358,21 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
         },
       },
     ]),
-  ];
+    // Start and stop every server of a group (GET, as the manual documents them; no answer body shown).
+    ...(["start", "stop"] as const).map((what): Route => ({
+      method: any,
+      path: `/servergroups/:uuid/${what}`,
+      handler: (req) => {
+        for (const uuid of group(req).servers.split(" ").filter(Boolean)) {
+          const s = state.servers.get(uuid)!;
+          settle(s);
+          if (what === "start" && s.status !== "active") powerOn(s);
+          if (what === "stop") stop(s);
+        }
+        return { status: 204, body: "" };
+      },
+    })),
+  );
 
   function group(req: SimRequest): Kv {
     const g = state.groups.get(req.params.uuid);

@@ -7,8 +7,12 @@ const ctx = useSigma();
 const group = asEngine(cloudsigma.ServerGroup.provider);
 const MARKER = "pulumi:0000000000000061";
 const wire = async (id: string) => (await ctx.sim.inventory("servergroups")).find((g) => g.uuid === id);
-/** A server made out of band (stopped). */
-const server = async (name: string) => (await ctx.api("POST", "/servers/create", { name, cpu: "1000", mem: "512" }))[0].server;
+/** A server made out of band (the API boots it as it creates it), then stopped. */
+const server = async (name: string) => {
+  const uuid = (await ctx.api("POST", "/servers/create", { name, cpu: "1000", mem: "512" }))[0].server;
+  await ctx.api("POST", `/servers/${uuid}/stop`);
+  return uuid;
+};
 
 describe("cloudsigma.ServerGroup", () => {
   it("creates with members, adds and removes one change at a time, renames and destroys", async () => {

@@ -29,12 +29,12 @@ describe("cloudsigma.Server lifecycle", () => {
     expect((await server.diff(id, outs, read.inputs!)).changes).toBe(false);
   });
 
-  it("creates a stopped server without starting it", async () => {
+  it("creates a stopped server: the API boots it as it creates it, and the create stops it at once", async () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const { id, outs } = await server.create(await server.checked({ name: "cold", cpuMhz: 2000, memMb: 1024, powerState: "stopped" }));
     expect(outs).toMatchObject({ status: "stopped", powerState: "stopped" });
     expect(outs.ip).toBeUndefined();
-    expect(await changes()).toEqual(["/servers/create"]);
+    expect(await changes()).toEqual(["/servers/create", `/servers/${id}/stop`]);
     expect((await server.diff(id, outs, await server.checked({ name: "cold", cpuMhz: 2000, memMb: 1024, powerState: "stopped" }))).changes).toBe(false);
   });
 
