@@ -56,7 +56,9 @@ const MODELS: Record<string, (p: Props, prices: UnitPrices) => Cost> = {
   "cloudsigma:Subscription": (p) => {
     const price = typeof p.price === "string" ? Number.parseFloat(p.price) : NaN;
     const months = num(p.months, 1);
-    return Number.isFinite(price) ? { monthly: round2(price / months), basis: `${p.price} over ${months} month(s)` } : { monthly: 0, basis: "price not known yet" };
+    return Number.isFinite(price)
+      ? { monthly: round2(price / months), basis: `${p.price} over ${months} month(s)` }
+      : { monthly: 0, basis: "price not known yet" };
   },
   "chimestack:Vm": (p, { chimestack: u = {} }) =>
     reckon([
@@ -74,6 +76,13 @@ export function monthlyCost(token: string, props: Props, prices: UnitPrices): Co
   const key = TYPES.get(token);
   return key ? MODELS[key](props, prices) : undefined;
 }
+
+/**
+ * Outputs that a model prefers over the input they read back, by `<vendor>:<type>` (a CloudTower VM's disks as
+ * made, a template's included, over its declared `disks`): pricing a change of that input (a plan's price
+ * delta) drops the output, which still shows the old value.
+ */
+export const READ_BACK: Readonly<Record<string, Readonly<Record<string, string>>>> = { "cloudtower:Vm": { diskDetails: "disks" } };
 
 /** The vendor types that have a price model, as `<vendor>:<type>`. */
 export const PRICED_TYPES: readonly string[] = Object.keys(MODELS);

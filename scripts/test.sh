@@ -26,6 +26,8 @@ else
     echo "[test] no Go toolchain: skipping the language host's Go unit tests"
   fi
 fi
+# The GitOps templates' linters: test/gitops/templates.test.ts fails in CI without them, says why elsewhere.
+ppc_ensure_ci_linters || ppc_log "the GitOps templates cannot be linted (test/gitops/templates.test.ts)"
 npx tsc -p tsconfig.test.json
 status=0
 if [ "$unit" = 0 ] && [ "$#" = 0 ]; then

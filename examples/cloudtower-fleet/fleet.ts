@@ -14,22 +14,37 @@ export interface FleetSettings {
   vdsName: string;
   /** The cluster's VM template that web servers are made from. */
   templateName: string;
-  /** How many web servers (default 3). */
+  /** How many web servers (default 3): web-1 to web-N. */
   webCount?: number;
+  /** The web servers by name, instead of webCount (e.g. to retire web-2 and keep web-3). */
+  webNames?: string[];
   /** Memory of each database VM in MiB (default 4096). */
   dbMemoryMb?: number;
+  /** Memory in MiB of single VMs by name, over the table's (e.g. `{"db-1": 8192}`). */
+  memoryMb?: Record<string, number>;
   /** A tag for the snapshots, e.g. the date of the last nightly run. */
   snapshotTag?: string;
   /** The web VMs' default user password (cloud-init); a secret. */
   webPassword?: pulumi.Input<string>;
 }
 
-export interface WebRow { name: string; cpuCores: number; memoryMb: number }
-export interface DbRow { name: string; cpuCores: number; memoryMb: number; dataDiskGb: number }
+export interface WebRow {
+  name: string;
+  cpuCores: number;
+  memoryMb: number;
+}
+export interface DbRow {
+  name: string;
+  cpuCores: number;
+  memoryMb: number;
+  dataDiskGb: number;
+}
 
 export function fleetTable(s: FleetSettings): { web: WebRow[]; db: DbRow[] } {
-  const web = Array.from({ length: s.webCount ?? 3 }, (_, i) => ({ name: `web-${i + 1}`, cpuCores: 2, memoryMb: 2048 }));
-  const db = [1, 2].map((i) => ({ name: `db-${i}`, cpuCores: 4, memoryMb: s.dbMemoryMb ?? 4096, dataDiskGb: 100 }));
+  const names = s.webNames ?? Array.from({ length: s.webCount ?? 3 }, (_, i) => `web-${i + 1}`);
+  const memory = (name: string, dflt: number) => s.memoryMb?.[name] ?? dflt;
+  const web = names.map((name) => ({ name, cpuCores: 2, memoryMb: memory(name, 2048) }));
+  const db = [1, 2].map((i) => ({ name: `db-${i}`, cpuCores: 4, memoryMb: memory(`db-${i}`, s.dbMemoryMb ?? 4096), dataDiskGb: 100 }));
   return { web, db };
 }
 
@@ -61,7 +76,10 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
         memoryMb: r.memoryMb,
         // Databases may be restarted to be resized (the API needs a VM powered off for that).
         allowRestart: true,
-        disks: [{ name: `${r.name}-system`, sizeGb: 40 }, { name: `${r.name}-data`, sizeGb: r.dataDiskGb }],
+        disks: [
+          { name: `${r.name}-system`, sizeGb: 40 },
+          { name: `${r.name}-data`, sizeGb: r.dataDiskGb },
+        ],
         nics: [{ vlanId: back.id }],
       }),
   );

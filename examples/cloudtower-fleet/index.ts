@@ -8,7 +8,10 @@ const fleet = cloudtowerFleet(cloudtower, {
   vdsName: config.require("vdsName"),
   templateName: config.require("templateName"),
   webCount: config.getNumber("webCount"),
+  webNames: config.getObject<string[]>("webNames"),
   dbMemoryMb: config.getNumber("dbMemoryMb"),
+  memoryMb: config.getObject<Record<string, number>>("memoryMb"),
+  snapshotTag: config.get("snapshotTag"),
   webPassword: config.getSecret("webPassword"),
 });
 
