@@ -21,7 +21,7 @@ describe.skipIf(!haveCli)("the packed package", () => {
 
   it("ships only the compiled code, the policy pack folder, the README and the CHANGELOG", () => {
     const outside = files().filter(
-      (f) => !/^(dist\/(provider|simulator|policy)\/.+\.(js|d\.ts|js\.map)|policy-pack\/[^/]+|README\.md|CHANGELOG\.md|package\.json|LICENSE)$/.test(f),
+      (f) => !/^(dist\/(provider|simulator|policy|gitops)\/.+\.(js|d\.ts|js\.map)|policy-pack\/[^/]+|README\.md|CHANGELOG\.md|package\.json|LICENSE)$/.test(f),
     );
     expect(outside).toEqual([]);
     for (const needed of [
