@@ -1,7 +1,7 @@
 /**
  * How the ChimeStack simulator shows its objects on the wire: the fields the API reference's examples
  * show for each kind of object, filled in from what the simulator keeps. The state keeps less (and some
- * bookkeeping of its own); every answer goes through one of these functions, so that an object looks the
+ * bookkeeping of its own, such as a subnet's cluster and AZ); every answer goes through one of these functions, so that an object looks the
  * same whichever route shows it.
  */
 export type Obj = Record<string, unknown> & { uuid: string };
@@ -55,9 +55,7 @@ export function showVm(v: Obj, at: Lookup): Obj {
 
 const attached = (x: Obj, at: Lookup) => ((x.attached_vms as string[]) ?? []).map((u) => at.vm(u)).flatMap((v) => (v ? [vmSummary(v)] : []));
 
-export function showVolume(x: Obj, at: Lookup): Obj {
-  const { ready_at, ...v } = x;
-  void ready_at;
+export function showVolume(v: Obj, at: Lookup): Obj {
   const spec = at.volumeSpec(String(v.volume_spec_uuid));
   const image = v.image_uuid ? at.image(String(v.image_uuid)) : undefined;
   const host = v.host_uuid ? at.host(String(v.host_uuid)) : undefined;
@@ -82,7 +80,7 @@ export function showVolume(x: Obj, at: Lookup): Obj {
     spec_name: spec?.name ?? "",
     storage_pool_name: spec?.storage_pool_name ?? "",
     ...lastOperation(v.tasks),
-    attached_vms: attached(v as Obj, at),
+    attached_vms: attached(v, at),
   } as Obj;
 }
 
