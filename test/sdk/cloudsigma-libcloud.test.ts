@@ -8,19 +8,12 @@
  * drive; each step asserts on what the driver returns. A client no one here wrote.
  * Fails in CI when libcloud is not installed; skips elsewhere, saying how to install it.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT, createCloudSigmaSimulator } from "../../simulator/cloudsigma";
 import { startSim } from "../helpers/sim";
+import { pythonClient } from "./python-client";
 
-const ROOT = join(__dirname, "../..");
-const PYTHON = join(process.env.PPC_CACHE ?? join(ROOT, ".cache"), "cloudsigma-libcloud", "bin", "python");
-const haveLibcloud = existsSync(PYTHON);
-const SKIP_REASON = `Apache libcloud is not installed at ${PYTHON} (source scripts/env.sh && ppc_ensure_cloudsigma_libcloud)`;
-if (!haveLibcloud && process.env.CI) throw new Error(`the CloudSigma libcloud conformance suite must run in CI: ${SKIP_REASON}`);
-if (!haveLibcloud) console.warn(`skipping the CloudSigma libcloud conformance suite: ${SKIP_REASON}`);
+const libcloud = pythonClient("cloudsigma-libcloud", "ppc_ensure_cloudsigma_libcloud", "Apache libcloud (CloudSigma)");
 
 const STEPS = [
   "list_sizes",
@@ -38,33 +31,21 @@ const STEPS = [
   "destroy_node",
 ];
 
-interface Line {
-  library?: string;
-  version?: string;
-  driver?: string;
-  step?: string;
-  ok?: boolean;
-  detail?: Record<string, any>;
-  error?: string;
-  trace?: string;
-}
-
-function run(url: string): Promise<{ code: number; lines: Line[]; stderr: string }> {
+function run(url: string) {
   const { hostname, port } = new URL(url);
-  const script = join(__dirname, "cloudsigma_libcloud_conformance.py");
-  const args = [script, "--host", hostname, "--port", port, "--email", DEMO_ACCOUNT.email, "--password", DEMO_ACCOUNT.password];
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { timeout: 120_000 }, (err, stdout, stderr) => {
-      const lines = stdout
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as Line);
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, lines, stderr });
-    });
-  });
+  return libcloud.run("cloudsigma_libcloud_conformance.py", [
+    "--host",
+    hostname,
+    "--port",
+    port,
+    "--email",
+    DEMO_ACCOUNT.email,
+    "--password",
+    DEMO_ACCOUNT.password,
+  ]);
 }
 
-describe.skipIf(!haveLibcloud)("Apache libcloud's CloudSigma 1.0 driver (Python) against the CloudSigma simulator", () => {
+describe.skipIf(!libcloud.installed)("Apache libcloud's CloudSigma 1.0 driver (Python) against the CloudSigma simulator", () => {
   it("lists, creates, reboots, stops, starts and destroys a node, and reads the billing, each answer as the driver parses it", async () => {
     // Imaging takes 1.5 s: the driver polls once a second, so it sees `imaging NN%` at least once.
     const sim = await startSim(createCloudSigmaSimulator({ imagingMs: 1500 }));

@@ -7,19 +7,12 @@
  * deletes; each step asserts on the models the SDK made of the answers. A client no one here wrote.
  * Fails in CI when the SDK is not installed; skips elsewhere, saying how to install it.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_USER, createCloudTowerSimulator } from "../../simulator/cloudtower";
 import { startSim } from "../helpers/sim";
+import { pythonClient } from "./python-client";
 
-const ROOT = join(__dirname, "../..");
-const PYTHON = join(process.env.PPC_CACHE ?? join(ROOT, ".cache"), "cloudtower-sdk", "bin", "python");
-const haveSdk = existsSync(PYTHON);
-const SKIP_REASON = `the CloudTower Python SDK is not installed at ${PYTHON} (source scripts/env.sh && ppc_ensure_cloudtower_sdk)`;
-if (!haveSdk && process.env.CI) throw new Error(`the CloudTower SDK conformance suite must run in CI: ${SKIP_REASON}`);
-if (!haveSdk) console.warn(`skipping the CloudTower SDK conformance suite: ${SKIP_REASON}`);
+const sdk = pythonClient("cloudtower-sdk", "ppc_ensure_cloudtower_sdk", "CloudTower Python SDK");
 
 const STEPS = [
   "login",
@@ -42,31 +35,9 @@ const STEPS = [
   "cluster_lifecycle",
 ];
 
-interface Line {
-  sdk?: string;
-  version?: string;
-  step?: string;
-  ok?: boolean;
-  detail?: Record<string, any>;
-  error?: string;
-  trace?: string;
-}
+const run = (url: string) => sdk.run("cloudtower_sdk_conformance.py", ["--url", url, "--username", DEMO_USER.username, "--password", DEMO_USER.password]);
 
-function run(url: string): Promise<{ code: number; lines: Line[]; stderr: string }> {
-  const script = join(__dirname, "cloudtower_sdk_conformance.py");
-  const args = [script, "--url", url, "--username", DEMO_USER.username, "--password", DEMO_USER.password];
-  return new Promise((resolve) => {
-    execFile(PYTHON, args, { timeout: 120_000 }, (err, stdout, stderr) => {
-      const lines = stdout
-        .split("\n")
-        .filter((l) => l.trim())
-        .map((l) => JSON.parse(l) as Line);
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, lines, stderr });
-    });
-  });
-}
-
-describe.skipIf(!haveSdk)("SmartX's cloudtower-sdk (Python) against the CloudTower simulator", () => {
+describe.skipIf(!sdk.installed)("SmartX's cloudtower-sdk (Python) against the CloudTower simulator", () => {
   it("goes through every step of a VM's life, each answer deserialized by the SDK and as asserted", async () => {
     const sim = await startSim(createCloudTowerSimulator({ taskMs: 60 }));
     try {
