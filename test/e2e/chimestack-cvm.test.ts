@@ -26,7 +26,7 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
   beforeAll(async () => {
     sim = await startSim(createChimeStackSimulator({ createMs: 300, transitionMs: 100 }));
     project = await makeProject(join(ROOT, "examples/chimestack-cluster"), tarball, "e2e");
-    const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    const set = project.set;
     await set("chimestack:endpoint", sim.url);
     await set("chimestack:username", DEMO.user);
     await set("chimestack:password", DEMO.password, true);

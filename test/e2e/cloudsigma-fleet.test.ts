@@ -31,7 +31,7 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     sim = await startSim(createCloudSigmaSimulator({ imagingMs: 300, shutdownMs: 100 }));
     await sim.control("POST", "/_sim/seed", { account: { password: PASSWORD } });
     project = await makeProject(join(ROOT, "examples/cloudsigma-fleet"), packedTarball(), "e2e");
-    const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    const set = project.set;
     await set("cloudsigma:endpoint", sim.url);
     await set("cloudsigma:username", DEMO_ACCOUNT.email);
     await set("cloudsigma:password", PASSWORD, true);

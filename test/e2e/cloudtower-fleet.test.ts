@@ -31,7 +31,7 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     before = await seedVms();
     const tarball = packedTarball();
     project = await makeProject(join(ROOT, "examples/cloudtower-fleet"), tarball, "e2e");
-    const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    const set = project.set;
     await set("cloudtower:endpoint", url);
     await set("cloudtower:username", "ops");
     await set("cloudtower:password", PASSWORD, true);

@@ -54,7 +54,7 @@ export function useFlow(backendEnv: () => NodeJS.ProcessEnv = () => ({})): Flow 
     await flow.sim.control("POST", "/_sim/seed", { users: [{ username: "ops", password: PASSWORD }] });
     const project = await makeProject(join(ROOT, "examples/cloudtower-fleet"), packedTarball(), "e2e", backendEnv());
     flow.project = project;
-    const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    const set = project.set;
     await set("cloudtower:endpoint", flow.sim.url);
     await set("cloudtower:username", "ops");
     await set("cloudtower:password", PASSWORD, true);

@@ -74,6 +74,8 @@ export interface Project {
   /** Runs the CLI in the project; `env` adds variables for this run only. */
   pulumi(args: string[], opts?: { allowFail?: boolean; env?: NodeJS.ProcessEnv }): Promise<{ stdout: string; stderr: string; code: number }>;
   npm(args: string[]): Promise<string>;
+  /** `pulumi config set` of one key (`secret`: encrypted in the stack's config). */
+  set(key: string, value: string, secret?: boolean): Promise<unknown>;
 }
 
 /**
@@ -109,7 +111,8 @@ export async function makeProject(fixture: string, tarball: string, stack = "e2e
   };
   await npm(["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]);
   await pulumi(["stack", "init", stack]);
-  return { dir, env, pulumi, npm };
+  const set = (key: string, value: string, secret = false) => pulumi(["config", "set", ...(secret ? ["--secret"] : []), key, value]);
+  return { dir, env, pulumi, npm, set };
 }
 
 /**

@@ -70,7 +70,7 @@ describe.skipIf(!haveCli)("the shipped policy pack, in a fresh project through t
     const [tower, sigma, chime, vps] = sims;
     project = await makeInlineProject(jsProject("policy-e2e", PROGRAM), packedTarball(), "prod-1");
     writeFileSync(join(project.dir, "policy-config.json"), JSON.stringify(POLICY_CONFIG));
-    const set = (k: string, v: string, secret = false) => project.pulumi(["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    const set = project.set;
     await set("cloudtower:endpoint", tower.url);
     await set("cloudtower:username", DEMO_USER.username);
     await set("cloudtower:password", DEMO_USER.password, true);
