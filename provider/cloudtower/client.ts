@@ -7,6 +7,7 @@
  * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
  * request (`id_in`, `OR`), shared by every resource of the process.
  */
+import { createHash } from "node:crypto";
 import {
   BatchingWaiter,
   Batchers,
@@ -76,7 +77,7 @@ interface ErrorBody {
   props?: unknown;
 }
 
-/** Tokens per endpoint and user, shared by every client of the process. */
+/** Tokens per endpoint, user and password (its hash), shared by every client of the process. */
 const tokens = new Map<string, Promise<string>>();
 /** The resolved tokens, to redact them from error messages. */
 const tokenValues = new Map<string, string>();
@@ -100,7 +101,9 @@ export class TowerClient {
       requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.password, tokenValues.get(this.key)],
     });
-    this.key = `${this.http.endpoint}|${settings.username}|${settings.source ?? "LOCAL"}`;
+    // The password's hash is part of the key: a client with another (wrong) password must log in itself.
+    const password = createHash("sha256").update(settings.password).digest("hex");
+    this.key = `${this.http.endpoint}|${settings.username}|${settings.source ?? "LOCAL"}|${password}`;
   }
 
   get endpoint(): string {

@@ -123,4 +123,11 @@ describe("cloudtower look-ups", () => {
     expect(String(e)).toMatch(/auth|password|credentials/i);
     expect(String(e)).not.toContain("wrong-pass-123");
   });
+
+  it("refuses a wrong password even after the same user logged in with the right one (no shared token)", async () => {
+    await asEngine(cloudtower.Vm.provider).configure(towerConfig(ctx.sim.url));
+    expect((await cloudtower.getCluster({ name: "cluster-a" })).id).toBe(CLUSTER_A);
+    await asEngine(cloudtower.Vm.provider).configure({ ...towerConfig(ctx.sim.url), "cloudtower:password": "wrong-pass-456" });
+    await expect(cloudtower.getCluster({ name: "cluster-a" })).rejects.toThrow(/auth|password|credentials/i);
+  });
 });
