@@ -21,6 +21,7 @@ import {
   groupBy,
   httpError,
   parseRetryAfter,
+  sessionKey,
   splitMarker,
   unlessGone,
   withMarker,
@@ -66,7 +67,7 @@ export class ChimeClient {
       requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.password, tokenValues.get(this.key)],
     });
-    this.key = `${this.http.endpoint}|${settings.username}`;
+    this.key = sessionKey(this.http.endpoint, settings.password, settings.username);
     if (clients.size === 0) {
       // Best effort: the engine may end the provider process before this runs.
       process.once("beforeExit", () => {

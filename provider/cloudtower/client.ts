@@ -7,7 +7,6 @@
  * disks) and of objects by marker are coalesced: every such read on the endpoint within a few ms is one
  * request (`id_in`, `OR`), shared by every resource of the process.
  */
-import { createHash } from "node:crypto";
 import {
   BatchingWaiter,
   Batchers,
@@ -25,6 +24,7 @@ import {
   isUnknown,
   parseRetryAfter,
   retryWhileBusy,
+  sessionKey,
   sharedWaiter,
   sleep,
   withRetry,
@@ -101,9 +101,7 @@ export class TowerClient {
       requestTimeoutMs: settings.requestTimeoutMs,
       secrets: () => [settings.password, tokenValues.get(this.key)],
     });
-    // The password's hash is part of the key: a client with another (wrong) password must log in itself.
-    const password = createHash("sha256").update(settings.password).digest("hex");
-    this.key = `${this.http.endpoint}|${settings.username}|${settings.source ?? "LOCAL"}|${password}`;
+    this.key = sessionKey(this.http.endpoint, settings.password, settings.username, settings.source ?? "LOCAL");
   }
 
   get endpoint(): string {

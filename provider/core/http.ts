@@ -4,6 +4,7 @@
  * Responses of any status are returned; vendor clients turn non-2xx into their own errors. Failures to
  * talk at all become `connection` or `timeout` ProviderErrors, with credentials redacted.
  */
+import { createHash } from "node:crypto";
 import type { Dispatcher, Pool } from "undici";
 import { ProviderError, redact } from "./errors";
 
@@ -96,6 +97,14 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOST
 const TLS_HINT =
   "the server's TLS certificate is not trusted; set the endpoint's CA certificate (e.g. `<vendor>:caCertPath`) " +
   "or, only for a test system, `<vendor>:insecure`";
+
+/**
+ * The key of a login session shared by the clients of a process: the endpoint, the user and what else names
+ * the account, and the secret's hash, so that a client with another (wrong) secret logs in itself.
+ */
+export function sessionKey(endpoint: string, secret: string, ...account: string[]): string {
+  return [endpoint, ...account, createHash("sha256").update(secret).digest("hex")].join("|");
+}
 
 export class HttpClient {
   private readonly origin: string;

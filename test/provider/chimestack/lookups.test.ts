@@ -201,4 +201,11 @@ describe("chimestack look-ups", () => {
     expect(String(e)).toMatch(/check chimestack:username and chimestack:password/);
     expect(String(e)).not.toContain("wrong-pass-123");
   });
+
+  it("refuses a wrong password even after the same user logged in with the right one (no shared session)", async () => {
+    await asEngine(chimestack.Vm.provider).configure(chimeConfig(ctx.sim.url));
+    expect((await chimestack.getAz({ name: "az-2" })).id).toBe(CAT.az2);
+    await asEngine(chimestack.Vm.provider).configure({ ...chimeConfig(ctx.sim.url), "chimestack:password": "wrong-pass-456" });
+    await expect(chimestack.getAz({ name: "az-2" })).rejects.toThrow(/check chimestack:username and chimestack:password/);
+  });
 });
