@@ -82,3 +82,63 @@ conformance({
   },
   vanish: async (id) => void (await ctx.api("DELETE", `/v1/vm/${id}?force_del=true`)),
 });
+
+const volumePath = `${clusterPath}/${SEEDED.cluster}/volume`;
+const snapshotPath = `/v1/volume/${SEEDED.volume}/snapshot`;
+
+conformance({
+  config: () => chimeConfig(ctx.sim.url),
+  resource: chimestack.Volume,
+  sim,
+  inputs: MINIMAL["chimestack.Volume"],
+  collection: "volumes",
+  idOf,
+  createPath: volumePath,
+  // The new volume is awaited: every poll answers 503 until a 1 s deadline passes.
+  partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: `^${volumePath}/[^/]+$`, status: 503 } },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", volumePath, { name, size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec })).volume.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `${volumePath}/${id}`)),
+});
+
+conformance({
+  config: () => chimeConfig(ctx.sim.url),
+  resource: chimestack.VolumeSnapshot,
+  sim,
+  inputs: MINIMAL["chimestack.VolumeSnapshot"],
+  collection: "snapshots",
+  idOf,
+  createPath: snapshotPath,
+  partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: `^${snapshotPath}/[^/]+$`, status: 503 } },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", snapshotPath, { name })).snapshot.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `${snapshotPath}/${id}`)),
+});
+
+conformance({
+  config: () => chimeConfig(ctx.sim.url),
+  resource: chimestack.SecurityGroup,
+  sim,
+  inputs: MINIMAL["chimestack.SecurityGroup"],
+  collection: "securitygroups",
+  idOf,
+  createPath: "/v1/securitygroup",
+  partial: readFails("/v1/securitygroup"),
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", "/v1/securitygroup", { name, ingress_rules: [], egress_rules: [] })).securitygroup.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `/v1/securitygroup/${id}`)),
+});
+
+conformance({
+  config: () => chimeConfig(ctx.sim.url),
+  resource: chimestack.Image,
+  sim,
+  inputs: MINIMAL["chimestack.Image"],
+  collection: "images",
+  idOf,
+  createPath: "/v1/image/user",
+  partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: "^/v1/image/[^/]+$", status: 503 } },
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await ctx.api("POST", "/v1/image/user", { name, install_url: "file:///root/images/other.qcow2" })).image.uuid }),
+  vanish: async (id) => void (await ctx.api("DELETE", `/v1/image/${id}`)),
+});
