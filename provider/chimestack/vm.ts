@@ -112,7 +112,9 @@ export const Vm = defineResource({
     memoryBytes: z.number(),
     ips: z.array(z.string()).describe("the addresses of its NICs"),
     nicDetails: z.array(z.object({ uuid: z.string(), name: z.string(), ip: z.string(), mac: z.string(), subnetUuid: z.string() })),
-    volumeDetails: z.array(z.object({ uuid: z.string(), name: z.string(), sizeBytes: z.number(), root: z.boolean() })),
+    volumeDetails: z
+      .array(z.object({ uuid: z.string(), name: z.string(), sizeBytes: z.number(), root: z.boolean() }))
+      .describe("the volumes it declares (a chimestack.Volume attached to it shows in that volume's attachedVmUuids)"),
     secretsHash: z.string().optional().describe("a secret, salted hash of the passwords: a change of password shows in a diff"),
   }),
   // A new password replaces the VM (the layer sees it through the hash of the hidden inputs).
@@ -179,8 +181,13 @@ export type Vm = InstanceType<typeof Vm>;
 
 // ---- Model -----------------------------------------------------------------------------------------
 
-/** The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what only it knows. */
-export function model(w: WireVm, _prior: Partial<VmInputs>) {
+/**
+ * The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what
+ * only it knows. `volumeDetails` are the volumes the VM declares, CD-ROM included (all it shows when it declares none yet, as
+ * at adoption): a chimestack.Volume attached to it is that resource's, and no change of the VM's.
+ */
+export function model(w: WireVm, prior: Partial<VmInputs>) {
+  const declared = prior.volumes && [...prior.volumes.map((v) => v.name), ...(prior.cdrom ? [prior.cdrom.name] : [])];
   return {
     azUuid: w.az_uuid,
     clusterUuid: w.cluster_uuid,
@@ -196,7 +203,9 @@ export function model(w: WireVm, _prior: Partial<VmInputs>) {
     memoryBytes: w.memory,
     ips: w.nics.map((n) => n.ip).filter(Boolean),
     nicDetails: w.nics.map((n) => ({ uuid: n.uuid, name: n.name, ip: n.ip, mac: n.mac, subnetUuid: n.subnet_uuid })),
-    volumeDetails: w.volumes.map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
+    volumeDetails: w.volumes
+      .filter((v) => !declared?.length || declared.includes(v.name))
+      .map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
   };
 }
 

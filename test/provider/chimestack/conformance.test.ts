@@ -84,6 +84,16 @@ conformance({
 });
 
 const volumePath = `${clusterPath}/${SEEDED.cluster}/volume`;
+
+/** Makes an object out of band and waits, as a user would, until it is made (state 1), so that it reads the same twice. */
+async function made(path: string, kind: string, body: unknown, getPath = (uuid: string) => `${path}/${uuid}`) {
+  const uuid = (await ctx.api("POST", path, body))[kind].uuid as string;
+  for (let tries = 0; (await ctx.api("GET", getPath(uuid)))[kind].state !== 1; tries++) {
+    if (tries > 200) throw new Error(`${kind} ${uuid} is still being made`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { id: uuid };
+}
 const snapshotPath = `/v1/volume/${SEEDED.volume}/snapshot`;
 
 conformance({
@@ -97,7 +107,7 @@ conformance({
   // The new volume is awaited: every poll answers 503 until a 1 s deadline passes.
   partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: `^${volumePath}/[^/]+$`, status: 503 } },
   adoptByName: true,
-  stranger: async (name) => ({ id: (await ctx.api("POST", volumePath, { name, size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec })).volume.uuid }),
+  stranger: (name) => made(volumePath, "volume", { name, size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec }),
   vanish: async (id) => void (await ctx.api("DELETE", `${volumePath}/${id}`)),
 });
 
@@ -111,7 +121,7 @@ conformance({
   createPath: snapshotPath,
   partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: `^${snapshotPath}/[^/]+$`, status: 503 } },
   adoptByName: true,
-  stranger: async (name) => ({ id: (await ctx.api("POST", snapshotPath, { name })).snapshot.uuid }),
+  stranger: (name) => made(snapshotPath, "snapshot", { name }),
   vanish: async (id) => void (await ctx.api("DELETE", `${snapshotPath}/${id}`)),
 });
 
@@ -139,6 +149,6 @@ conformance({
   createPath: "/v1/image/user",
   partial: { inputs: { timeoutSeconds: 1 }, fault: { method: "GET", path: "^/v1/image/[^/]+$", status: 503 } },
   adoptByName: true,
-  stranger: async (name) => ({ id: (await ctx.api("POST", "/v1/image/user", { name, install_url: "file:///root/images/other.qcow2" })).image.uuid }),
+  stranger: (name) => made("/v1/image/user", "image", { name, install_url: "file:///root/images/other.qcow2" }, (uuid) => `/v1/image/${uuid}`),
   vanish: async (id) => void (await ctx.api("DELETE", `/v1/image/${id}`)),
 });

@@ -48,6 +48,12 @@ describe("chimestack.Volume lifecycle", () => {
     expect((await ctx.sim.inventory("volumes")).map((v) => v.uuid)).toEqual([SEEDED.volume]);
   });
 
+  it("is no change of the VM it is attached to: the VM refreshes as it was, its own volumes only", async () => {
+    const a = await vm.create(await vm.checked(vmInputs({ name: "vm-a" })));
+    await volume.create(await volume.checked({ ...VOLUME, vmUuid: a.id }));
+    expect((await vm.read(a.id, a.outs)).props).toEqual(a.outs);
+  });
+
   it("shows a detach made out of band at refresh, and the next update attaches it again", async () => {
     const a = await vm.create(await vm.checked(vmInputs({ name: "vm-a" })));
     const inputs = await volume.checked({ ...VOLUME, vmUuid: a.id });
