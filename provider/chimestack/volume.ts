@@ -158,6 +158,7 @@ export interface WireVolume {
   size: number;
   volume_spec_uuid: string;
   image_uuid: string;
+  root: number;
   state: number;
   operation: string;
   attached_vms: Array<{ uuid: string }>;
