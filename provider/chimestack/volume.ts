@@ -65,6 +65,12 @@ export const Volume = defineResource({
       if (i[k] === undefined || !known(i[k])) continue;
       failures.push(...(await client.missing(path, kind, { property: k, reason: `no ${what} ${i[k]} in ChimeStack` })));
     }
+    // A volume is attached to a VM of its own cluster (the simulator's assumption; ChimeStack says nothing).
+    if (i.vmUuid && known(i.vmUuid, i.clusterUuid) && !failures.some((f) => f.property === "vmUuid")) {
+      const vm = await client.getOne<{ cluster_uuid: string }>(`/v1/vm/${i.vmUuid}`, "vm");
+      if (vm && vm.cluster_uuid !== i.clusterUuid)
+        failures.push({ property: "vmUuid", reason: `VM ${i.vmUuid} is in cluster ${vm.cluster_uuid}, not in the volume's cluster ${i.clusterUuid}` });
+    }
     return failures;
   },
   operations: {

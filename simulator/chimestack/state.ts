@@ -360,6 +360,8 @@ export class ChimeState {
     if (!x) throw new SimError(404, `${what} ${uuid} not found`);
     if (field === "volumes") this.volume(x);
     if (x.state === 0 || x.operation) throw new SimError(400, `${what} ${x.name} is not ready`);
+    // Our choice (the documents are silent): a volume is attached to a VM of its own cluster only.
+    if (field === "volumes" && x.cluster_uuid !== v.cluster_uuid) throw new SimError(400, `volume ${x.name} is in another cluster than vm ${v.name}`);
     if ((x.attached_vms as string[]).length) throw new SimError(400, `${what} ${x.name} is already attached`);
     Object.assign(x, { state: 2, attached_vms: [v.uuid] });
     (v[field] as Obj[]).push(x);

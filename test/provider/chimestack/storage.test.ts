@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as chimestack from "../../../provider/chimestack";
+import { CATALOGUE } from "../../../simulator/chimestack";
 import { DEMO, SEEDED, useChime, vmInputs } from "../../helpers/chimestack";
 import { asEngine, failedPaths } from "../../helpers/engine";
 import { NOWHERE } from "../../helpers/sim";
@@ -77,6 +78,14 @@ describe("chimestack.Volume lifecycle", () => {
   it("names a missing volume spec, image or VM at check", async () => {
     const r = await volume.check({}, { ...VOLUME, volumeSpecUuid: NOWHERE, imageUuid: NOWHERE, vmUuid: NOWHERE });
     expect(failedPaths(r.failures)).toEqual(["volumeSpecUuid", "imageUuid", "vmUuid"]);
+  });
+
+  it("names a VM of another cluster at check, before any change", async () => {
+    const a = await vm.create(await vm.checked(vmInputs({ name: "vm-a" })));
+    const r = await volume.check({}, { ...VOLUME, clusterUuid: CATALOGUE.general1, vmUuid: a.id });
+    expect(r.failures).toEqual([
+      { property: "vmUuid", reason: `VM ${a.id} is in cluster ${SEEDED.cluster}, not in the volume's cluster ${CATALOGUE.general1}` },
+    ]);
   });
 });
 
