@@ -279,7 +279,8 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
     const w = have.volumes.find((x) => x.name === gone.name);
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: w.uuid }, { idempotent: true });
-    await c.call("DELETE", `${cluster}/volume/${w.uuid}`, undefined, { idempotent: true });
+    // With its physical volume, as a chimestack.Volume is deleted (`force_del`).
+    await c.call("DELETE", `${cluster}/volume/${w.uuid}?force_del=true`, undefined, { idempotent: true });
   }
   for (const gone of leaving(olds.nics, news.nics)) {
     const w = have.nics.find((x) => x.name === gone.name);

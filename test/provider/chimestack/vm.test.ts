@@ -103,7 +103,7 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await vm.diff(id, second.props!, inputs)).changes).toBe(false);
   });
 
-  it("adds a data volume and a second NIC in place, then removes them, never touching the others", async () => {
+  it("adds a data volume and a second NIC in place, then removes them (the volume with its physical volume), never touching the others", async () => {
     const { id, outs } = await vm.create(await checked());
     const rootUuid = outs.volumeDetails[0].uuid;
     const more = await checked({
@@ -120,6 +120,9 @@ describe("chimestack.Vm lifecycle", () => {
     expect(shrunk.outs.nicDetails.map((n: { name: string }) => n.name)).toEqual(["nic0"]);
     expect((await ctx.sim.inventory("volumes")).map((v) => v.uuid)).toEqual([SEEDED.volume]);
     expect(await ctx.sim.inventory("nics")).toEqual([]);
+    // The removed data volume goes with its physical volume.
+    const deletes = (await ctx.sim.requests()).filter((r) => r.method === "DELETE" && r.path.includes("/volume/"));
+    expect(deletes.map((r) => new URLSearchParams(r.query).get("force_del"))).toEqual(["true"]);
   });
 
   it("swaps a secondary NIC whose security group, subnet or address changes for a new one in place: same VM, same primary NIC, the old NIC gone", async () => {
