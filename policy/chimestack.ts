@@ -1,7 +1,20 @@
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { chimestack } from "pulumi-private-cloud";
 
-/** Policies for ChimeStack VMs. */
+/** The ports that manage a machine (SSH, Telnet, RDP, VNC, WinRM, databases' admin ports left out). */
+export const MANAGEMENT_PORTS = [22, 23, 3389, 5900, 5985, 5986];
+
+/** The world as a rule's source: any address. */
+const WORLD = /^0\.0\.0\.0\/0$/;
+
+/** The ports of a rule's range `a:b` that are among `ports` (every one of them for the protocol `all`). */
+function managementPortsIn(rule: { protocol?: string; destinationPorts?: string }, ports: number[]): number[] {
+  if (rule.protocol !== "tcp" && rule.protocol !== "all") return [];
+  const [a, b] = (rule.destinationPorts ?? "1:65535").split(":").map(Number);
+  return ports.filter((p) => p >= a && p <= (Number.isFinite(b) ? b : a));
+}
+
+/** Policies for ChimeStack VMs and security groups. */
 export function chimestackPolicies(): ResourceValidationPolicy[] {
   return [
     {
@@ -28,6 +41,25 @@ export function chimestackPolicies(): ResourceValidationPolicy[] {
         for (const v of vm.volumes ?? []) {
           if ((v.sizeGb ?? 0) > maxVolumeGb) report(`VM ${vm.name}'s volume ${v.name} is ${v.sizeGb} GB, above the ${maxVolumeGb} GB allowed`);
         }
+      }),
+    },
+    {
+      name: "chimestack-security-group-open-management",
+      description:
+        "No security group lets the world (0.0.0.0/0) reach a management port (`ports`, default SSH 22, Telnet 23, RDP 3389, VNC 5900, WinRM 5985-5986) over TCP: open them to an admin network instead.",
+      enforcementLevel: "mandatory",
+      configSchema: { properties: { ports: { type: "array", items: { type: "number" }, default: MANAGEMENT_PORTS } } },
+      validateResource: validateResourceOfType(chimestack.SecurityGroup, (g, args, report) => {
+        const { ports = MANAGEMENT_PORTS } = args.getConfig<{ ports?: number[] }>();
+        (g.ingressRules ?? []).forEach((r, i) => {
+          if ((r.action ?? "ACCEPT") !== "ACCEPT" || !WORLD.test(r.sourceCidr ?? "0.0.0.0/0")) return;
+          const open = managementPortsIn(r, ports);
+          if (open.length) {
+            report(
+              `security group ${g.name}'s ingress rule ${i} (${r.protocol} ${r.destinationPorts ?? "1:65535"}) lets 0.0.0.0/0 reach management port${open.length > 1 ? "s" : ""} ${open.join(", ")}; give sourceCidr an admin network`,
+            );
+          }
+        });
       }),
     },
   ];

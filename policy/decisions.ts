@@ -30,5 +30,9 @@ export const DECISIONS: Record<string, Decision> = {
   "chimestack:Network": { name: "name", tags: noTags, stateful: false },
   "chimestack:Subnet": { name: "name", tags: noTags, stateful: false },
   "chimestack:Vm": { name: "name", tags: noTags, stateful: true },
+  "chimestack:Volume": { name: "name", tags: noTags, stateful: true },
+  "chimestack:VolumeSnapshot": { name: "name", tags: noTags, stateful: true },
+  "chimestack:SecurityGroup": { name: "name", tags: noTags, stateful: false },
+  "chimestack:Image": { name: "name", tags: noTags, stateful: false },
   "cvm:Vm": { name: { none: "cvm.Vm adopts a VPS as the panel names it" }, tags: noTags, stateful: false },
 };

@@ -12,6 +12,14 @@ const fleet = chimestackCluster(chimestack, {
   appCount: config.getNumber("appCount"),
   appPower: config.get("appPower") === "stopped" ? "stopped" : "running",
   vmPassword: config.getSecret("vmPassword"),
+  adminCidr: config.get("adminCidr"),
+  httpsOpen: config.getBoolean("httpsOpen"),
+  sharedVolumeVm: config.get("sharedVolumeVm"),
+  dbNicGroup: config.get("dbNicGroup") === "default" ? "default" : "app",
+  snapshotDescription: config.get("snapshotDescription"),
+  imageUrl: config.getSecret("imageUrl"),
+  imageOsDetail: config.get("imageOsDetail"),
 });
 
 export const vms = fleet.vms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.ips}`);
+export const sharedVolume = pulumi.interpolate`${fleet.shared.name} on ${fleet.shared.vmUuid}`;

@@ -24,6 +24,7 @@ import {
   sessionKey,
   splitMarker,
   unlessGone,
+  waitFor,
   withMarker,
   withRetry,
 } from "../core";
@@ -270,3 +271,33 @@ export const networkPath = (i: { azUuid: string; clusterUuid: string }, network?
   `${clusterPath(i.azUuid, i.clusterUuid)}/network${network ? `/${network}` : ""}`;
 export const subnetPath = (i: { azUuid: string; clusterUuid: string; networkUuid: string }, subnet?: string) =>
   `${networkPath(i, i.networkUuid)}/subnet${subnet ? `/${subnet}` : ""}`;
+export const volumePath = (i: { azUuid: string; clusterUuid: string }, volume?: string) =>
+  `${clusterPath(i.azUuid, i.clusterUuid)}/volume${volume ? `/${volume}` : ""}`;
+
+/** What ChimeStack shows of every object that has work under way: `operation` set, or state 0 while it is made. */
+export interface Busy {
+  state: number;
+  operation?: string;
+}
+
+/**
+ * Waits until the object at `path` (`result[kind]`) has no work under way (no `operation`, state not 0),
+ * or `done` says so; the object as it then is. A vanished object ends the wait.
+ */
+export async function settledAt<T extends Busy>(
+  c: ChimeClient,
+  path: string,
+  kind: string,
+  what: string,
+  timeoutSeconds: number,
+  done: (o: T) => boolean = (o) => !o.operation && o.state !== 0,
+): Promise<T> {
+  return waitFor(
+    async () => {
+      const o = await c.getOne<T>(path, kind);
+      if (!o) throw new ProviderError("not_found", `${what} vanished while it was awaited`);
+      return done(o) ? { done: true, value: o } : { done: false, progress: o.operation || `state ${o.state}` };
+    },
+    { timeoutMs: timeoutSeconds * 1000, intervalMs: c.settings.pollIntervalMs, what: `${what} to be ready` },
+  );
+}

@@ -1,10 +1,14 @@
-/** ChimeStack: clusters, networks, subnets and VMs. */
+/** ChimeStack: clusters, networks, subnets, VMs, volumes and their snapshots, security groups and user images. */
 import { Cluster } from "./cluster";
+import { Image } from "./image";
 import { Network } from "./network";
+import { SecurityGroup } from "./security-group";
 import { Subnet } from "./subnet";
 import { Vm } from "./vm";
+import { Volume } from "./volume";
+import { VolumeSnapshot } from "./volume-snapshot";
 
-export { Cluster, Network, Subnet, Vm };
+export { Cluster, Image, Network, SecurityGroup, Subnet, Vm, Volume, VolumeSnapshot };
 export { ChimeClient } from "./client";
 export type { ChimeSettings } from "./client";
 export { vendor } from "./config";

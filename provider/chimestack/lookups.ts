@@ -1,5 +1,5 @@
 /**
- * ChimeStack look-ups: availability zones, clusters, hosts, networks, subnets, instance specs, volume specs,
+ * ChimeStack look-ups: availability zones, clusters, hosts, networks, subnets, volumes, instance specs, volume specs,
  * images and security groups, each by name or by its own filters, and within the AZ, cluster or network it
  * lives in. ChimeStack lists what lives in an AZ under the AZ's path (`/v1/az/<az>/cluster/<cluster>/host`):
  * a look-up reads the AZs, the clusters of every AZ, then the hosts or networks of every cluster (and the
@@ -9,11 +9,13 @@
  */
 import { z } from "zod";
 import { defineLookup, listOnce, orList, splitMarker, uuid } from "../core";
-import { ChimeClient, clusterPath, networkPath, subnetPath } from "./client";
+import { ChimeClient, clusterPath, networkPath, subnetPath, volumePath } from "./client";
 import { TYPES as CLUSTER_TYPES, WireCluster } from "./cluster";
 import { vendor } from "./config";
 import { NET_TYPES, WireNetwork } from "./network";
+import { WireRule, fromWire } from "./security-group";
 import type { WireSubnet } from "./subnet";
+import type { WireVolume } from "./volume";
 
 const GIB = 1024 ** 3;
 
@@ -413,19 +415,73 @@ export const { getImage, getImageOutput } = chimeLookup({
     bucketName: w.bucket_name ?? "",
     shared: w.shared === 1,
     state: w.state,
-    description: w.description ?? "",
+    description: text(w.description),
   }),
 });
 
-// The API reference shows no security group in a list or get answer: we read `uuid`, `name` and
-// `description`, the fields its other objects have and its create request (SGRequest) takes.
+// The API reference shows no security group in a list or get answer: we read `uuid`, `name`,
+// `description` and the rules, the fields its other objects have and its create request (SGRequest) takes.
+type WireGroup = Listed & { ingress_rules?: WireRule[]; egress_rules?: WireRule[] };
+const RULES = z.array(
+  z.object({
+    protocol: z.string(),
+    action: z.string(),
+    sourceCidr: z.string(),
+    destinationCidr: z.string(),
+    sourcePorts: z.string(),
+    destinationPorts: z.string(),
+    description: z.string(),
+  }),
+);
 export const { getSecurityGroup, getSecurityGroupOutput } = chimeLookup({
   name: "SecurityGroup",
   noun: "security group",
-  description: "A security group by name; its `id` is what a NIC's `securityGroupUuid` takes.",
+  description: "A security group by name, with its rules; its `id` is what a NIC's `securityGroupUuid` takes.",
   scope: "global",
-  list: (c) => listed<Listed>(c, "/v1/securitygroup"),
+  list: (c) => listed<WireGroup>(c, "/v1/securitygroup"),
   narrowing: BY_UUID,
-  result: { description: z.string() },
-  toResult: (w: Listed) => ({ description: w.description ?? "" }),
+  result: { description: z.string(), ingressRules: RULES, egressRules: RULES },
+  toResult: (w: WireGroup) => ({
+    description: text(w.description),
+    ingressRules: (w.ingress_rules ?? []).map(fromWire),
+    egressRules: (w.egress_rules ?? []).map(fromWire),
+  }),
+});
+
+type ListedVolume = WireVolume & Place;
+export const { getVolume, getVolumeOutput } = chimeLookup({
+  name: "Volume",
+  noun: "volume",
+  description:
+    "A volume by name, within a cluster or an availability zone (made apart or a VM's), or the one attached to a VM; its `id` is what a `VolumeSnapshot`'s `volumeUuid` takes.",
+  scope: "cluster",
+  list: (c) =>
+    under<WireCluster & Place, WireVolume>(
+      c,
+      clusters(c),
+      (k) => volumePath(inCluster(k).path),
+      (k) => inCluster(k).place,
+    ),
+  narrowing: {
+    vmUuid: uuid("a VM").optional().describe("the uuid of a VM it is attached to"),
+    ...BY_UUID,
+  },
+  matches: (w: ListedVolume, a) => a.vmUuid === undefined || w.attached_vms.some((v) => v.uuid === a.vmUuid),
+  detail: (w: ListedVolume) => `${w.size / GIB} GiB${w.attached_vms.length ? `, on VM ${w.attached_vms.map((v) => v.uuid).join(", ")}` : ""}`,
+  result: {
+    sizeGb: z.number(),
+    volumeSpecUuid: z.string(),
+    root: z.boolean().describe("a VM's root volume"),
+    attachedVmUuids: z.array(z.string()),
+    state: z.number().describe("0 being made, 1 free, 2 attached"),
+    description: z.string(),
+  },
+  toResult: (w: ListedVolume) => ({
+    sizeGb: w.size / GIB,
+    volumeSpecUuid: w.volume_spec_uuid,
+    root: w.root === 1,
+    attachedVmUuids: w.attached_vms.map((v) => v.uuid),
+    state: w.state,
+    description: text(w.description),
+  }),
 });

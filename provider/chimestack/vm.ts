@@ -3,9 +3,12 @@
  * (by volume spec and image) and NICs on subnets. Create answers a stub at once; the VM is awaited until
  * its `operation` is empty and its state known, then brought to its power state. In place: name,
  * description (`PATCH`), power state (`start`/`stop`), data volumes and secondary NICs added (made apart,
- * awaited, attached) and removed (detached, deleted) one by one, matched by name. The spec, placement,
- * CD-ROM, passwords, a changed volume or NIC, the root volume and the primary NIC replace the VM
- * (ChimeStack 0.1 has no resize). The passwords are secrets, never in the outputs: a secret, salted hash
+ * awaited, attached) and removed (detached, deleted) one by one, matched by name; a changed secondary NIC
+ * (subnet, security group, address) is swapped for a new one (detached and deleted, then made and
+ * attached), since ChimeStack's updateNic changes only a NIC's name. The spec, placement, CD-ROM,
+ * passwords, a changed volume (no resize, and swapping it would lose its data: a `chimestack.Volume` with
+ * `vmUuid` moves in place instead), the root volume and the primary NIC (neither can be detached) replace
+ * the VM. The passwords are secrets, never in the outputs: a secret, salted hash
  * of them shows a change. The ownership marker rides at the end of the description.
  *
  * VM states are not documented: we read 1 as running and 2 as stopped, and anything else (0 and unknown
@@ -13,7 +16,7 @@
  */
 import { z } from "zod";
 import { Failure, LayerInputs, ProviderError, containsUnknown, defineResource, known, plain, splitMarker, uuid, waitFor, withMarker } from "../core";
-import { ChimeClient, azPath, clusterPath } from "./client";
+import { ChimeClient, azPath, clusterPath, settledAt } from "./client";
 import { vendor } from "./config";
 
 const GIB = 1024 ** 3;
@@ -22,7 +25,8 @@ export const VM_STATES: Record<number, "running" | "stopped"> = { 1: "running", 
 const TASK_FAILED = 2;
 
 const NAME = /^[A-Za-z0-9_-]{2,64}$/;
-const name = () => z.string().regex(NAME, "must be 2-64 characters of A-Z a-z 0-9 _ -");
+/** The names of VMs and their volumes and NICs (as the API checks a VM's). */
+export const name = () => z.string().regex(NAME, "must be 2-64 characters of A-Z a-z 0-9 _ -");
 
 const inputs = z
   .strictObject({
@@ -47,7 +51,9 @@ const inputs = z
       )
       .min(1, "a VM needs at least its root volume")
       .max(128)
-      .describe("the root volume and data volumes; data volumes are added and removed in place, a changed volume or another root volume replaces the VM"),
+      .describe(
+        "the root volume and data volumes; data volumes are added and removed in place, a changed volume or another root volume replaces the VM (a chimestack.Volume with vmUuid is attached and detached in place instead)",
+      ),
     nics: z
       .array(
         z.strictObject({
@@ -63,7 +69,9 @@ const inputs = z
       )
       .min(1, "a VM needs a NIC")
       .max(16)
-      .describe("the primary NIC and secondary NICs; secondary NICs are added and removed in place, a changed NIC or another primary NIC replaces the VM"),
+      .describe(
+        "the primary NIC and secondary NICs; secondary NICs are added, removed and changed in place (a changed one is swapped for a new NIC), a changed or another primary NIC replaces the VM",
+      ),
     cdrom: z
       .strictObject({ name: name(), imageUuid: uuid("an image"), volumeSpecUuid: uuid("a volume spec"), bootable: z.boolean().default(false) })
       .optional()
@@ -104,7 +112,9 @@ export const Vm = defineResource({
     memoryBytes: z.number(),
     ips: z.array(z.string()).describe("the addresses of its NICs"),
     nicDetails: z.array(z.object({ uuid: z.string(), name: z.string(), ip: z.string(), mac: z.string(), subnetUuid: z.string() })),
-    volumeDetails: z.array(z.object({ uuid: z.string(), name: z.string(), sizeBytes: z.number(), root: z.boolean() })),
+    volumeDetails: z
+      .array(z.object({ uuid: z.string(), name: z.string(), sizeBytes: z.number(), root: z.boolean() }))
+      .describe("the volumes it declares (a chimestack.Volume attached to it shows in that volume's attachedVmUuids)"),
     secretsHash: z.string().optional().describe("a secret, salted hash of the passwords: a change of password shows in a diff"),
   }),
   // A new password replaces the VM (the layer sees it through the hash of the hidden inputs).
@@ -137,11 +147,11 @@ export const Vm = defineResource({
     return failures;
   },
   diff(olds, news) {
-    // Volumes and NICs are added and removed in place; a changed one, the root volume or the primary NIC
-    // is a replacement.
+    // Data volumes are added and removed in place, secondary NICs added, removed and changed (swapped) in
+    // place; a changed volume, the root volume or the primary NIC is a replacement.
     const replaces: string[] = [];
-    if (!containsUnknown(news.volumes) && inPlaceImpossible(olds.volumes, news.volumes, (x) => x.root)) replaces.push("volumes");
-    if (!containsUnknown(news.nics) && inPlaceImpossible(olds.nics, news.nics, (x) => x.primary)) replaces.push("nics");
+    if (!containsUnknown(news.volumes) && inPlaceImpossible(olds.volumes, news.volumes, (x) => x.root, false)) replaces.push("volumes");
+    if (!containsUnknown(news.nics) && inPlaceImpossible(olds.nics, news.nics, (x) => x.primary, true)) replaces.push("nics");
     return { replaces };
   },
   operations: {
@@ -171,8 +181,13 @@ export type Vm = InstanceType<typeof Vm>;
 
 // ---- Model -----------------------------------------------------------------------------------------
 
-/** The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what only it knows. */
-export function model(w: WireVm, _prior: Partial<VmInputs>) {
+/**
+ * The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what
+ * only it knows. `volumeDetails` are the volumes the VM declares, CD-ROM included (all it shows when it declares none yet, as
+ * at adoption): a chimestack.Volume attached to it is that resource's, and no change of the VM's.
+ */
+export function model(w: WireVm, prior: Partial<VmInputs>) {
+  const declared = prior.volumes && [...prior.volumes.map((v) => v.name), ...(prior.cdrom ? [prior.cdrom.name] : [])];
   return {
     azUuid: w.az_uuid,
     clusterUuid: w.cluster_uuid,
@@ -188,18 +203,28 @@ export function model(w: WireVm, _prior: Partial<VmInputs>) {
     memoryBytes: w.memory,
     ips: w.nics.map((n) => n.ip).filter(Boolean),
     nicDetails: w.nics.map((n) => ({ uuid: n.uuid, name: n.name, ip: n.ip, mac: n.mac, subnetUuid: n.subnet_uuid })),
-    volumeDetails: w.volumes.map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
+    volumeDetails: w.volumes
+      .filter((v) => !declared?.length || declared.includes(v.name))
+      .map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
   };
 }
 
-/** True when a list cannot change by attach and detach alone: a kept item changed, or the key item moved. */
-function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key: (x: T) => boolean): boolean {
+/**
+ * True when a list cannot change by attach and detach alone: the key item (root volume, primary NIC)
+ * moved or changed, or a kept item changed where items cannot be swapped (a volume holds data).
+ */
+function inPlaceImpossible<T extends { name: string }>(olds: T[], news: T[], key: (x: T) => boolean, swappable: boolean): boolean {
   for (const n of news) {
     const o = olds.find((x) => x.name === n.name);
-    if (o && JSON.stringify(o) !== JSON.stringify(n)) return true;
+    if (o && changed(o, n) && (!swappable || key(o) || key(n))) return true;
   }
   return olds.find(key)?.name !== news.find(key)?.name;
 }
+
+const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+
+/** The items of `olds` that `news` drops or changes (matched by name): to detach. */
+const leaving = <T extends { name: string }>(olds: T[], news: T[]) => olds.filter((o) => !news.some((n) => n.name === o.name && !changed(o, n)));
 
 // ---- Operations --------------------------------------------------------------------------------------
 
@@ -244,39 +269,35 @@ async function ready(c: ChimeClient, uuid: string, i: VmInputs, tasksBefore?: nu
 }
 
 /**
- * Data volumes and secondary NICs, one by one: the removed ones detached and deleted, the new ones made
- * apart (a volume is awaited until ready), then attached.
+ * Data volumes and secondary NICs, one by one: the removed and changed ones detached and deleted, the new
+ * and changed ones made apart (a volume is awaited until ready), then attached. A changed NIC is swapped
+ * for a new one (ChimeStack's updateNic changes only its name and description): the VM keeps its id.
  */
 async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmInputs, have: WireVm) {
   const cluster = clusterPath(news.azUuid, news.clusterUuid);
-  for (const gone of olds.volumes.filter((o) => !news.volumes.some((n) => n.name === o.name))) {
+  for (const gone of leaving(olds.volumes, news.volumes)) {
     const w = have.volumes.find((x) => x.name === gone.name);
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: w.uuid }, { idempotent: true });
-    await c.call("DELETE", `${cluster}/volume/${w.uuid}`, undefined, { idempotent: true });
+    // With its physical volume, as a chimestack.Volume is deleted (`force_del`).
+    await c.call("DELETE", `${cluster}/volume/${w.uuid}?force_del=true`, undefined, { idempotent: true });
   }
-  for (const gone of olds.nics.filter((o) => !news.nics.some((n) => n.name === o.name))) {
+  for (const gone of leaving(olds.nics, news.nics)) {
     const w = have.nics.find((x) => x.name === gone.name);
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_nic`, { nic_uuid: w.uuid }, { idempotent: true });
     await c.call("DELETE", `/v1/nic/${w.uuid}`, undefined, { idempotent: true });
   }
-  for (const add of news.volumes.filter((n) => !olds.volumes.some((o) => o.name === n.name))) {
+  for (const add of leaving(news.volumes, olds.volumes)) {
     const { volume } = await c.call<{ volume: { uuid: string } }>(
       "POST",
       `${cluster}/volume`,
       plain({ name: add.name, size: Math.round(add.sizeGb * GIB), volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }),
     );
-    await waitFor(
-      async () => {
-        const v = await c.getOne<{ state: number; operation: string }>(`${cluster}/volume/${volume.uuid}`, "volume");
-        return v && !v.operation && v.state !== 0 ? { done: true, value: v } : { done: false, progress: v?.operation || `state ${v?.state}` };
-      },
-      { timeoutMs: news.timeoutSeconds * 1000, intervalMs: c.settings.pollIntervalMs, what: `volume ${add.name} to be ready` },
-    );
+    await settledAt(c, `${cluster}/volume/${volume.uuid}`, "volume", `volume ${add.name}`, news.timeoutSeconds);
     await c.call("PUT", `/v1/vm/${id}/attach_disk`, { volume_uuid: volume.uuid }, { idempotent: true });
   }
-  for (const add of news.nics.filter((n) => !olds.nics.some((o) => o.name === n.name))) {
+  for (const add of leaving(news.nics, olds.nics)) {
     const { nic } = await c.call<{ nic: { uuid: string } }>(
       "POST",
       "/v1/nic",

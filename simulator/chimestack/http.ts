@@ -19,6 +19,8 @@ export const FILTERS = {
   image: ["name", "state", "format", "os_type", "type", "uuid", "bucket_uuid"],
   securityGroup: ["name", "uuid"],
   vm: ["name", "state", "uuid", "host_uuid", "az_uuid", "cluster_uuid"],
+  volume: ["name", "state", "uuid", "host_uuid", "type"],
+  snapshot: ["name", "state"],
 };
 
 export function ok(result: unknown): SimResponse {

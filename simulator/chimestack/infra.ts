@@ -74,8 +74,14 @@ export function infraHandlers(s: ChimeState) {
     getInstanceSpec: catalogueGet(data.specs, "instance_spec"),
     listVolumeSpec: catalogueList(data.volumeSpecs, FILTERS.volumeSpec),
     getVolumeSpec: catalogueGet(data.volumeSpecs, "volume_spec"),
-    listImage: catalogueList(data.images, FILTERS.image),
-    getImage: catalogueGet(data.images, "image"),
+    // Images as they are now: a user image is fetched after the create time.
+    listImage: (req) =>
+      list(
+        [...data.images.values()].map((x) => s.image(x)),
+        req,
+        FILTERS.image,
+      ),
+    getImage: (req) => ok({ image: s.image(s.get(data.images, req.params.uuid, "image")) }),
     listSecurityGroup: catalogueList(data.sgs, FILTERS.securityGroup),
     getSecurityGroup: catalogueGet(data.sgs, "securitygroup"),
 

@@ -5,6 +5,7 @@
 import { Route, SimError, SimRequest } from "../core";
 import { infraHandlers } from "./infra";
 import { ChimeState } from "./state";
+import { storageHandlers } from "./storage";
 import { vmHandlers } from "./vms";
 
 const C = "/v1/az/:az/cluster";
@@ -12,9 +13,10 @@ const H = `${C}/:cluster/host`;
 const N = `${C}/:cluster/network`;
 const S = `${N}/:network/subnet`;
 const VM = "/v1/vm/:vm";
+const SNAP = "/v1/volume/:volume/snapshot";
 
 export function chimeRoutes(s: ChimeState): Route[] {
-  const h = { ...infraHandlers(s), ...vmHandlers(s) };
+  const h = { ...infraHandlers(s), ...vmHandlers(s), ...storageHandlers(s) };
   const routes: Route[] = [
     { method: "POST", path: "/v1/login", handler: h.login },
     { method: "POST", path: "/v1/logout", handler: h.logout },
@@ -27,8 +29,14 @@ export function chimeRoutes(s: ChimeState): Route[] {
     { method: "GET", path: "/v1/volume_spec/:uuid", handler: h.getVolumeSpec },
     { method: "GET", path: "/v1/image", handler: h.listImage },
     { method: "GET", path: "/v1/image/:uuid", handler: h.getImage },
+    { method: "POST", path: "/v1/image/user", handler: h.createUserImage },
+    { method: "PATCH", path: "/v1/image/:uuid", handler: h.updateImage },
+    { method: "DELETE", path: "/v1/image/:uuid", handler: h.deleteImage },
     { method: "GET", path: "/v1/securitygroup", handler: h.listSecurityGroup },
+    { method: "POST", path: "/v1/securitygroup", handler: h.createSecurityGroup },
     { method: "GET", path: "/v1/securitygroup/:uuid", handler: h.getSecurityGroup },
+    { method: "PATCH", path: "/v1/securitygroup/:uuid", handler: h.updateSecurityGroup },
+    { method: "DELETE", path: "/v1/securitygroup/:uuid", handler: h.deleteSecurityGroup },
     { method: "GET", path: C, handler: h.listCluster },
     { method: "POST", path: C, handler: h.createCluster },
     { method: "GET", path: `${C}/:cluster`, handler: h.getCluster },
@@ -55,9 +63,17 @@ export function chimeRoutes(s: ChimeState): Route[] {
     { method: "PUT", path: `${VM}/start`, handler: h.startVm },
     { method: "PUT", path: `${VM}/stop`, handler: h.stopVm },
     { method: "DELETE", path: VM, handler: h.deleteVm },
+    { method: "GET", path: `${C}/:cluster/volume`, handler: h.listVolume },
     { method: "POST", path: `${C}/:cluster/volume`, handler: h.createVolume },
     { method: "GET", path: `${C}/:cluster/volume/:volume`, handler: h.getVolume },
+    { method: "PATCH", path: `${C}/:cluster/volume/:volume`, handler: h.updateVolume },
     { method: "DELETE", path: `${C}/:cluster/volume/:volume`, handler: h.deleteVolume },
+    { method: "GET", path: "/v1/snapshot", handler: h.listSnapshot },
+    { method: "GET", path: SNAP, handler: h.listVolumeSnapshot },
+    { method: "POST", path: SNAP, handler: h.createSnapshot },
+    { method: "GET", path: `${SNAP}/:snapshot`, handler: h.getSnapshot },
+    { method: "PATCH", path: `${SNAP}/:snapshot`, handler: h.updateSnapshot },
+    { method: "DELETE", path: `${SNAP}/:snapshot`, handler: h.deleteSnapshot },
     { method: "POST", path: "/v1/nic", handler: h.createNic },
     { method: "GET", path: "/v1/nic/:nic", handler: h.getNic },
     { method: "DELETE", path: "/v1/nic/:nic", handler: h.deleteNic },

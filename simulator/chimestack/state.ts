@@ -22,11 +22,13 @@ export interface ChimeOptions {
   now?: () => number;
 }
 
-/** What `POST /_sim/seed` takes: clusters, networks and subnets as GET shows them (missing fields get defaults). */
+/** What `POST /_sim/seed` takes: clusters, networks, subnets and volumes as GET shows them (missing fields get defaults). */
 export interface ChimeSeed {
   clusters?: Array<Partial<Obj> & { name: string }>;
   networks?: Array<Partial<Obj> & { name: string; cluster_uuid: string }>;
   subnets?: Array<Partial<Obj> & { name: string; network_uuid: string }>;
+  /** Volumes made apart, ready and free. */
+  volumes?: Array<Partial<Obj> & { name: string; cluster_uuid: string }>;
 }
 
 /** Go's zero time, which objects show until they are made. */
@@ -61,6 +63,8 @@ export class ChimeState {
     /** Volumes and NICs made on their own (`POST .../volume`, `POST /v1/nic`), to attach to VMs. */
     volumes: new Map<string, Obj>(),
     nics: new Map<string, Obj>(),
+    /** Snapshots of volumes (`POST /v1/volume/<uuid>/snapshot`). */
+    snapshots: new Map<string, Obj>(),
   };
   /** The operation under way on each VM or volume (by its uuid). */
   private operations = new Map<string, Operation>();
@@ -135,6 +139,32 @@ export class ChimeState {
   volume(v: Obj): Obj {
     this.settle(v.uuid);
     return v;
+  }
+
+  /** Every volume as it is now: those made apart and those a VM was made with (its root, its CD-ROM). */
+  allVolumes(): Obj[] {
+    const made = [...this.data.volumes.values()].map((v) => this.volume(v));
+    const ofVms = [...this.data.vms.keys()].flatMap((u) => this.vm(u).volumes as Obj[]);
+    return [...new Map([...made, ...ofVms].map((v) => [v.uuid, v])).values()];
+  }
+
+  /** Any volume (made apart or with a VM) by uuid, 404 when there is none. */
+  anyVolume(uuid: string): Obj {
+    const v = this.allVolumes().find((x) => x.uuid === uuid);
+    if (!v) throw new SimError(404, `volume ${uuid} not found`);
+    return v;
+  }
+
+  /** A snapshot as it is now: ready once its create time has passed. */
+  snapshot(x: Obj): Obj {
+    this.settle(x.uuid);
+    return x;
+  }
+
+  /** An image as it is now: fetched (state 1) once its create time has passed. */
+  image(x: Obj): Obj {
+    this.settle(x.uuid);
+    return x;
   }
 
   // ---- Operations that take time ---------------------------------------------------------------
@@ -239,10 +269,26 @@ export class ChimeState {
     this.vmOperation(v, action, action === "start" ? 1 : 2, this.transitionMs);
   }
 
-  deleteVm(uuid: string) {
-    this.vm(uuid);
+  /**
+   * Deletes a VM. The volumes and NICs made apart and attached to it are freed, or deleted with it when
+   * `force` (`force_del=true`: "the physical volumes are deleted as well"; the NICs too, our choice).
+   */
+  deleteVm(uuid: string, force = false) {
+    const v = this.vm(uuid);
+    for (const field of ["volumes", "nics"] as const) {
+      for (const x of v[field] as Obj[]) {
+        if (!this.data[field].has(x.uuid)) continue;
+        if (force) this.data[field].delete(x.uuid);
+        else Object.assign(x, { state: 1, attached_vms: [] });
+      }
+    }
+    if (force) for (const x of v.volumes as Obj[]) this.dropSnapshotsOf(x.uuid);
     this.data.vms.delete(uuid);
     this.operations.delete(uuid);
+  }
+
+  private dropSnapshotsOf(volume: string) {
+    for (const [k, x] of this.data.snapshots) if (x.volume_uuid === volume) this.data.snapshots.delete(k);
   }
 
   /** Adds a volume made apart (state 0), ready (state 1) after the create time. */
@@ -257,8 +303,49 @@ export class ChimeState {
 
   deleteVolume(v: Obj) {
     if ((v.attached_vms as string[]).length) throw new SimError(400, `volume ${v.name} is attached to a virtual machine`);
+    // Our choice (the documents are silent): a volume's snapshots keep it (delete them first).
+    if ([...this.data.snapshots.values()].some((x) => x.volume_uuid === v.uuid)) throw new SimError(400, `volume ${v.name} still has snapshots`);
     this.data.volumes.delete(v.uuid);
     this.operations.delete(v.uuid);
+  }
+
+  /** Adds a snapshot (state 0, `Creating#<request id>`) of a ready volume, ready (state 1) after the create time. */
+  createSnapshot(volume: Obj, x: Obj) {
+    if (volume.state === 0 || volume.operation) throw new SimError(400, `volume ${volume.name} is not ready`);
+    this.data.snapshots.set(x.uuid, x);
+    volume.snapshot_count = Number(volume.snapshot_count ?? 0) + 1;
+    this.begin(x.uuid, this.createMs, () => {
+      Object.assign(x, { state: 1, operation: "", created_at: this.iso() });
+      x.tasks = [{ uuid: randomUUID(), operation_name: "create", resource_type: "snapshot", resource_uuid: x.uuid, state: 1, finished_at: this.iso() }];
+    });
+  }
+
+  deleteSnapshot(x: Obj) {
+    if (x.operation) throw new SimError(400, `snapshot ${x.name} is busy: ${x.operation}`);
+    this.data.snapshots.delete(x.uuid);
+    this.operations.delete(x.uuid);
+    const v = this.allVolumes().find((y) => y.uuid === x.volume_uuid);
+    if (v) v.snapshot_count = Math.max(0, Number(v.snapshot_count ?? 1) - 1);
+  }
+
+  /** Adds a user image (state 0) that is fetched from its `install_url`, ready (state 1) after the create time. */
+  createImage(x: Obj) {
+    this.data.images.set(x.uuid, x);
+    this.begin(x.uuid, this.createMs, () => Object.assign(x, { state: 1, operation: "", created_at: this.iso() }));
+  }
+
+  /** Deletes an image no volume is made from (our choice: the documents are silent). */
+  deleteImage(x: Obj) {
+    if (this.allVolumes().some((v) => v.image_uuid === x.uuid)) throw new SimError(400, `image ${x.name} is used by volumes`);
+    this.data.images.delete(x.uuid);
+    this.operations.delete(x.uuid);
+  }
+
+  /** Deletes a security group no NIC uses (our choice: the documents are silent). */
+  deleteSecurityGroup(g: Obj) {
+    const nics = [...this.data.nics.values(), ...[...this.data.vms.values()].flatMap((v) => v.nics as Obj[])];
+    if (nics.some((n) => n.sg_uuid === g.uuid)) throw new SimError(400, `security group ${g.name} is used by network interfaces`);
+    this.data.sgs.delete(g.uuid);
   }
 
   deleteNic(n: Obj) {
@@ -273,6 +360,8 @@ export class ChimeState {
     if (!x) throw new SimError(404, `${what} ${uuid} not found`);
     if (field === "volumes") this.volume(x);
     if (x.state === 0 || x.operation) throw new SimError(400, `${what} ${x.name} is not ready`);
+    // Our choice (the documents are silent): a volume is attached to a VM of its own cluster only.
+    if (field === "volumes" && x.cluster_uuid !== v.cluster_uuid) throw new SimError(400, `volume ${x.name} is in another cluster than vm ${v.name}`);
     if ((x.attached_vms as string[]).length) throw new SimError(400, `${what} ${x.name} is already attached`);
     Object.assign(x, { state: 2, attached_vms: [v.uuid] });
     (v[field] as Obj[]).push(x);
@@ -298,7 +387,7 @@ export class ChimeState {
   }
 
   seed(b: ChimeSeed) {
-    const { azs, clusters, networks, subnets } = this.data;
+    const { azs, clusters, networks, subnets, volumes } = this.data;
     for (const c of b.clusters ?? []) {
       const a = this.get(azs, String(c.az_uuid ?? DEMO.az), "az");
       this.put(clusters, {
@@ -342,6 +431,23 @@ export class ChimeState {
         ...sn,
       });
     }
+    for (const v of b.volumes ?? []) {
+      const c = this.get(clusters, v.cluster_uuid, "cluster");
+      this.put(volumes, {
+        size: 1024 ** 3,
+        root: 0,
+        image_uuid: "",
+        volume_spec_uuid: DEMO.volumeSpec,
+        description: "",
+        az_uuid: c.az_uuid,
+        state: 1,
+        operation: "",
+        attached_vms: [],
+        cdrom: 0,
+        created_at: this.iso(),
+        ...v,
+      });
+    }
   }
 
   inventory(): Record<string, unknown[]> {
@@ -352,6 +458,10 @@ export class ChimeState {
       vms: [...this.data.vms.keys()].map((u) => this.vm(u)).map((v) => ({ ...v, status: String(v.state) })),
       volumes: [...this.data.volumes.values()].map((v) => this.volume(v)),
       nics: [...this.data.nics.values()],
+      snapshots: [...this.data.snapshots.values()].map((x) => this.snapshot(x)),
+      // The catalogue objects users make: user images and security groups (the seeded ones are listed too).
+      images: [...this.data.images.values()].map((x) => this.image(x)),
+      securitygroups: [...this.data.sgs.values()],
     };
   }
 }

@@ -37,6 +37,7 @@ export function vmHandlers(s: ChimeState) {
         uuid: randomUUID(),
         name: n.name,
         subnet_uuid: sn.uuid,
+        sg_uuid: n.sg_uuid,
         subnet_name: sn.name,
         subnet_cidr: sn.cidr,
         network_name: net.bridge_name,
@@ -163,7 +164,7 @@ export function vmHandlers(s: ChimeState) {
     },
     startVm: (req) => (s.power(s.vm(req.params.vm), "start"), ok({ vm: "ok" })),
     stopVm: (req) => (s.power(s.vm(req.params.vm), "stop"), ok({ vm: "ok" })),
-    deleteVm: (req) => (s.deleteVm(req.params.vm), ok({ vm: "ok" })),
+    deleteVm: (req) => (s.deleteVm(req.params.vm, req.query.get("force_del") === "true"), ok({ vm: "ok" })),
 
     // ---- Volumes and NICs made apart, attached and detached -----------------------------------------
     createVolume: (req) => {
@@ -207,6 +208,7 @@ export function vmHandlers(s: ChimeState) {
         uuid: randomUUID(),
         name: b.name,
         subnet_uuid: sn.uuid,
+        sg_uuid: b.sg_uuid,
         subnet_name: sn.name,
         subnet_cidr: sn.cidr,
         ip: b.ip ?? `192.168.231.${100 + data.nics.size}`,

@@ -84,13 +84,16 @@ export function showVolume(v: Obj, at: Lookup): Obj {
   } as Obj;
 }
 
+/** NICs keep their security group (`sg_uuid`) inside the simulator: no example answer shows it. */
 export function showNic(n: Obj, at: Lookup): Obj {
+  const { sg_uuid, ...shown } = n;
+  void sg_uuid;
   return {
     netmask: "",
     network_name: "",
     network_type: 0,
     tasks: [],
-    ...n,
+    ...shown,
     ...lastOperation(n.tasks),
     attached_vms: attached(n, at),
   };
@@ -114,6 +117,20 @@ export function showHost(h: Obj, at: Lookup): Obj {
 }
 
 /** Networks show their cluster's name as it is now. */
+/** Snapshots show their volume's name, and their last task. */
+export function showSnapshot(x: Obj, volumeName: string): Obj {
+  return {
+    description: "",
+    parent_volume_version: -1,
+    user_uuid: "",
+    volume_version: 0,
+    ...x,
+    volume_name: volumeName,
+    ...lastOperation(x.tasks),
+    tasks: ((x.tasks as Obj[]) ?? []).map(task),
+  };
+}
+
 export function showNetwork(n: Obj, at: Lookup): Obj {
   return { ...n, cluster_name: at.cluster(String(n.cluster_uuid))?.name ?? "" };
 }

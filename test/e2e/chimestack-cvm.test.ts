@@ -3,6 +3,9 @@
  * through HTTP), each naming what it uses (looked up by name): a preview of the fresh stack, up, refresh
  * with no changes, an update, destroy; ChimeStack's inventory ends as it began, CVM's VPSes are untouched
  * but in their last desired power state; no credential and no VM password in the exported state.
+ * ChimeStack's update changes, each in place (same ids, no replacement in the preview): VM power states,
+ * a security group's rules, the VM a volume is attached to, a VM's second NIC's group (the NIC swapped),
+ * a snapshot's description and an image's details.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +23,7 @@ const tarball = haveCli ? packedTarball() : "";
 
 describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulumi CLI", () => {
   const VM_PASSWORD = "e2e-vm-root-pass-41c7";
+  const SFTP_PASSWORD = "e2e-sftp-pass-9d2e";
   let sim: Sim;
   let project: Project;
 
@@ -32,6 +36,7 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     await set("chimestack:password", DEMO.password, true);
     await set("chimestack:pollIntervalMs", "50");
     await set("vmPassword", VM_PASSWORD, true);
+    await set("imageUrl", `sftp://images:${SFTP_PASSWORD}@files.example/golden.qcow2`, true);
     for (const [k, v] of [
       ["azName", "az-1"],
       ["instanceSpecName", "small"],
@@ -47,18 +52,21 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
   });
 
   const exported = async () => (await project.pulumi(["stack", "export"])).stdout;
+  /** The id of every resource of the stack, by URN. */
+  const ids = async () => Object.fromEntries(deployment(await exported()).resources.map((r) => [r.urn, r.id]));
+  type Inventory = Record<string, Array<Record<string, any>>>;
 
   it("previews the fresh stack, whose networks and VMs name a cluster not made yet", async () => {
     const preview = await project.pulumi(["preview"]);
-    expect(preview.stdout).toMatch(/\+ 7 to create/);
+    expect(preview.stdout).toMatch(/\+ 11 to create/);
     // Reads only: the look-ups' and the checks' (a session's login and logout aside).
     expect((await sim.requests()).filter((r) => r.method !== "GET" && r.path !== "/v1/login" && r.path !== "/v1/logout")).toEqual([]);
   }, 300_000);
 
-  it("creates on the AZ, spec, image and security group it names, refreshes with no changes, stops the app VMs in place, and destroys to the inventory it began with, the VM passwords never in the state", async () => {
+  it("creates on the AZ, spec, image and security group it names, refreshes with no changes, changes power states, rules, a volume's VM, a NIC's group, a snapshot and an image in place (same ids, no replacement), and destroys to the inventory it began with, no password in the state", async () => {
     const before = await sim.control("GET", "/_sim/inventory");
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(up.stdout).toMatch(/\+ 7 created/);
+    expect(up.stdout).toMatch(/\+ 11 created/);
     // Running in az-1, sized by the instance spec "small" (1 vCPU, 1 GiB).
     const vms = await sim.inventory<{ state: number; az_uuid: string; vcpus: number; memory: number }>("vms");
     expect(vms.map((v) => [v.state, v.az_uuid, v.vcpus, v.memory])).toEqual([1, 1, 1].map((s) => [s, DEMO.az, 1, 1024 ** 3]));
@@ -71,16 +79,62 @@ describe.skipIf(!haveCli)("the ChimeStack cluster example through the real Pulum
     }
     await project.pulumi(["refresh", "--yes", "--expect-no-changes"]);
     expect(await exported()).not.toContain(VM_PASSWORD);
-    await project.pulumi(["config", "set", "appPower", "stopped"]);
+    expect(await exported()).not.toContain(SFTP_PASSWORD);
+
+    // What the fleet made beside the VMs: the shared volume on db-1, its snapshot, the image, the app group on db-1's second NIC.
+    const made = (await sim.control("GET", "/_sim/inventory")) as Inventory;
+    const vmId = (n: string) => made.vms.find((v) => v.name === n)!.uuid;
+    const shared = made.volumes.find((v) => v.name === "prod-shared")!;
+    const appSg = made.securitygroups.find((g) => g.name === "prod-app")!;
+    expect(shared.attached_vms).toEqual([vmId("db-1")]);
+    expect(made.snapshots.map((x) => [x.name, x.volume_uuid, x.state])).toEqual([["prod-shared-snap", shared.uuid, 1]]);
+    expect(made.images.find((x) => x.name === "prod-golden")).toMatchObject({ state: 1, os_detail: "Ubuntu 22.04" });
+    expect(appSg.ingress_rules.map((r: { dport: string }) => r.dport)).toEqual(["22:22", "80:80"]);
+    const dbNics = () => made.vms.find((v) => v.name === "db-1")!.nics.map((n: { name: string; sg_uuid: string; uuid: string }) => n);
+    const [, nic1Before] = dbNics();
+    expect(nic1Before.sg_uuid).toBe(appSg.uuid);
+
+    // One update, every change in place: the preview replaces nothing, and every id stays.
+    const idsBefore = await ids();
+    for (const [k, v] of [
+      ["appPower", "stopped"],
+      ["httpsOpen", "true"],
+      ["sharedVolumeVm", "app-1"],
+      ["dbNicGroup", "default"],
+      ["snapshotDescription", "weekly"],
+      ["imageOsDetail", "Ubuntu 24.04"],
+    ])
+      await project.set(k, v);
+    const changes = await project.pulumi(["preview"]);
+    expect(changes.stdout).toMatch(/~ 7 to update/);
+    expect(changes.stdout).not.toMatch(/replace/);
     const update = await project.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(update.stdout).toMatch(/~ 2 updated/);
-    expect((await sim.inventory("vms")).map((v) => `${v.name}:${v.state}`).sort()).toEqual(["app-1:2", "app-2:2", "db-1:1"]);
+    expect(update.stdout).toMatch(/~ 7 updated/);
+    expect(update.stdout).not.toMatch(/replace/);
+    expect(await ids()).toEqual(idsBefore);
+    const after = (await sim.control("GET", "/_sim/inventory")) as Inventory;
+    expect(after.vms.map((v) => `${v.name}:${v.state}`).sort()).toEqual(["app-1:2", "app-2:2", "db-1:1"]);
+    expect(after.volumes.find((v) => v.uuid === shared.uuid)!.attached_vms).toEqual([vmId("app-1")]);
+    expect(after.securitygroups.find((g) => g.uuid === appSg.uuid)!.ingress_rules.map((r: { dport: string }) => r.dport)).toEqual([
+      "22:22",
+      "80:80",
+      "443:443",
+    ]);
+    expect(after.snapshots.map((x) => x.description)).toEqual([expect.stringMatching(/^weekly \[pulumi:[0-9a-f]{16}\]$/)]);
+    expect(after.images.find((x) => x.name === "prod-golden")!.os_detail).toBe("Ubuntu 24.04");
+    // db-1's second NIC was swapped for one in the default group; its primary NIC is the same.
+    const db = after.vms.find((v) => v.name === "db-1")!;
+    expect(db.nics.map((n: { uuid: string }) => n.uuid)[0]).toBe(dbNics()[0].uuid);
+    expect(db.nics[1]).toMatchObject({ name: "db-1-nic1", sg_uuid: DEMO.securityGroup });
+    expect(db.nics[1].uuid).not.toBe(nic1Before.uuid);
+
     await project.pulumi(["preview", "--expect-no-changes"]);
     const state = await exported();
     expect(state).not.toContain(DEMO.password);
     expect(state).not.toContain(VM_PASSWORD);
+    expect(state).not.toContain(SFTP_PASSWORD);
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
-    expect(d.stdout).toMatch(/- 7 deleted/);
+    expect(d.stdout).toMatch(/- 11 deleted/);
     expect(await sim.control("GET", "/_sim/inventory")).toEqual(before);
   }, 300_000);
 });

@@ -49,6 +49,8 @@ new chimestack.Vm("db", {
   volumes: [{ name: "db-root", sizeGb: good ? 40 : 4096, volumeSpecUuid: volumeSpec.id, root: true }],
   nics: [{ name: "db-nic0", subnetUuid: s.id, securityGroupUuid: sg.id, primary: true }],
 }, { protect: good });
+// SSH open to the world.
+new chimestack.SecurityGroup("ops", { name: "ops", ingressRules: [{ protocol: "tcp", sourceCidr: good ? "10.0.0.0/8" : "0.0.0.0/0", destinationPorts: "22:22" }] });
 `;
 
 const POLICY_CONFIG = {
@@ -115,6 +117,7 @@ describe.skipIf(!haveCli)("the shipped policy pack, in a fresh project through t
       ["cloudsigma-public-address", /server app-1 has a public address \(nic0 auto\) but not the tag public/],
       ["chimestack-vm-instance-spec", /VM db-1 uses instance spec [0-9a-f-]+, which is not among the 1 allowed/],
       ["chimestack-vm-volume-size", /VM db-1's volume db-root is 4096 GB, above the 2048 GB allowed/],
+      ["chimestack-security-group-open-management", /security group ops's ingress rule 0 \(tcp 22:22\) lets 0\.0\.0\.0\/0 reach management port 22/],
     ] as const) {
       expect(out, policy).toContain(policy);
       expect(out, policy).toMatch(message);

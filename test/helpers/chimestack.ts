@@ -7,19 +7,22 @@ import { Sim, startSim } from "./sim";
 
 export { DEMO };
 
-/** A cluster, a network and a subnet that every test finds seeded (`POST /_sim/seed`), as VMs need them. */
+/** A cluster, a network, a subnet and a volume that every test finds seeded (`POST /_sim/seed`), as VMs and snapshots need them. */
 export const SEEDED = {
   cluster: "5eed0000-0000-4000-8000-0000000000c1",
   network: "5eed0000-0000-4000-8000-0000000000a1",
   subnet: "5eed0000-0000-4000-8000-0000000000b1",
+  /** A free volume made apart in the seeded cluster (what snapshots are taken of). */
+  volume: "5eed0000-0000-4000-8000-0000000000d1",
 };
 
-/** Seeds the cluster, network and subnet of SEEDED through `POST /_sim/seed`. */
+/** Seeds the cluster, network, subnet and volume of SEEDED through `POST /_sim/seed`. */
 export async function seedChime(sim: Sim): Promise<void> {
   await sim.control("POST", "/_sim/seed", {
     clusters: [{ uuid: SEEDED.cluster, name: "seeded" }],
     networks: [{ uuid: SEEDED.network, name: "seeded", cluster_uuid: SEEDED.cluster, bridge_name: "br0", interface_name: "eth0" }],
     subnets: [{ uuid: SEEDED.subnet, name: "seeded", network_uuid: SEEDED.network, cidr: "192.168.231.1/24" }],
+    volumes: [{ uuid: SEEDED.volume, name: "seeded", cluster_uuid: SEEDED.cluster }],
   });
 }
 

@@ -21,5 +21,9 @@ export const MINIMAL: Record<string, Record<string, unknown>> = {
   "chimestack.Network": { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "conf-net", bridgeName: "br1", interfaceName: "eth1" },
   "chimestack.Subnet": { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, networkUuid: SEEDED.network, name: "conf-subnet", cidr: "10.0.0.1/24" },
   "chimestack.Vm": vmInputs({ name: "conf-vm" }),
+  "chimestack.Volume": { azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "conf-volume", sizeGb: 1, volumeSpecUuid: DEMO.volumeSpec },
+  "chimestack.VolumeSnapshot": { volumeUuid: SEEDED.volume, name: "conf-snap" },
+  "chimestack.SecurityGroup": { name: "conf-sg" },
+  "chimestack.Image": { name: "conf-image", installUrl: "file:///root/images/conf.qcow2" },
   "cvm.Vm": { vpsId: "102" },
 };

@@ -30,3 +30,39 @@ describe("chimestack-vm-volume-size", () => {
     expect(violations(byName("chimestack-vm-volume-size"), chimestack.Vm, vm, { maxVolumeGb: 8192 })).toEqual([]);
   });
 });
+
+describe("chimestack-security-group-open-management", () => {
+  const policy = () => byName("chimestack-security-group-open-management");
+  const group = (...ingressRules: Array<Record<string, unknown>>) => ({ name: "web", ingressRules });
+
+  it("blocks an accepted TCP rule from 0.0.0.0/0 whose ports take in SSH or RDP, naming the rule and the ports", () => {
+    expect(violations(policy(), chimestack.SecurityGroup, group({ protocol: "tcp", sourceCidr: "0.0.0.0/0", destinationPorts: "22:22" }))).toEqual([
+      "security group web's ingress rule 0 (tcp 22:22) lets 0.0.0.0/0 reach management port 22; give sourceCidr an admin network",
+    ]);
+    // Defaults: any source, every port; the protocol `all` includes TCP.
+    expect(violations(policy(), chimestack.SecurityGroup, group({ protocol: "tcp", destinationPorts: "443:443" }, { protocol: "all" }))).toEqual([
+      "security group web's ingress rule 1 (all 1:65535) lets 0.0.0.0/0 reach management ports 22, 23, 3389, 5900, 5985, 5986; give sourceCidr an admin network",
+    ]);
+  });
+
+  it("allows management ports from an admin network, rejected or UDP rules, web ports, egress rules, and other types", () => {
+    const fine = {
+      name: "ok",
+      ingressRules: [
+        { protocol: "tcp", sourceCidr: "10.0.0.0/8", destinationPorts: "22:22" },
+        { protocol: "tcp", action: "REJECT", destinationPorts: "3389:3389" },
+        { protocol: "udp", destinationPorts: "1:65535" },
+        { protocol: "tcp", destinationPorts: "80:443" },
+      ],
+      egressRules: [{ protocol: "all" }],
+    };
+    expect(violations(policy(), chimestack.SecurityGroup, fine)).toEqual([]);
+    expect(violations(policy(), chimestack.Vm, group({ protocol: "all" }))).toEqual([]);
+  });
+
+  it("checks the ports the config names instead of the default ones", () => {
+    const db = group({ protocol: "tcp", destinationPorts: "5432:5432" });
+    expect(violations(policy(), chimestack.SecurityGroup, db)).toEqual([]);
+    expect(violations(policy(), chimestack.SecurityGroup, db, { ports: [5432] })).toHaveLength(1);
+  });
+});

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { chimestack } from "../../../provider";
 import { CATALOGUE as CAT } from "../../../simulator/chimestack";
-import { DEMO, SEEDED, chimeConfig, useChime } from "../../helpers/chimestack";
+import { DEMO, SEEDED, chimeConfig, useChime, vmReady } from "../../helpers/chimestack";
 import { asEngine } from "../../helpers/engine";
 
 const ctx = useChime();
@@ -40,6 +40,8 @@ describe("chimestack look-ups", () => {
     ["getImage", { name: "debian-12", format: "iso" }, CAT.debian12Iso],
     ["getSecurityGroup", { name: "default" }, DEMO.securityGroup],
     ["getSecurityGroup", { name: "web" }, CAT.webSg],
+    ["getVolume", { name: "seeded" }, SEEDED.volume],
+    ["getVolume", { name: "seeded", clusterName: "seeded", azName: "az-1" }, SEEDED.volume],
   ] as const)("%s(%j) finds the one object those filters name", async (fn, args, id) => {
     const r = await (chimestack[fn] as (a: unknown) => Promise<{ id: string }>)(args);
     expect(r.id).toBe(id);
@@ -207,5 +209,34 @@ describe("chimestack look-ups", () => {
     expect((await chimestack.getAz({ name: "az-2" })).id).toBe(CAT.az2);
     await asEngine(chimestack.Vm.provider).configure({ ...chimeConfig(ctx.sim.url), "chimestack:password": "wrong-pass-456" });
     await expect(chimestack.getAz({ name: "az-2" })).rejects.toThrow(/check chimestack:username and chimestack:password/);
+  });
+});
+
+describe("chimestack look-ups of what users make", () => {
+  it("finds a VM's root volume by the VM it is attached to, and names the VMs when several volumes share a name", async () => {
+    const made = [];
+    for (const name of ["vm-a", "vm-b"]) {
+      const { vm } = await ctx.api("POST", "/v1/vm", {
+        az_uuid: DEMO.az,
+        cluster_uuid: SEEDED.cluster,
+        instance_spec_uuid: DEMO.instanceSpec,
+        name,
+        nics: [{ name: "nic0", subnet_uuid: SEEDED.subnet, sg_uuid: DEMO.securityGroup, primary: 1 }],
+        volumes: [{ name: "root", size: 1024 ** 3, volume_spec_uuid: DEMO.volumeSpec, root: 1 }],
+      });
+      await vmReady(ctx.api, vm.uuid);
+      made.push(vm.uuid as string);
+    }
+    const r = await chimestack.getVolume({ name: "root", vmUuid: made[1] });
+    expect(r).toMatchObject({ name: "root", root: true, sizeGb: 1, attachedVmUuids: [made[1]], clusterUuid: SEEDED.cluster, azName: "az-1" });
+    await expect(chimestack.getVolume({ name: "root" })).rejects.toThrow(
+      /2 volumes have name "root" .*on VM .*; narrow it with clusterName \(or clusterUuid\), azName \(or azUuid\), vmUuid or uuid$/,
+    );
+  });
+
+  it("shows a security group's rules, and a user image's description without its ownership marker", async () => {
+    expect((await chimestack.getSecurityGroup({ name: "web" })).ingressRules.map((r) => r.destinationPorts)).toEqual(["80:80", "443:443"]);
+    await ctx.api("POST", "/v1/image/user", { name: "mine", install_url: "file:///root/images/mine.qcow2", description: "golden [pulumi:00000000000000cc]" });
+    expect((await chimestack.getImage({ name: "mine" })).description).toBe("golden");
   });
 });

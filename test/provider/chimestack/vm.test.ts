@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as chimestack from "../../../provider/chimestack";
 import { UNKNOWN } from "../../../provider/core";
+import { CATALOGUE } from "../../../simulator/chimestack";
 import { DEMO, SEEDED, useChime, vmInputs } from "../../helpers/chimestack";
 import { asEngine, failedPaths } from "../../helpers/engine";
 
@@ -102,7 +103,7 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await vm.diff(id, second.props!, inputs)).changes).toBe(false);
   });
 
-  it("adds a data volume and a second NIC in place, then removes them, never touching the others", async () => {
+  it("adds a data volume and a second NIC in place, then removes them (the volume with its physical volume), never touching the others", async () => {
     const { id, outs } = await vm.create(await checked());
     const rootUuid = outs.volumeDetails[0].uuid;
     const more = await checked({
@@ -117,8 +118,31 @@ describe("chimestack.Vm lifecycle", () => {
     const shrunk = await vm.update(id, grown.outs, await checked());
     expect(shrunk.outs.volumeDetails.map((v: { uuid: string }) => v.uuid)).toEqual([rootUuid]);
     expect(shrunk.outs.nicDetails.map((n: { name: string }) => n.name)).toEqual(["nic0"]);
-    expect(await ctx.sim.inventory("volumes")).toEqual([]);
+    expect((await ctx.sim.inventory("volumes")).map((v) => v.uuid)).toEqual([SEEDED.volume]);
     expect(await ctx.sim.inventory("nics")).toEqual([]);
+    // The removed data volume goes with its physical volume.
+    const deletes = (await ctx.sim.requests()).filter((r) => r.method === "DELETE" && r.path.includes("/volume/"));
+    expect(deletes.map((r) => new URLSearchParams(r.query).get("force_del"))).toEqual(["true"]);
+  });
+
+  it("swaps a secondary NIC whose security group, subnet or address changes for a new one in place: same VM, same primary NIC, the old NIC gone", async () => {
+    const nic1 = { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
+    const nic0 = { ...NIC0, primary: true };
+    const { id, outs } = await vm.create(await checked({ nics: [nic0, nic1] }));
+    const [primary, old] = outs.nicDetails.map((n: { uuid: string }) => n.uuid);
+    const web = await checked({ nics: [nic0, { ...nic1, securityGroupUuid: CATALOGUE.webSg, ip: "192.168.231.77" }] });
+    expect(await vm.diff(id, outs, web)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vm.update(id, outs, web);
+    expect(u.outs.uuid).toBe(id);
+    expect(u.outs.nicDetails.map((n: { name: string }) => n.name)).toEqual(["nic0", "nic1"]);
+    expect(u.outs.nicDetails[0].uuid).toBe(primary);
+    expect(u.outs.nicDetails[1]).toMatchObject({ ip: "192.168.231.77" });
+    expect(u.outs.nicDetails[1].uuid).not.toBe(old);
+    expect((await ctx.sim.inventory("nics")).map((n) => [n.uuid, n.sg_uuid])).toEqual([[u.outs.nicDetails[1].uuid, CATALOGUE.webSg]]);
+    expect((await ctx.sim.inventory("vms")).map((v) => v.uuid)).toEqual([id]);
+    // The primary NIC cannot be detached: a change to it replaces the VM.
+    const primaryMoved = await checked({ nics: [{ ...nic0, securityGroupUuid: CATALOGUE.webSg }, nic1] });
+    expect((await vm.diff(id, u.outs, primaryMoved)).replaces).toEqual(["nics"]);
   });
 
   it("replaces when a kept volume changes or the root volume moves", async () => {

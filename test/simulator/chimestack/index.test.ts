@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CATALOGUE, DEMO, createChimeStackSimulator } from "../../../simulator/chimestack";
-import { Sim, startSim } from "../../helpers/sim";
+import { NOWHERE, Sim, startSim } from "../../helpers/sim";
 
 let now = 1_000_000;
 let sim: Sim;
@@ -157,5 +157,123 @@ describe("ChimeStack simulator", () => {
     expect(later).toMatchObject({ state: 1, operation: "" });
     expect(later.volumes[0]).toMatchObject({ state: 2, operation: "" });
     expect(later.nics[0].ip).toMatch(/^192\.168\.231\./);
+  });
+});
+
+describe("ChimeStack simulator: volumes, snapshots, images and security groups", () => {
+  const volumes = `/v1/az/${DEMO.az}/cluster/${CATALOGUE.general1}/volume`;
+  const GIB = 1024 ** 3;
+  /** A VM in the catalogue's general cluster, made: its uuid and its root volume's. */
+  async function vm(token: string, sg = DEMO.securityGroup) {
+    const body = {
+      az_uuid: DEMO.az,
+      cluster_uuid: CATALOGUE.general1,
+      instance_spec_uuid: DEMO.instanceSpec,
+      name: "vm-1",
+      nics: [{ name: "nic0", subnet_uuid: CATALOGUE.default1, sg_uuid: sg, primary: 1 }],
+      volumes: [{ name: "root", size: GIB, volume_spec_uuid: DEMO.volumeSpec, image_uuid: DEMO.image, root: 1 }],
+    };
+    const made = (await call("POST", "/v1/vm", body, token)).body.result.vm;
+    now += 1000;
+    return { uuid: made.uuid as string, root: made.volumes[0].uuid as string };
+  }
+  const volume = async (token: string, name = "data") => {
+    const v = (await call("POST", volumes, { name, size: GIB, volume_spec_uuid: DEMO.volumeSpec }, token)).body.result.volume;
+    now += 1000;
+    return v.uuid as string;
+  };
+
+  it("lists a cluster's volumes, those made apart and its VMs', and renames one in place", async () => {
+    const token = await login();
+    const { root } = await vm(token);
+    const data = await volume(token);
+    const listed = (await call("GET", volumes, undefined, token)).body.result;
+    expect(listed.elements.map((v: { uuid: string }) => v.uuid).sort()).toEqual([root, data].sort());
+    expect((await call("GET", `${volumes}?name=data`, undefined, token)).body.result.total).toBe(1);
+    expect((await call("PATCH", `${volumes}/${data}`, { name: "renamed", description: "d" }, token)).body.result).toEqual({ vm: "ok" });
+    expect((await call("GET", `${volumes}/${data}`, undefined, token)).body.result.volume).toMatchObject({ uuid: data, name: "renamed", description: "d" });
+    expect((await call("PATCH", `${volumes}/${data}`, { size: 1 }, token)).body.error.message).toBe("size cannot be updated");
+  });
+
+  it("makes a snapshot that is ready after the create time, keeps its volume while it exists, and renames and deletes it", async () => {
+    const token = await login();
+    const data = await volume(token);
+    const snaps = `/v1/volume/${data}/snapshot`;
+    const made = (await call("POST", snaps, { name: "s1" }, token)).body.result.snapshot;
+    expect(made).toMatchObject({ state: 0, volume_uuid: data, operation: expect.stringMatching(/^Creating#/) });
+    expect((await call("DELETE", `${snaps}/${made.uuid}`, undefined, token)).status).toBe(400);
+    now += 1000;
+    expect((await call("GET", `${snaps}/${made.uuid}`, undefined, token)).body.result.snapshot).toMatchObject({
+      state: 1,
+      operation: "",
+      volume_name: "data",
+      last_operation_name: "create",
+    });
+    expect((await call("GET", `${volumes}/${data}`, undefined, token)).body.result.volume.snapshot_count).toBe(1);
+    expect((await call("DELETE", `${volumes}/${data}`, undefined, token)).body.error.message).toBe("volume data still has snapshots");
+    await call("PATCH", `${snaps}/${made.uuid}`, { name: "s2" }, token);
+    expect((await call("GET", "/v1/snapshot?name=s2", undefined, token)).body.result.total).toBe(1);
+    expect((await call("DELETE", `${snaps}/${made.uuid}`, undefined, token)).body.result).toBe("ok");
+    expect((await call("DELETE", `${volumes}/${data}`, undefined, token)).status).toBe(200);
+    expect((await call("GET", `/v1/volume/${NOWHERE}/snapshot`, undefined, token)).status).toBe(404);
+  });
+
+  it("fetches a user image over the create time, changes it, and refuses changes to public images and the delete of one volumes use", async () => {
+    const token = await login();
+    expect((await call("POST", "/v1/image/user", { name: "x", install_url: "http://host/x.qcow2" }, token)).body.error.message).toMatch(/install_url must be/);
+    const made = (await call("POST", "/v1/image/user", { name: "mine", install_url: "file:///root/images/mine.qcow2" }, token)).body.result.image;
+    expect(made).toMatchObject({ state: 0, bucket_uuid: expect.not.stringMatching(/^public$/) });
+    now += 1000;
+    await call("PATCH", `/v1/image/${made.uuid}`, { name: "mine", os_detail: "CentOS 8.5" }, token);
+    expect((await call("GET", `/v1/image/${made.uuid}`, undefined, token)).body.result.image).toMatchObject({ state: 1, os_detail: "CentOS 8.5" });
+    expect((await call("PATCH", `/v1/image/${made.uuid}`, { name: "mine", install_url: "file:///x" }, token)).body.error.message).toBe(
+      "install_url cannot be updated",
+    );
+    expect((await call("PATCH", `/v1/image/${DEMO.image}`, { name: "mine" }, token)).body.error.message).toMatch(/is public/);
+    await vm(token);
+    expect((await call("DELETE", `/v1/image/${DEMO.image}`, undefined, token)).status).toBe(400);
+    expect((await call("DELETE", `/v1/image/${made.uuid}`, undefined, token)).body.result).toBe(0);
+  });
+
+  it("checks a security group's rules naming the rule, replaces them on update, and refuses the delete of a group a NIC uses", async () => {
+    const token = await login();
+    const bad = { name: "g", ingress_rules: [{ action: "ACCEPT", protocol: "tcp", direction: 0, dport: "22" }], egress_rules: [] };
+    expect((await call("POST", "/v1/securitygroup", bad, token)).body.error.message).toBe("ingress_rules[0].dport must be a port range such as 1:100");
+    expect((await call("POST", "/v1/securitygroup", { name: "g", ingress_rules: [] }, token)).body.error.message).toBe("egress_rules is required");
+    const g = (await call("POST", "/v1/securitygroup", { name: "g", ingress_rules: [], egress_rules: [] }, token)).body.result.securitygroup;
+    const ssh = { action: "ACCEPT", protocol: "tcp", direction: 0, sip: "10.0.0.0/8", dport: "22:22" };
+    expect((await call("PATCH", `/v1/securitygroup/${g.uuid}`, { name: "g2", ingress_rules: [ssh], egress_rules: [] }, token)).body.result).toEqual({
+      securitygroup: "ok",
+    });
+    expect((await call("GET", `/v1/securitygroup/${g.uuid}`, undefined, token)).body.result.securitygroup).toMatchObject({
+      name: "g2",
+      ingress_rules: [{ ...ssh, sport: "1:65535", dip: "0.0.0.0/0" }],
+    });
+    const { uuid } = await vm(token, g.uuid);
+    expect((await call("DELETE", `/v1/securitygroup/${g.uuid}`, undefined, token)).body.error.message).toBe("security group g2 is used by network interfaces");
+    await call("DELETE", `/v1/vm/${uuid}`, undefined, token);
+    expect((await call("DELETE", `/v1/securitygroup/${g.uuid}`, undefined, token)).status).toBe(200);
+  });
+
+  it("deletes the volumes and NICs attached to a VM with it when force_del=true, and frees them without", async () => {
+    const token = await login();
+    for (const force of [true, false]) {
+      const { uuid } = await vm(token);
+      const data = await volume(token);
+      const nic = (await call("POST", "/v1/nic", { name: "nic1", subnet_uuid: CATALOGUE.default1, sg_uuid: DEMO.securityGroup }, token)).body.result.nic.uuid;
+      await call("PUT", `/v1/vm/${uuid}/attach_disk`, { volume_uuid: data }, token);
+      await call("PUT", `/v1/vm/${uuid}/attach_nic`, { nic_uuid: nic }, token);
+      await call("DELETE", `/v1/vm/${uuid}${force ? "?force_del=true" : ""}`, undefined, token);
+      const inventory = (await sim.control("GET", "/_sim/inventory")) as Record<string, Array<{ uuid: string; state: number; attached_vms: unknown[] }>>;
+      const left = [...inventory.volumes, ...inventory.nics].filter((x) => x.uuid === data || x.uuid === nic);
+      expect(left.map((x) => [x.state, x.attached_vms])).toEqual(
+        force
+          ? []
+          : [
+              [1, []],
+              [1, []],
+            ],
+      );
+    }
   });
 });
