@@ -123,13 +123,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function verify(o: Opened, m: Manifest, notes: string[]): Promise<{ refuse: string[]; preview?: OpResult }> {
   if (m.outcome !== "changes" && m.outcome !== "no-changes")
     return { refuse: [`the plan's outcome was "${m.outcome}": it approves nothing; fix it and plan again`] };
-  const { facts } = await factsOf(o);
-  const refuse = compareFacts(m, facts, notes);
+  const refuse = compareFacts(m, (await factsOf(o)).facts, notes);
   if (refuse.length) return { refuse };
   const preview = await run(o, "preview");
   if (mandatory(preview.collected)) return { refuse: ["a mandatory policy fires on a fresh preview", ...reasons(preview)], preview };
   if (preview.error) return { refuse: ["a fresh preview failed", ...reasons(preview)], preview };
-  return { refuse: compareSteps(m.steps, preview.collected.steps), preview };
+  // The state is read again after the preview (which takes seconds and no lock): another apply that took the
+  // lock meanwhile has written its first step by now, and is refused here rather than applied over.
+  const after = compareFacts(m, (await factsOf(o)).facts);
+  return { refuse: after.length ? after : compareSteps(m.steps, preview.collected.steps), preview };
 }
 
 export async function apply(opts: ApplyOptions): Promise<Written> {
