@@ -129,6 +129,14 @@ function fields(i: DriveInputs): KvObject {
 
 /** Waits until a drive is no longer imaging, printing the progress it shows. */
 function imaged(client: SigmaClient, uuid: string, i: DriveInputs): Promise<WireDrive> {
+  return awaitImaging(client, uuid, i.name, i.timeoutSeconds * 1000, `cloudsigma.Drive ${i.name}`);
+}
+
+/**
+ * Waits until a drive (a clone, or a server clone's copy) is no longer imaging, printing the progress it
+ * shows under `who`; a copy that failed is a `task_failed` error.
+ */
+export function awaitImaging(client: SigmaClient, uuid: string, name: string, timeoutMs: number, who: string): Promise<WireDrive> {
   return waitFor(
     async () => {
       const d = await client.object<WireDrive>("drives", uuid);
@@ -137,20 +145,20 @@ function imaged(client: SigmaClient, uuid: string, i: DriveInputs): Promise<Wire
       if (imaging) return { done: false, progress: `imaging ${d.imaging ?? ""}`.trim() };
       // A copy that failed leaves the drive inactive (undocumented; what the simulator does).
       if (d.status === "inactive")
-        throw new ProviderError("task_failed", `imaging of drive ${i.name} (${uuid}) failed: the drive is inactive`, { resourceId: uuid });
+        throw new ProviderError("task_failed", `imaging of drive ${name} (${uuid}) failed: the drive is inactive`, { resourceId: uuid });
       return { done: true, value: d };
     },
     {
-      timeoutMs: i.timeoutSeconds * 1000,
+      timeoutMs,
       intervalMs: client.pollMs,
-      what: `drive ${i.name} (${uuid}) to finish imaging`,
-      onProgress: (p) => console.log(`cloudsigma.Drive ${i.name}: ${p}`),
+      what: `drive ${name} (${uuid}) to finish imaging`,
+      onProgress: (p) => console.log(`${who}: ${p}`),
     },
   );
 }
 
 /** Retries a change while the drive is busy (409, e.g. still imaging), until the deadline. */
-function whileBusy<T>(client: SigmaClient, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
+export function whileBusy<T>(client: SigmaClient, timeoutSeconds: number, fn: () => Promise<T>): Promise<T> {
   return retryWhileBusy(fn, {
     deadline: Date.now() + timeoutSeconds * 1000,
     isBusy: (e) => hasCode(e, "conflict") && e.status === 409,
