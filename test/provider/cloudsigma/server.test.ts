@@ -266,6 +266,42 @@ describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
     await expect(server.delete(id, outs)).resolves.toBeUndefined();
   });
 
+  it("takes up the one new server of its name when the clone's answer is lost, and clones once", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("POST", "/_sim/faults", { method: "POST", path: `/servers/${src.id}/clone`, lostResponse: true });
+    const { id, outs } = await server.create({ ...(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id })), marker: MARKER });
+    vi.restoreAllMocks();
+    const copies = (await ctx.sim.inventory<{ name: string; server: string }>("servers")).filter((s) => s.name === "copy");
+    expect(copies.map((s) => s.server)).toEqual([id]);
+    expect(outs).toMatchObject({ status: "active", clonedDrives: [expect.any(String)] });
+    expect(await wire("servers", "server", id)).toMatchObject({ "user:pulumi": MARKER });
+  });
+
+  it("records the clone when the wait for its copies passes its deadline (a partial create), and the next update (allowed to restart it) finishes it", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/drives/[0-9a-f-]{36}/info$", status: 503, retryAfter: 0, count: 1000 });
+    const inputs = await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id, cloneTimeoutSeconds: 1 });
+    const err = await server.create(inputs).then(
+      () => undefined,
+      (e) => e,
+    );
+    await ctx.sim.control("DELETE", "/_sim/faults");
+    log.mockRestore();
+    expect(err?.id, `a partial create: ${err?.message}`).toMatch(/^[0-9a-f-]{36}$/);
+    expect(err.message).toMatch(/recorded in the state/);
+    expect(err.properties.clonedDrives).toHaveLength(1);
+    // The clone still has its source's configuration (NIC 1 on the VLAN), which only a stopped server changes.
+    const news = { ...inputs, allowRestart: true };
+    await expect(server.diff(err.id, err.properties, inputs)).rejects.toThrow(/^nic1: the server copy must be stopped/);
+    expect(await server.diff(err.id, err.properties, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await server.update(err.id, err.properties, news);
+    expect(u.outs).toMatchObject({ status: "active", clonedDrives: err.properties.clonedDrives });
+    expect(u.outs.nic1).toBeUndefined();
+    expect((await wire("servers", "server", err.id))?.["nic:1:vlan"]).toBeUndefined();
+  });
+
   it("names a source that does not exist, and drives given beside cloneOf, at preview", async () => {
     const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE });
     expect(r.failures).toEqual([{ property: "cloneOf", reason: `no server ${NOWHERE} in this CloudSigma account to clone` }]);
