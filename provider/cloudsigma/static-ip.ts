@@ -101,9 +101,11 @@ export const StaticIp = defineResource({
       return { id: items.map((s) => s.resource).join(",") };
     },
     read: (id, { client }, prior) => read(client, id, prior.months !== undefined),
-    async update(_id, olds, news, { client }) {
+    async update(id, olds, news, { client }) {
       if (news.months !== undefined && olds.months !== undefined && news.months > olds.months) {
-        await extend(client, olds.subscriptionIds ?? [], olds.months, news.months);
+        // The items as recorded, or (a state without them: a partial create) as the account lists them.
+        const items = olds.subscriptionIds?.length ? olds.subscriptionIds : ((await read(client, id, true))?.items.map((s) => s.subscription) ?? []);
+        await extend(client, items, olds.months, news.months);
       }
     },
     async delete(id, props, { client }) {
