@@ -71,7 +71,8 @@ export const StaticIp = defineResource({
     byName: false,
     id: z.string().regex(new RegExp(`^${IPV4}(,${IPV4})*$`), "must be the address, or addresses joined by commas (185.12.6.23,185.12.6.24)"),
   },
-  recovery: { newObject: true, join: (ids) => ids.join(",") },
+  // A purchase makes several addresses: every new one is its; a single address is the one new address.
+  recovery: { newObject: true, join: (ids, i) => (i.months === undefined ? undefined : ids.join(",")) },
   model: (w: IpsView, prior) => model(w, prior),
   async check(i, { client }, olds) {
     // The price at preview, before anything is bought: of the whole term, or of an extension.

@@ -114,6 +114,16 @@ describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
     expect(id).toBe(outs.addresses.join(","));
   });
 
+  it("never takes a stranger's address for its own when a single address's answer is lost", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/resources/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({})).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await ctx.api("POST", "/resources/ip/create");
+    const err = await created;
+    expect(err.code).toBe("conflict");
+    expect(err.message).toMatch(/2 objects \(185\.12\.5\.\d+, 185\.12\.5\.\d+\) look like the one this create made/);
+  });
+
   it("reads an address recorded before addresses existed (its id the address) with no change", async () => {
     const [made] = await ctx.api("POST", "/resources/ip/create");
     const stored = { address: made.resource, netmask: made.netmask, gateway: made.gateway, nameservers: [made.nameserver], owner: made.user };
