@@ -33,7 +33,9 @@ const inputs = z
       .int("must be a whole number of months")
       .min(1, "must be at least 1")
       .optional()
-      .describe("buy the addresses with an IP subscription of this many months; a larger number extends it in place"),
+      .describe(
+        "buy the addresses with an IP subscription of this many months; a larger number extends it in place (giving it to a single address, or taking it away, replaces)",
+      ),
     startTime: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'must be "YYYY-MM-DD HH:MM"')
