@@ -40,11 +40,14 @@ export function cloudsigmaPolicies(): ResourceValidationPolicy[] {
       description: "Subscriptions cannot be cancelled through the API: keep terms short unless approved.",
       enforcementLevel: "mandatory",
       configSchema: { properties: { maxMonths: { type: "number", default: 12 } } },
-      validateResource: validateResourceOfType(cloudsigma.Subscription, (sub, args, report) => {
-        const { maxMonths = 12 } = args.getConfig<{ maxMonths?: number }>();
-        if ((sub.months ?? 0) > maxMonths)
-          report(`subscription of ${sub.months} months is longer than the ${maxMonths} allowed; it cannot be cancelled once bought`);
-      }),
+      // A Subscription, and a StaticIp whose addresses are bought with one (months).
+      validateResource: [cloudsigma.Subscription, cloudsigma.StaticIp].map((type) =>
+        validateResourceOfType(type as typeof cloudsigma.Subscription, (sub, args, report) => {
+          const { maxMonths = 12 } = args.getConfig<{ maxMonths?: number }>();
+          if ((sub.months ?? 0) > maxMonths)
+            report(`subscription of ${sub.months} months is longer than the ${maxMonths} allowed; it cannot be cancelled once bought`);
+        }),
+      ),
     },
   ];
 }

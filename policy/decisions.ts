@@ -21,6 +21,7 @@ export const DECISIONS: Record<string, Decision> = {
   "cloudtower:VmSnapshot": { name: "name", tags: noTags, stateful: true },
   "cloudtower:Cluster": { name: { none: "a cluster's name is its appliance's, not an input" }, tags: noTags, stateful: false },
   "cloudsigma:Drive": { name: "name", tags: "tags", stateful: true },
+  "cloudsigma:Profile": { name: { none: "the account's profile has no name of its own" }, tags: noTags, stateful: false },
   "cloudsigma:Server": { name: "name", tags: "tags", stateful: false },
   "cloudsigma:ServerGroup": { name: "name", tags: noTags, stateful: false },
   "cloudsigma:StaticIp": { name: { none: "an IP has no name" }, tags: noTags, stateful: false },

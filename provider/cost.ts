@@ -50,7 +50,8 @@ const MODELS: Record<string, (p: Props, prices: UnitPrices) => Cost> = {
       [num(p.memMb) / 1024, "GB memory", u.perGbMemory],
     ]),
   "cloudsigma:Drive": (p, { cloudsigma: u = {} }) => reckon([[num(p.sizeGb), "GB disk", u.perGbDisk]]),
-  "cloudsigma:StaticIp": (_p, { cloudsigma: u = {} }) => reckon([[1, "IP", u.perIp]]),
+  // One address, or the quantity an IP subscription bought.
+  "cloudsigma:StaticIp": (p, { cloudsigma: u = {} }) => reckon([[num(p.quantity, 1), "IP", u.perIp]]),
   "cloudsigma:Vlan": (_p, { cloudsigma: u = {} }) => reckon([[1, "VLAN", u.perVlan]]),
   // A subscription is paid for its whole term: the vendor's price (`"123.00 EUR"`) spread over its months.
   "cloudsigma:Subscription": (p) => {

@@ -1,12 +1,13 @@
-/** CloudSigma API 1.0: drives, servers, server groups, VLANs, static IPs and subscriptions, and look-ups (lookups.ts). */
+/** CloudSigma API 1.0: drives, servers, server groups, VLANs, static IPs, subscriptions and the profile, and look-ups (lookups.ts). */
 import { Drive } from "./drive";
+import { Profile } from "./profile";
 import { Server } from "./server";
 import { ServerGroup } from "./server-group";
 import { StaticIp } from "./static-ip";
 import { Subscription } from "./subscription";
 import { Vlan } from "./vlan";
 
-export { Drive, Server, ServerGroup, StaticIp, Subscription, Vlan };
+export { Drive, Profile, Server, ServerGroup, StaticIp, Subscription, Vlan };
 export { SigmaClient } from "./client";
 export type { SigmaSettings } from "./client";
 export { vendor } from "./config";

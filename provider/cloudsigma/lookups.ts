@@ -22,7 +22,7 @@ import { COLLECTIONS, SigmaClient } from "./client";
 import { KvObject, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
 import { WireDrive, model as driveModel } from "./drive";
-import { WireIp, model as ipModel } from "./static-ip";
+import { WireIp, addressModel as ipModel } from "./static-ip";
 
 /** Every object at an info path (the one object of the profile, balance and prices), read once per program and endpoint. */
 const read = <W>(client: SigmaClient, path: string) => listOnce<W>(client, path, () => client.get<W>(path));

@@ -9,17 +9,24 @@
  * hard stop: it has run nothing yet). The ownership marker is the `user:pulumi` key.
  */
 import { z } from "zod";
-import { ProviderError, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, uuid, waitFor } from "../core";
+import { ProviderError, Started, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, unlessGone, uuid, waitFor } from "../core";
 import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
+import { awaitImaging, whileBusy } from "./drive";
 
 const DEVICE = /^(ide:[0-1]:[0-1]|scsi:0:[0-7]|block:[0-7])$/;
 const NIC_MODELS = ["e1000", "rtl8139", "virtio"] as const;
 const nicModel = z.enum(NIC_MODELS);
 
-/** The inputs `set` may change on a running server, and those that change nothing at the vendor. */
-const LIVE = new Set(["name", "cpuMhz", "tags", "powerState", "allowRestart", "forceStop", "shutdownTimeoutSeconds"]);
+/** The inputs `set` may change on a running server, and those that change nothing at the vendor (cloneOf replaces). */
+const LIVE = new Set(["name", "cpuMhz", "tags", "powerState", "allowRestart", "forceStop", "shutdownTimeoutSeconds", "cloneOf", "cloneTimeoutSeconds"]);
+
+/** The `user:*` key where a clone records the drives its clone copied (space-separated uuids): deleted with it. */
+export const CLONES_KEY = "user:pulumi-clones";
+
+/** The keys of a clone's configuration that it has from its source and the inputs may leave out (then cleared). */
+const CLONED_KEYS = ["smp", "persistent", "nic:0:model", "nic:0:dhcp", "nic:1:model", "nic:1:vlan", "vnc:ip", "vnc:password", "vnc:tls", "tags"];
 
 // ---- Definition ------------------------------------------------------------------------------------
 
@@ -87,9 +94,20 @@ const fields = z.strictObject({
     .describe("allow stopping a running server for a change that needs it stopped (otherwise such a change fails at preview)"),
   forceStop: z.boolean().default(true).describe("stop hard when an ACPI shutdown does not finish in shutdownTimeoutSeconds"),
   shutdownTimeoutSeconds: z.number().int().positive("must be positive").default(120).describe("deadline of an ACPI shutdown, in seconds"),
+  cloneOf: uuid("a server")
+    .optional()
+    .describe(
+      "make the server as a clone of this one (`/servers/<uuid>/clone`): the drives the source holds exclusively are copied (the " +
+        "`clonedDrives` output; they are deleted with this server), library and shared drives are mounted as they are, and the clone is " +
+        "then stopped, set to these inputs and started; leave `drives` out; changing it replaces the server",
+    ),
+  cloneTimeoutSeconds: z.number().int().positive("must be positive").default(1800).describe("deadline of a clone's drive copies, in seconds"),
 });
 
 const inputs = fields.superRefine((v, ctx) => {
+  if (v.cloneOf && Array.isArray(v.drives) && v.drives.length) {
+    ctx.addIssue({ code: "custom", path: ["drives"], message: "a clone's drives are copies of its source's (the clonedDrives output): leave drives out" });
+  }
   const seenDevice = new Map<string, number>();
   const seenDrive = new Map<string, number>();
   v.drives.forEach((d, i) => {
@@ -111,9 +129,13 @@ const inputs = fields.superRefine((v, ctx) => {
 
 type ServerInputs = z.output<typeof inputs>;
 
-/** The devices a server boots from: as given, or its first drive's (unknown at preview while the drives are). */
-function bootOf(i: Pick<ServerInputs, "boot" | "drives">): string[] | typeof UNKNOWN {
+/**
+ * The devices a server boots from: as given, or its first drive's (unknown at preview while the drives are);
+ * undefined for a clone that does not say (it boots as its source did).
+ */
+function bootOf(i: Pick<ServerInputs, "boot" | "drives" | "cloneOf">): string[] | typeof UNKNOWN | undefined {
   if (i.boot) return i.boot;
+  if (i.cloneOf) return undefined;
   if (containsUnknown(i.drives)) return UNKNOWN;
   return i.drives[0] ? [i.drives[0].device] : [];
 }
@@ -132,16 +154,21 @@ export const Server = defineResource({
     ip: z.string().optional().describe("the address NIC 0 has while the server runs (from DHCP or the static IP)"),
     vncAddress: z.string().optional().describe("the VNC console's address while the server runs"),
     startedAt: z.number().optional().describe("when the server last started (epoch seconds)"),
+    clonedDrives: z.array(z.string()).describe("a clone's copies of its source's drives (uuids): made by the clone, deleted with it; empty otherwise"),
   }),
+  replaceOn: ["cloneOf"],
   // Left out, the server boots from its first drive, which is no change.
   computed: ["boot"],
   secrets: ["vnc"],
   adopt: { byName: true, id: uuid("a server") },
   recovery: { marker: `the server's ${MARKER_KEY} key` },
   model: (s: WireServer, prior) => model(s, prior),
-  async check(i, { client }) {
+  async check(i, { client }, olds) {
     // Name what does not exist at preview, before anything is created.
     const failures: Array<{ property: string; reason: string }> = [];
+    if (i.cloneOf && known(i.cloneOf) && i.cloneOf !== olds?.cloneOf && !(await client.exists("servers", i.cloneOf))) {
+      failures.push({ property: "cloneOf", reason: `no server ${i.cloneOf} in this CloudSigma account to clone` });
+    }
     if (i.nic1 && known(i.nic1) && !(await client.exists("vlans", i.nic1.vlanUuid))) {
       failures.push({ property: "nic1.vlanUuid", reason: `no VLAN ${i.nic1.vlanUuid} in this CloudSigma account` });
     }
@@ -159,6 +186,7 @@ export const Server = defineResource({
   },
   operations: {
     async create(i, { client, marker }) {
+      if (i.cloneOf) return cloneServer(client, i, marker);
       const [s] = await client.post<WireServer>("/servers/create", { ...serverConfig(i), [MARKER_KEY]: marker }, { idempotent: false });
       if (!s?.server) throw new ProviderError("server", "CloudSigma answered /servers/create without a server uuid (insufficient funds?)");
       return { id: s.server, wait: () => settlePower(client, s.server, i, s.status) };
@@ -180,12 +208,18 @@ export const Server = defineResource({
     },
     async delete(id, props, { client }) {
       const s = await client.object<WireServer>("servers", id);
-      if (!s) return;
-      if (s.status === "active") {
-        await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
-        await waitStatus(client, id, "stopped", 60_000, `server ${props.name} to stop before it is destroyed`);
+      const copies = s ? tokens(s[CLONES_KEY]) : (props.clonedDrives ?? []);
+      if (s) {
+        if (s.status === "active") {
+          await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
+          await waitStatus(client, id, "stopped", 60_000, `server ${props.name} to stop before it is destroyed`);
+        }
+        await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
       }
-      await client.post(`/servers/${id}/destroy`, undefined, { idempotent: true });
+      // A clone's copies of its source's drives are its own: no orphan is left.
+      for (const d of copies) {
+        await unlessGone(whileBusy(client, props.cloneTimeoutSeconds ?? 1800, () => client.post(`/drives/${d}/destroy`, undefined, { idempotent: true })));
+      }
     },
     async list({ name, marker, earlier }, _i, { client }) {
       const servers = marker
@@ -194,7 +228,10 @@ export const Server = defineResource({
       return servers.filter((s) => name === undefined || unescapeText(s.name ?? "") === name).map((s) => ({ id: s.server, marker: s[MARKER_KEY] }));
     },
     // A server found after a lost answer or a killed run may not be in its power state yet.
-    settle: async (id, i, { client }) => settlePower(client, id, i, (await client.object<WireServer>("servers", id))?.status),
+    settle: async (id, i, { client }) => {
+      const s = await client.object<WireServer>("servers", id);
+      return i.cloneOf ? finishClone(client, id, i, tokens(s?.[CLONES_KEY])) : settlePower(client, id, i, s?.status);
+    },
   },
 });
 export type Server = InstanceType<typeof Server>;
@@ -214,6 +251,7 @@ export function model(s: WireServer, prior: Partial<ServerInputs>) {
     .filter((k) => DEVICE.test(k) && s[k])
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const dhcp = s["nic:0:dhcp"];
+  const clone = prior.cloneOf !== undefined;
   return {
     name: unescapeText(s.name ?? ""),
     cpuMhz: Number(s.cpu),
@@ -221,7 +259,10 @@ export function model(s: WireServer, prior: Partial<ServerInputs>) {
     // With smp "auto" the API shows the number it derived; the input stays "auto".
     ...(prior.smp !== "auto" && s.smp !== undefined ? { smp: Number(s.smp) } : {}),
     persistent: s.persistent === "true",
-    drives: devices.map((device) => ({ device, driveUuid: s[device]!, media: s[`${device}:media`] === "cdrom" ? ("cdrom" as const) : ("disk" as const) })),
+    // A clone's drives came with it (clonedDrives): they are not inputs.
+    drives: clone
+      ? (prior.drives ?? [])
+      : devices.map((device) => ({ device, driveUuid: s[device]!, media: s[`${device}:media`] === "cdrom" ? ("cdrom" as const) : ("disk" as const) })),
     boot: tokens(s.boot),
     nic0: { model: nicModelOf(s["nic:0:model"]) ?? prior.nic0?.model ?? "virtio", dhcp: running ? prior.nic0?.dhcp : dhcp },
     nic1: s["nic:1:vlan"] ? { vlanUuid: s["nic:1:vlan"], model: nicModelOf(s["nic:1:model"]) ?? "virtio", mac: prior.nic1?.mac } : undefined,
@@ -234,8 +275,15 @@ export function model(s: WireServer, prior: Partial<ServerInputs>) {
     ip: running && dhcp && dhcp !== "auto" ? dhcp : undefined,
     vncAddress: running && s["vnc:ip"] && s["vnc:ip"] !== "auto" ? s["vnc:ip"] : undefined,
     startedAt: s.started ? Number(s.started) : undefined,
+    clonedDrives: tokens(s[CLONES_KEY]),
   };
 }
+
+/** The drive uuids a server mounts. */
+const mounted = (s: WireServer) =>
+  Object.keys(s)
+    .filter((k) => DEVICE.test(k) && s[k])
+    .map((k) => s[k]!);
 
 const nicModelOf = (m: string | undefined) => NIC_MODELS.find((x) => x === m);
 
@@ -247,7 +295,7 @@ export function serverConfig(i: ServerInputs): KvObject {
     mem: String(i.memMb),
     smp: String(i.smp),
     persistent: String(i.persistent),
-    boot: (bootOf(i) as string[]).join(" "),
+    boot: (bootOf(i) as string[] | undefined)?.join(" ") ?? "",
     "nic:0:model": i.nic0.model,
     "vnc:ip": i.vnc.ip ?? "auto",
     tags: i.tags.join(" "),
@@ -272,6 +320,8 @@ export function serverConfig(i: ServerInputs): KvObject {
 export function configChanges(olds: ServerInputs, news: ServerInputs): KvObject {
   const before = serverConfig(olds);
   const after = serverConfig(news);
+  // A clone that names no boot device keeps its source's.
+  if (bootOf(news) === undefined) delete before.boot;
   const out: KvObject = {};
   for (const [k, v] of Object.entries(after)) if (before[k] !== v) out[k] = v;
   for (const k of Object.keys(before)) if (!(k in after)) out[k] = "";
@@ -282,7 +332,7 @@ export function configChanges(olds: ServerInputs, news: ServerInputs): KvObject 
 function stoppedOnlyChanges(olds: ServerInputs, news: ServerInputs): Array<keyof ServerInputs> {
   const effective = (i: ServerInputs) => ({ ...i, boot: bootOf(i) });
   const [o, n] = [effective(olds), effective(news)];
-  return STOPPED_ONLY.filter((k) => !containsUnknown(n[k]) && !deepEqual(o[k], n[k]));
+  return STOPPED_ONLY.filter((k) => !containsUnknown(n[k]) && (k !== "boot" || n.boot !== undefined) && !deepEqual(o[k], n[k]));
 }
 
 function restartNeeded(name: string, inputs: string[]): ProviderError {
@@ -291,6 +341,56 @@ function restartNeeded(name: string, inputs: string[]): ProviderError {
     `${inputs.join(", ")}: the server ${name} must be stopped for this change; set allowRestart: true to let the provider stop and start it`,
     { property: inputs[0] },
   );
+}
+
+// ---- Clone -----------------------------------------------------------------------------------------
+
+/**
+ * `/servers/<source>/clone` (it takes only a name), then the clone's marker and copies recorded on it at once
+ * (`user:*` keys, which `set` takes on a running server): its id and what its wait does. The clone takes no
+ * marker with it, so a lost answer is resolved here by the one new server of this name.
+ */
+async function cloneServer(client: SigmaClient, i: ServerInputs, marker: string): Promise<Started<WireServer>> {
+  const source = await client.object<WireServer>("servers", i.cloneOf!);
+  if (!source) throw new ProviderError("validation", `cloneOf: no server ${i.cloneOf} in this CloudSigma account to clone`, { property: "cloneOf" });
+  const all = () => client.get<WireServer>("/servers/info");
+  const before = new Set((await all()).map((s) => s.server));
+  let clone: WireServer | undefined;
+  try {
+    [clone] = await client.post<WireServer>(`/servers/${i.cloneOf}/clone`, { name: escapeText(i.name) }, { idempotent: false });
+  } catch (e) {
+    if (!hasCode(e, "connection", "timeout", "server")) throw e;
+    const fresh = (await all().catch(() => [])).filter((s) => !before.has(s.server) && unescapeText(s.name ?? "") === i.name);
+    if (fresh.length !== 1) throw e;
+    clone = fresh[0];
+  }
+  if (!clone?.server) throw new ProviderError("server", `CloudSigma answered /servers/${i.cloneOf}/clone without a server uuid`);
+  const id = clone.server;
+  const copies = mounted(clone).filter((d) => !mounted(source).includes(d));
+  await client.post(`/servers/${id}/set`, { [MARKER_KEY]: marker, [CLONES_KEY]: copies.join(" ") }, { idempotent: true });
+  return { id, wait: () => finishClone(client, id, { ...i, marker }, copies) };
+}
+
+/**
+ * A clone brought to its inputs: its copies imaged (and marked as its own), then stopped (it has only just
+ * booted), set to the inputs (what it has from its source and the inputs leave out is cleared) and brought
+ * to its power state.
+ */
+async function finishClone(client: SigmaClient, id: string, i: ServerInputs & { marker?: string }, copies: string[]) {
+  for (const d of copies) await awaitImaging(client, d, `${i.name}'s copy ${d}`, i.cloneTimeoutSeconds * 1000, `cloudsigma.Server ${i.name}`);
+  // Whatever user:* keys the copy has from its source drive (another resource's marker), it is this server's.
+  if (i.marker) for (const d of copies) await client.post(`/drives/${d}/set`, { [MARKER_KEY]: i.marker }, { idempotent: true });
+  let s = await client.object<WireServer>("servers", id);
+  if (s?.status === "active") {
+    await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
+    s = await waitStatus(client, id, "stopped", 60_000, `clone ${i.name} to stop`);
+  }
+  if (!s) throw new ProviderError("not_found", `clone ${i.name} (${id}) vanished`);
+  const config = serverConfig(i);
+  const changes: KvObject = Object.fromEntries(Object.entries(config).filter(([k, v]) => s[k] !== v));
+  for (const k of CLONED_KEYS) if (s[k] !== undefined && !(k in config)) changes[k] = "";
+  if (Object.keys(changes).length) await client.post(`/servers/${id}/set`, changes, { idempotent: true });
+  await settlePower(client, id, i, "stopped");
 }
 
 // ---- Power -----------------------------------------------------------------------------------------

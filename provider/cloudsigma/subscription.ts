@@ -94,11 +94,7 @@ export const Subscription = defineResource({
     return [];
   },
   diff(olds, news, d) {
-    if (!d.replaces.length && typeof news.months === "number" && news.months < olds.months) {
-      throw new ProviderError("validation", `months: a subscription cannot be shortened (from ${olds.months} to ${news.months}); the API can only extend it`, {
-        property: "months",
-      });
-    }
+    if (!d.replaces.length) refuseShorter(olds.months, news.months);
   },
   operations: {
     async create(i, { client }) {
@@ -113,14 +109,7 @@ export const Subscription = defineResource({
       // The price paid is kept; a new or extended term (or an adopted one) is priced as it is now.
       return { items, price: prior.price ?? (await price(client, { ...prior, ...termOf(items) })) };
     },
-    async update(id, olds, news, { client }) {
-      // Each item is extended to the new term from the months it shows, so that a retry extends none twice.
-      for (const uuid of id.split(",")) {
-        const s = await client.info<WireItem>(`/subscriptions/${uuid}/info`);
-        const months = s?.months !== undefined ? Number(s.months) : olds.months;
-        if (s && months < news.months) await client.post(`/subscriptions/${uuid}/set`, { months: String(news.months - months) }, { idempotent: false });
-      }
-    },
+    update: (id, olds, news, { client }) => extend(client, id.split(","), olds.months, news.months),
     async delete(id, props) {
       console.warn(
         `cloudsigma.Subscription: the CloudSigma API cannot cancel a subscription; ${id} (${props.kind}, until ${props.endTime}) is removed from the stack only and runs to its end`,
@@ -171,16 +160,37 @@ export function request(i: SubscriptionInputs): [string, KvObject] {
 }
 
 /** What the API says the term of these inputs costs, e.g. "141.92 EUR". */
-async function price(client: SigmaClient, i: SubscriptionInputs): Promise<string> {
+export async function price(client: SigmaClient, i: SubscriptionInputs): Promise<string> {
   const [path, body] = request(i);
   const [a] = await client.post<{ amount?: string; currency?: string }>(`${path}/calculate`, body, { idempotent: true });
   return `${a?.amount ?? "?"} ${a?.currency ?? ""}`.trim();
 }
 
+/**
+ * Each item extended to `months` (`/subscriptions/<uuid>/set`) from the months it shows (`fromMonths` when it
+ * shows none), so that a retry extends none twice.
+ */
+export async function extend(client: SigmaClient, uuids: string[], fromMonths: number, months: number): Promise<void> {
+  for (const uuid of uuids) {
+    const s = await client.info<WireItem>(`/subscriptions/${uuid}/info`);
+    const had = s?.months !== undefined ? Number(s.months) : fromMonths;
+    if (s && had < months) await client.post(`/subscriptions/${uuid}/set`, { months: String(months - had) }, { idempotent: false });
+  }
+}
+
+/** A term can only grow: a shorter one fails at preview, naming `months`. */
+export function refuseShorter(olds: number | undefined, news: unknown): void {
+  if (typeof news === "number" && olds !== undefined && news < olds) {
+    throw new ProviderError("validation", `months: a subscription cannot be shortened (from ${olds} to ${news}); the API can only extend it`, {
+      property: "months",
+    });
+  }
+}
+
 // ---- Wire ------------------------------------------------------------------------------------------
 
 /** One subscribed item as `/subscriptions/<uuid>/info` and `/subscriptions/list` show it. */
-interface WireItem {
+export interface WireItem {
   subscription: string;
   /** cpu, mem, disk, xfer, ip, vlan, or a licence code. */
   type: string;

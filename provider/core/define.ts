@@ -67,9 +67,10 @@ export type Recovery =
   | { marker: string; newObject?: undefined; join?: undefined; idempotent?: undefined }
   /**
    * No field keeps a marker: creates go one at a time per type and endpoint; a lost answer is the new object,
-   * or, with `join`, every new object (one create that makes several: the id joins their ids).
+   * or, with `join`, every new object (one create that makes several: the id joins their ids; `join` answers
+   * undefined for inputs whose create makes one object, which then must be the one new object).
    */
-  | { marker?: undefined; newObject: true; join?: (ids: string[]) => string; idempotent?: undefined }
+  | { marker?: undefined; newObject: true; join?: (ids: string[], i: Record<string, unknown>) => string | undefined; idempotent?: undefined }
   /** The create makes nothing (it adopts what exists), so it is simply repeated; says why, for the docs. */
   | { marker?: undefined; newObject?: undefined; join?: undefined; idempotent: string };
 
@@ -369,7 +370,13 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     if (!ops.list) return undefined;
     const all = await ops.list(def.recovery.marker ? { marker, ...(earlier ? { earlier } : {}) } : {}, i, ctx);
     const ours = def.recovery.marker ? all.filter((f) => f.marker === marker && !held.get(marker)?.has(f.id)) : all.filter((f) => !before!.has(f.id));
-    if (def.recovery.join && ours.length) return def.recovery.join(ours.map((f) => f.id));
+    const joined = ours.length
+      ? def.recovery.join?.(
+          ours.map((f) => f.id),
+          i as Obj,
+        )
+      : undefined;
+    if (joined !== undefined) return joined;
     if (ours.length > 1) {
       const ids = ours.map((f) => f.id).join(", ");
       throw new ProviderError(

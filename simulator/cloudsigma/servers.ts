@@ -13,6 +13,8 @@ export const HOST = "00000000-0000-0000-0000-00000000b0b0";
 const DEVICE = /^(ide:[0-1]:[0-1]|scsi:0:[0-7]|block:[0-7])$/;
 const SERVER_KEY =
   /^(name|parent|cpu|smp|mem|persistent|boot|tags|use|user:.+|(ide:[0-1]:[0-1]|scsi:0:[0-7]|block:[0-7])(:media)?|nic:0:(model|dhcp|block)|nic:1:(model|vlan|mac)|vnc:(ip|password|tls))$/;
+/** What a server clone's copy of a drive keeps of the source drive (beside a new name). */
+const COPIED_DRIVE_KEY = /^(size|type|claim:type|readers|encryption:cipher|tags)$/;
 /** What `set` may change on a running server. */
 const LIVE_KEY = /^(name|cpu|persistent|tags|user:.+)$/;
 
@@ -58,7 +60,8 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
     }
   }
 
-  function validate(b: Kv, current?: Kv) {
+  /** `copies`: drives a server clone has just made, which it mounts while they are still imaging. */
+  function validate(b: Kv, current?: Kv, copies: ReadonlySet<string> = new Set()) {
     for (const k of Object.keys(b)) if (!SERVER_KEY.test(k)) throw new SimError(400, `unknown key ${k}`, { type: k });
     for (const k of ["cpu", "mem"]) if (b[k] !== undefined && !/^\d+$/.test(b[k])) throw new SimError(400, `${k} must be a whole number`, { type: k });
     if (b.smp !== undefined && b.smp !== "auto" && !/^\d+$/.test(b.smp)) throw new SimError(400, "smp must be auto or a whole number", { type: "smp" });
@@ -75,11 +78,12 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
       if (!DEVICE.test(k) || !v) continue;
       const d = state.drive(v) ?? state.library.get(v);
       if (!d) throw h.missing("Drive", v);
-      if (d.imaging) throw new SimError(409, `Drive ${v} is busy imaging`, { type: "busy" });
+      // A drive being copied cannot be newly mounted (a server clone mounts its copies as it makes them).
+      if (d.imaging && b[k] === v && !copies.has(v)) throw new SimError(409, `Drive ${v} is busy imaging`, { type: "busy" });
       if (seen.has(v)) throw new SimError(400, `Drive ${v} is on both ${seen.get(v)} and ${k}`, { type: k });
       seen.set(v, k);
       const claim = d.claimed ?? "";
-      if (state.drives.has(v) && claim && !claim.includes(`:${merged.server ?? "new"}:`) && d["claim:type"] !== "shared") {
+      if (state.drives.has(v) && claim && !copies.has(v) && !claim.includes(`:${merged.server ?? "new"}:`) && d["claim:type"] !== "shared") {
         throw new SimError(400, `Drive ${v} is currently in use by another server`, { type: "system" });
       }
     }
@@ -134,9 +138,9 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
   const any = ["GET", "POST"];
   const all = () => [...state.servers.values()].map((s) => (settle(s), s));
 
-  function create(b: Kv): Kv {
+  function create(b: Kv, copies?: ReadonlySet<string>): Kv {
     if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
-    validate(b);
+    validate(b, undefined, copies);
     // Only what was given, and what the service adds: the manual's example answer (no NIC unless asked for).
     const s: Kv = { user: state.account.uuid, smp: "auto", ...b, status: "stopped", tx: "0", rx: "0", server: randomUUID() };
     macs(s);
@@ -180,25 +184,26 @@ export function serverRoutes(state: SigmaState, h: ServerHelpers, opts: { shutdo
         const src = server(req);
         const b = h.kv(req.body);
         if (!b.name) throw new SimError(400, "name: This field is required.", { type: "name" });
+        for (const k of Object.keys(b)) if (k !== "name") throw new SimError(400, `unknown key ${k}`, { type: k });
         // The configuration is copied (the manual's example keeps drives, NICs, boot); runtime keys are not,
-        // nor the MAC (a new NIC), and a drive an exclusive claim holds cannot be shared: such devices are left out.
-        const config = Object.fromEntries(
-          Object.entries(src).filter(([k]) => SERVER_KEY.test(k) && k !== "nic:1:mac" && !/^(nic:0:dhcp:ip|vnc:ip:actual)$/.test(k)),
-        );
+        // nor the MAC (a new NIC), nor user:* keys (metadata of the source). Each of the account's drives that
+        // the source holds exclusively is copied (imaging over time, as a drive clone); library and shared
+        // drives are mounted as they are.
+        const config = Object.fromEntries(Object.entries(src).filter(([k]) => SERVER_KEY.test(k) && k !== "nic:1:mac" && !k.startsWith("user:")));
+        const copies = new Set<string>();
         for (const [k, v] of Object.entries(config)) {
           const d = DEVICE.test(k) ? state.drive(v) : undefined;
-          if (d && d["claim:type"] !== "shared") {
-            delete config[k];
-            delete config[`${k}:media`];
-          }
+          if (!d || d["claim:type"] === "shared") continue;
+          if (d.imaging) throw new SimError(409, `Drive ${v} is busy imaging`, { type: "busy" });
+          const copy = state.newDrive({
+            ...Object.fromEntries(Object.entries(d).filter(([x]) => COPIED_DRIVE_KEY.test(x))),
+            name: `${b.name} ${k}`,
+          });
+          state.startImaging(copy.drive);
+          copies.add(copy.drive);
+          config[k] = copy.drive;
         }
-        if (config.boot)
-          config.boot = config.boot
-            .split(" ")
-            .filter((dev) => config[dev])
-            .join(" ");
-        if (!config.boot) delete config.boot;
-        return h.text(shown(create({ ...config, name: b.name })));
+        return h.text(shown(create({ ...config, name: b.name }, copies)));
       },
     },
     { method: "GET", path: `/${base}/:uuid/info`, handler: (req) => h.text(shown(server(req))) },

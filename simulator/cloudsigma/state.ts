@@ -256,12 +256,16 @@ export class SigmaState {
       if (pct >= 100) {
         this.imaging.delete(uuid);
         delete d.imaging;
-        if (d.claimed?.includes("imaging")) delete d.claimed;
+        // The imaging claim ends; a server clone that mounts the copy keeps its own.
+        const claims = (d.claimed ?? "").split(" ").filter((c) => c && !c.includes(":imaging:"));
+        if (claims.length) d.claimed = claims.join(" ");
+        else delete d.claimed;
         // A failed copy (a choice: the manual documents none) leaves an inactive drive.
         if (this.doomed.delete(uuid)) d.status = "inactive";
       } else {
         d.imaging = `${Math.max(0, pct)}%`;
-        d.claimed = `00000000-0000-0000-0000-00000000a0a0:imaging:${uuid}`;
+        const others = (d.claimed ?? "").split(" ").filter((c) => c && !c.includes(":imaging:"));
+        d.claimed = [`00000000-0000-0000-0000-00000000a0a0:imaging:${uuid}`, ...others].join(" ");
       }
     }
     return d;

@@ -1,16 +1,19 @@
 /**
  * The CloudSigma example fleet through the real Pulumi CLI against the simulator (set up and inspected
- * through its HTTP routes only): up, refresh (the first records the drives' claims by the servers made
- * after them; the second has no changes), an update in place (a bigger data drive, which stops and starts
- * nothing), destroy, and the simulator's inventory empty but for the subscription, which the API cannot
- * cancel; no credential and no VNC password in the exported state.
+ * through its HTTP routes only): up (with a server clone and its copied drive, the web servers' addresses
+ * from one IP subscription, a backup drive cloned from SSD onto HDD, the account's profile), refresh (the
+ * first records the drives' claims by the servers made after them; the second has no changes), changes in
+ * place proven in place (the preview plans updates, no replacement, and the ids stay: a bigger data drive
+ * and backup, a longer IP subscription, the clone's CPU changed live, the profile's company), destroy, and
+ * the simulator's inventory empty but for the subscriptions, which the API cannot cancel, and the profile,
+ * which it cannot delete; no credential and no VNC password in the exported state.
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cloudsigma from "../../provider/cloudsigma";
 import { DEMO_ACCOUNT, createCloudSigmaSimulator } from "../../simulator/cloudsigma";
 import { Sim, startSim } from "../helpers/sim";
-import { Project, ROOT, SKIP_REASON, makeProject, packedTarball, pulumiOnPath } from "./harness";
+import { Project, ROOT, SKIP_REASON, deployment, makeProject, packedTarball, pulumiOnPath } from "./harness";
 
 const PASSWORD = "e2e-sigma-password-4d1f";
 const VNC_PASSWORD = "vnc-4d1f";
@@ -45,16 +48,34 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     await sim?.stop();
   });
 
-  it("previews the subscription's price, then creates the fleet", async () => {
+  /** The ids of the stack's resources, by name. */
+  const ids = async () => Object.fromEntries(deployment(await exported()).resources.map((r) => [r.urn.split("::").pop()!, r.id]));
+
+  it("previews the subscriptions' prices, then creates the fleet", async () => {
     const preview = await project.pulumi(["preview"]);
     expect(preview.stdout).toMatch(/cloudsigma\.Subscription \(resources\): 1 month\(s\) from 2026-12-01 00:00 costs \d+\.\d\d EUR/);
+    expect(preview.stdout).toMatch(/cloudsigma\.StaticIp: 2 address\(es\) for 1 month\(s\) from 2026-12-01 00:00 costs \d+\.\d\d EUR/);
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(up.stdout).toMatch(/\+ 12 created/);
+    expect(up.stdout).toMatch(/\+ 14 created/);
     const servers = await inventory("servers");
-    expect(servers.map((s) => s.status)).toEqual(["active", "active", "active"]);
-    expect(servers.map((s) => s["vnc:password"])).toEqual([VNC_PASSWORD, VNC_PASSWORD, VNC_PASSWORD]);
+    expect(servers.map((s) => s.status)).toEqual(["active", "active", "active", "active"]);
+    expect(servers.map((s) => s["vnc:password"])).toEqual([VNC_PASSWORD, VNC_PASSWORD, VNC_PASSWORD, VNC_PASSWORD]);
     const out = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout);
     expect(out.servers[0]).toMatch(/^web-1: active, 185\.12\.5\.\d+$/);
+    // The web servers are on the two addresses that the one IP subscription bought.
+    const bought = (await inventory("subscriptions")).filter((s) => s.type === "ip").map((s) => s.resource);
+    expect(out.addresses).toEqual(bought);
+    expect(out.servers.slice(0, 2)).toEqual([`web-1: active, ${bought[0]}`, `web-2: active, ${bought[1]}`]);
+    // The clone runs on its own copy of web-1's root drive.
+    const drives = await inventory("drives");
+    const copy = drives.find((d) => d.name === "web-1-clone ide:0:0")!;
+    expect(out.clone).toBe(`web-1-clone: active, copies ${copy.drive}`);
+    expect(servers.find((s) => s.name === "web-1-clone")).toMatchObject({ "ide:0:0": copy.drive });
+    // The backup is the data drive's clone on HDD (no affinity:ssd), the data drive on SSD.
+    expect(out.backups).toEqual(["db-1-backup: hdd, 100 GiB"]);
+    expect(drives.find((d) => d.name === "db-1-data")?.tags).toBe("affinity:ssd");
+    expect(drives.find((d) => d.name === "db-1-backup")?.tags).toBeUndefined();
+    expect(out.account).toBe(`${DEMO_ACCOUNT.email} (Example Fleet Ltd., EUR)`);
     // The base image is named (Debian 12) and the look-up takes the newest 12.x of the library.
     expect(out.baseImage).toBe("Debian 12.10 Server 64bit Preinstalled System (a1b2c3d4-0000-4000-8000-0000de120010)");
   }, 240_000);
@@ -64,7 +85,7 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     const state = await exported();
     expect(state).not.toContain(VNC_PASSWORD);
     const servers = JSON.parse(state).deployment.resources.filter((r: { type: string }) => r.type === cloudsigma.Server.__pulumiType);
-    expect(servers).toHaveLength(3);
+    expect(servers).toHaveLength(4);
     for (const r of servers) {
       expect(r.inputs.vnc).toHaveProperty(SECRET);
       expect(r.outputs.vnc).toHaveProperty(SECRET);
@@ -80,16 +101,35 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
 
   it("keeps the VNC password a secret in the state after the refresh", expectVncSecret, 60_000);
 
-  it("grows the data drive in place (and buys a subscription for the new totals)", async () => {
-    await project.pulumi(["config", "set", "dataDiskGb", "150"]);
+  it("changes in place, as the preview plans it: drives grown, the IP subscription extended, the clone's CPU live, the profile", async () => {
+    const IN_PLACE = ["db-1-data", "db-1-backup", "web-ips", "web-1-clone", "account"];
+    await project.set("dataDiskGb", "150");
+    await project.set("ipMonths", "2");
+    await project.set("cloneCpuMhz", "3000");
+    await project.set("company", "Fleet Ops AG");
+    const before = await ids();
+    const started = (await inventory("servers")).find((s) => s.name === "web-1-clone")!.started;
+    const plan = JSON.parse((await project.pulumi(["preview", "--json"])).stdout) as { steps: Array<{ op: string; urn: string }> };
+    const ops = Object.fromEntries(plan.steps.filter((s) => s.op !== "same").map((s) => [s.urn.split("::").pop(), s.op]));
+    // A subscription's quantities cannot change: the fleet's new disk total is a new subscription; all else is in
+    // place. The web servers' addresses are outputs of the IP subscription being extended, unknown until it is:
+    // the preview shows them as possible updates, and the up finds them unchanged (5 updated, not 7).
+    expect(ops).toEqual({ ...Object.fromEntries([...IN_PLACE, "web-1", "web-2"].map((n) => [n, "update"])), "fleet-resources": "replace" });
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
-    expect(up.stdout).toMatch(/~ 1 updated/);
-    // A subscription's quantities cannot change: the fleet's new disk total is a new subscription.
+    expect(up.stdout).toMatch(/~ 5 updated/);
+    expect(up.stdout).toMatch(/\b8 unchanged/);
     expect(up.stdout).toMatch(/\+-1 replaced/);
-    const data = (await inventory("drives")).find((d) => d.name === "db-1-data")!;
-    expect(Number(data.size)).toBe(150 * 1024 ** 3);
+    const after = await ids();
+    for (const name of IN_PLACE) expect(after[name], name).toBe(before[name]);
+    const drives = await inventory("drives");
+    for (const name of ["db-1-data", "db-1-backup"]) expect(Number(drives.find((d) => d.name === name)!.size), name).toBe(150 * 1024 ** 3);
+    expect((await inventory("subscriptions")).filter((s) => s.type === "ip").map((s) => s.months)).toEqual(["2", "2"]);
+    // The clone's CPU changed live: it was not restarted.
+    expect((await inventory("servers")).find((s) => s.name === "web-1-clone")).toMatchObject({ cpu: "3000", status: "active", started });
+    const out = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout);
+    expect(out.account).toBe(`${DEMO_ACCOUNT.email} (Fleet Ops AG, EUR)`);
     await project.pulumi(["preview", "--expect-no-changes"]);
-  }, 180_000);
+  }, 240_000);
 
   it("keeps credentials and the VNC password out of the plain state after the update", async () => {
     const state = await exported();
@@ -98,12 +138,14 @@ describe.skipIf(!haveCli)("the CloudSigma fleet through the real Pulumi CLI", ()
     expect(state).not.toContain(VNC_PASSWORD);
   }, 60_000);
 
-  it("destroys everything but the subscription, which it only releases", async () => {
+  it("destroys everything (the clone's copied drive and every bought address too) but the subscriptions and the profile", async () => {
     const d = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
-    expect(d.stdout).toMatch(/- 12 deleted/);
+    expect(d.stdout).toMatch(/- 14 deleted/);
     expect(d.stdout).toMatch(/cannot cancel a subscription/);
     for (const collection of ["servers", "drives", "vlans", "ips", "servergroups"]) expect(await inventory(collection), collection).toEqual([]);
-    // Three items (cpu, mem, disk) of the first subscription and three of its replacement run on.
-    expect(await inventory("subscriptions")).toHaveLength(6);
+    // Three items (cpu, mem, disk) of the first subscription, three of its replacement and the two addresses' run on.
+    expect(await inventory("subscriptions")).toHaveLength(8);
+    const auth = "Basic " + Buffer.from(`${DEMO_ACCOUNT.email}:${PASSWORD}`).toString("base64");
+    expect(await (await fetch(`${sim.url}/profile/info`, { headers: { authorization: auth } })).text()).toContain("company Fleet Ops AG");
   }, 180_000);
 });

@@ -15,6 +15,7 @@ export const MINIMAL: Record<string, Record<string, unknown>> = {
   "cloudsigma.Server": { name: "conf-server", cpuMhz: 2000, memMb: 1024 },
   "cloudsigma.Vlan": { name: "conf-vlan" },
   "cloudsigma.StaticIp": {},
+  "cloudsigma.Profile": { company: "Conformance Ltd." },
   "cloudsigma.ServerGroup": { name: "conf-group" },
   "cloudsigma.Subscription": { kind: "resources", cpuMhz: 2000, months: 1, startTime: "2026-12-01 00:00" },
   "chimestack.Cluster": { azUuid: DEMO.az, name: "conf-cluster" },

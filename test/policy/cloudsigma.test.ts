@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cloudsigmaPolicies } from "../../policy/cloudsigma";
 import { cloudsigma } from "pulumi-private-cloud";
+import { monthlyCost } from "../../provider/cost";
 import { violations } from "./harness";
 
 const byName = (name: string) => cloudsigmaPolicies().find((p) => p.name === name)!;
@@ -23,6 +24,10 @@ describe("CloudSigma policies", () => {
     expect(violations(byName("cloudsigma-subscription-term"), cloudsigma.Subscription, { months: 24 })).toHaveLength(1);
     expect(violations(byName("cloudsigma-subscription-term"), cloudsigma.Subscription, { months: 24 }, { maxMonths: 36 })).toEqual([]);
   });
+  it("limits the term of static IPs bought with a subscription, and leaves a single address alone", () => {
+    expect(violations(byName("cloudsigma-subscription-term"), cloudsigma.StaticIp, { quantity: 2, months: 24 })).toHaveLength(1);
+    expect(violations(byName("cloudsigma-subscription-term"), cloudsigma.StaticIp, {})).toEqual([]);
+  });
 });
 
 describe("cloudsigma-public-address", () => {
@@ -33,5 +38,13 @@ describe("cloudsigma-public-address", () => {
     ]);
     expect(violations(policy(), cloudsigma.Server, { name: "web-1", nic0: { dhcp: "203.0.113.5" }, tags: ["public"] })).toEqual([]);
     expect(violations(policy(), cloudsigma.Server, { name: "web-1", nic0: { dhcp: "auto" }, tags: ["edge"] }, { allowTag: "edge" })).toEqual([]);
+  });
+});
+
+describe("the cost of CloudSigma static IPs", () => {
+  it("counts every address a subscription bought, and one without a subscription", () => {
+    const prices = { cloudsigma: { perIp: 2 } };
+    expect(monthlyCost(cloudsigma.StaticIp.__pulumiType, { quantity: 3, months: 1 }, prices)).toEqual({ monthly: 6, basis: "3 IP x 2" });
+    expect(monthlyCost(cloudsigma.StaticIp.__pulumiType, {}, prices)).toEqual({ monthly: 2, basis: "1 IP x 2" });
   });
 });

@@ -4,8 +4,9 @@
  * CloudSigma simulator: cloudsigma_libcloud_conformance.py lists sizes, images and nodes, creates a node (a
  * drive clone polled until its imaging ends, a server, a start), reboots, stops, reconfigures and starts it,
  * makes and drops a static IP, reads the balance, prices, current use and currencies through the driver's
- * connection (the 1.0 driver has no billing methods), checks the error answers, and destroys the node and its
- * drive; each step asserts on what the driver returns. A client no one here wrote.
+ * connection (the 1.0 driver has no billing methods), checks the error answers, clones the node through its
+ * connection (the manual's /servers/UUID/clone; the 1.0 driver has no clone helper), stops and destroys the clone
+ * and its copied drive, and destroys the node and its drive; each step asserts on what the driver returns. A client no one here wrote.
  * Fails in CI when libcloud is not installed; skips elsewhere, saying how to install it.
  */
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,7 @@ const STEPS = [
   "static_ips",
   "billing",
   "errors",
+  "clone_node",
   "destroy_node",
 ];
 
@@ -62,6 +64,7 @@ describe.skipIf(!libcloud.installed)("Apache libcloud's CloudSigma 1.0 driver (P
       expect(requests).toContain("POST /drives/<uuid>/clone 200");
       expect(requests.filter((r) => r === "GET /drives/<uuid>/info 200").length).toBeGreaterThanOrEqual(2);
       expect(requests).toContain("POST /servers/create 200");
+      expect(requests).toContain("POST /servers/<uuid>/clone 200");
       expect(requests).toContain("GET /drives/create 405");
       const clone = (await sim.requests()).find((r) => r.path.endsWith("/clone"))!;
       expect(clone.body).toMatch(/^driveType hdd$/m);

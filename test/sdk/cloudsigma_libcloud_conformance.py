@@ -8,6 +8,7 @@ objects, or the key-value dicts its connection parses), not on the simulator's s
 import argparse
 import json
 import sys
+import time
 import traceback
 
 import libcloud
@@ -173,6 +174,31 @@ def errors():
     return {"bad_password": "InvalidCredsError", "get_on_post": "405"}
 
 
+def clone_node():
+    # The 1.0 driver has no clone helper: its connection posts the manual's /servers/UUID/clone.
+    body = "name lc-node-1-clone\n"
+    answer = d.connection.request("/servers/%s/clone" % state["node"].id, data=body, method="POST").object[0]
+    clone = d._to_node(answer)
+    check(clone.name == "lc-node-1-clone" and clone.id != state["node"].id, "a new node: %r" % clone)
+    check(clone.state == NodeState.RUNNING, "the clone runs: %s" % clone.state)
+    copy = answer.get("ide:0:0")
+    check(copy and copy != state["drive"], "the clone has its own copy of the drive: %s" % answer)
+    for _ in range(100):
+        drive = [x for x in d.ex_drives_list() if x["drive"] == copy]
+        check(len(drive) == 1, "the copy is one of the account's drives")
+        if "imaging" not in drive[0]:
+            break
+        time.sleep(0.1)
+    check("imaging" not in drive[0], "the copy's imaging ended: %s" % drive[0])
+    # Not destroy_node: its _get_node matches any node (`node.id == node.id`) and would destroy the first one.
+    check(d.ex_stop_node(clone) is True, "the clone stops")
+    check(d.connection.request("/servers/%s/destroy" % clone.id, method="POST").status == 204, "the clone is destroyed")
+    check(d.ex_drive_destroy(copy) is True, "its released copy is destroyed")
+    check(all(x["drive"] != copy for x in d.ex_drives_list()), "the copy is gone")
+    check(any(x["drive"] == state["drive"] for x in d.ex_drives_list()), "the source's drive is not")
+    return {"clone": clone.id, "copy": copy}
+
+
 def destroy_node():
     check(d.destroy_node(state["node"]) is True, "destroy (stop first) answers 204")
     check(d.list_nodes() == [], "no nodes left")
@@ -194,6 +220,7 @@ STEPS = [
     static_ips,
     billing,
     errors,
+    clone_node,
     destroy_node,
 ]
 

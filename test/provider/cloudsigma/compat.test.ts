@@ -34,7 +34,8 @@ describe("CloudSigma resources recorded by 0.1.0", () => {
     };
     const old = asEngine(cloudsigma.driveProvider);
     const read = await old.read(d.drive, stored);
-    expect(read.props).toEqual(stored);
+    // What they stored, and the storage the tags say (an output 0.1.0 did not have).
+    expect(read.props).toEqual({ ...stored, storage: "hdd" });
     expect((await old.diff(d.drive, read.props!, await old.checked({ name: "old", sizeGb: 1 }))).changes).toBe(false);
     await old.delete(d.drive, read.props!);
     expect(await ctx.sim.inventory("drives")).toEqual([]);

@@ -118,9 +118,58 @@ describe("cloudsigma.Drive lifecycle", () => {
     expect(failedPaths(r.failures)).toEqual([property]);
   });
 
-  it("reports a clone of a drive that does not exist as not found, with the vendor's message", async () => {
-    const err = await drive.create(await drive.checked({ name: "x", sizeGb: 1, cloneFrom: "00000000-0000-4000-8000-000000000000" })).catch((e) => e);
+  it("reports a clone of a drive that no longer exists (gone since the preview) as not found, with the vendor's message", async () => {
+    const inputs = { ...(await drive.checked({ name: "x", sizeGb: 1 })), cloneFrom: "00000000-0000-4000-8000-000000000000" };
+    const err = await drive.create(inputs).catch((e) => e);
     expect(err.code).toBe("not_found");
     expect(err.message).toMatch(/could not be found/);
+  });
+});
+
+describe("cloudsigma.Drive storage (SSD or HDD, moved only by a clone)", () => {
+  const tagsOf = async (id: string) => (await wire(id))?.tags ?? "";
+
+  it("puts a drive on SSD with the manual's affinity:ssd tag, reads it back without drift, and replaces it when storage changes", async () => {
+    const { id, outs } = await drive.create(await drive.checked({ name: "fast", sizeGb: 1, storage: "ssd", tags: ["db"] }));
+    expect(await tagsOf(id)).toBe("db affinity:ssd");
+    expect(outs).toMatchObject({ storage: "ssd", tags: ["db"] });
+    const read = await drive.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect((await drive.diff(id, outs, read.inputs!)).changes).toBe(false);
+    expect(await drive.diff(id, outs, await drive.checked({ name: "fast", sizeGb: 1, storage: "hdd", tags: ["db"] }))).toMatchObject({ replaces: ["storage"] });
+    // Tags change in place beside the storage.
+    const u = await drive.update(id, outs, await drive.checked({ name: "fast", sizeGb: 1, storage: "ssd", tags: ["db", "prod"] }));
+    expect(u.outs).toMatchObject({ storage: "ssd", tags: ["db", "prod"], uuid: id });
+    expect(await tagsOf(id)).toBe("db prod affinity:ssd");
+  });
+
+  it("clones an SSD drive onto HDD and an HDD drive onto SSD (the manual's ssd-to-hdd and hdd-to-ssd)", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const { id: ssd } = await drive.create(await drive.checked({ name: "ssd", sizeGb: 1, storage: "ssd" }));
+    const toHdd = await drive.create(await drive.checked({ name: "ssd-to-hdd", sizeGb: 1, cloneFrom: ssd, storage: "hdd" }));
+    const toSsd = await drive.create(await drive.checked({ name: "hdd-to-ssd", sizeGb: 1, cloneFrom: toHdd.id, storage: "ssd" }));
+    vi.restoreAllMocks();
+    expect(toHdd.outs).toMatchObject({ storage: "hdd", tags: [] });
+    expect(await tagsOf(toHdd.id)).toBe("");
+    expect(toSsd.outs).toMatchObject({ storage: "ssd", tags: [] });
+    expect(await tagsOf(toSsd.id)).toBe("affinity:ssd");
+  });
+
+  it("keeps a drive tagged affinity:ssd without storage as it was (storage only shown)", async () => {
+    const { id, outs } = await drive.create(await drive.checked({ name: "legacy", sizeGb: 1, tags: ["affinity:ssd"] }));
+    expect(outs).toMatchObject({ storage: "ssd", tags: ["affinity:ssd"] });
+    const read = await drive.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect((await drive.diff(id, read.props!, await drive.checked({ name: "legacy", sizeGb: 1, tags: ["affinity:ssd"] }))).changes).toBe(false);
+  });
+
+  it.each([
+    [{ name: "x", sizeGb: 1, storage: "hdd", tags: ["affinity:ssd"] }, "tags"],
+    [{ name: "x", sizeGb: 1, storage: "nvme" }, "storage"],
+    [{ name: "x", sizeGb: 1, cloneFrom: "00000000-0000-4000-8000-000000000000" }, "cloneFrom"],
+    [{ name: "x", sizeGb: 5, cloneFrom: LIBRARY_DEBIAN }, "sizeGb"],
+  ])("check of %j fails on %s before anything is made", async (news, property) => {
+    const r = await drive.check({}, news);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 });

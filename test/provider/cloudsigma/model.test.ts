@@ -24,6 +24,7 @@ describe("cloudsigma.Drive's model", () => {
       claimType: "shared",
       readers: [],
       tags: ["a", "b"],
+      storage: "hdd",
       uuid: UUID,
       status: "active",
       sizeBytes: 3 * 1024 ** 3,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
 import { asEngine, failedPaths } from "../../helpers/engine";
 import { sigmaConfig, useSigma } from "../../helpers/cloudsigma";
@@ -45,6 +45,102 @@ describe("cloudsigma.StaticIp lifecycle", () => {
     expect((await ctx.sim.inventory("ips")).map((x) => x.resource)).not.toContain(id);
     await expect(ip.delete(id, outs)).resolves.toBeUndefined();
     expect(await ip.read(id, outs)).toEqual({ id: "" });
+  });
+});
+
+describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
+  const term = { months: 1, startTime: "2026-12-01 00:00" };
+  const addresses = async () => (await ctx.sim.inventory("ips")).map((x) => x.resource);
+  const items = async () => (await ctx.sim.inventory("subscriptions")).filter((s) => s.type === "ip");
+  beforeEach(() => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("prices the purchase at preview, then owns every address it bought (address the first) and reads back without drift", async () => {
+    const inputs = await ip.checked({ quantity: 3, ...term });
+    expect(vi.mocked(console.log).mock.calls.flat()).toContainEqual(
+      expect.stringMatching(/^cloudsigma\.StaticIp: 3 address\(es\) for 1 month\(s\) from 2026-12-01 00:00 costs \d+\.\d\d EUR$/),
+    );
+    const { id, outs } = await ip.create(inputs);
+    const bought = (await items()).map((s) => s.resource);
+    expect(bought).toHaveLength(3);
+    expect(id).toBe(bought.join(","));
+    expect(outs).toMatchObject({ address: bought[0], addresses: bought, quantity: 3, months: 1, endTime: "2027-01-01 00:00" });
+    expect(outs.subscriptionIds).toEqual((await items()).map((s) => s.subscription));
+    const read = await ip.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect((await ip.diff(id, outs, read.inputs!)).changes).toBe(false);
+  });
+
+  it("extends the subscription in place when months grows (same id, no replacement), and refuses a shorter term at preview", async () => {
+    const { id, outs } = await ip.create(await ip.checked({ quantity: 2, ...term }));
+    const news = await ip.checked({ quantity: 2, ...term, months: 3 });
+    expect(await ip.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await ip.update(id, outs, news);
+    expect(u.outs).toMatchObject({ months: 3, addresses: outs.addresses, endTime: "2027-03-01 00:00" });
+    expect((await items()).map((s) => s.months)).toEqual(["3", "3"]);
+    await expect(ip.diff(id, u.outs, await ip.checked({ quantity: 2, ...term }))).rejects.toThrow(
+      /^months: a subscription cannot be shortened \(from 3 to 1\)/,
+    );
+  });
+
+  it("replaces when the quantity or the start changes, or when a single address becomes a subscription", async () => {
+    const { id, outs } = await ip.create(await ip.checked({ quantity: 2, ...term }));
+    expect((await ip.diff(id, outs, await ip.checked({ quantity: 3, ...term }))).replaces).toEqual(["quantity"]);
+    expect((await ip.diff(id, outs, await ip.checked({ quantity: 2, ...term, startTime: "2027-01-01 00:00" }))).replaces).toEqual(["startTime"]);
+    const one = await ip.create(await ip.checked({}));
+    expect((await ip.diff(one.id, one.outs, await ip.checked(term))).replaces).toEqual(["startTime", "months"]);
+  });
+
+  it("destroys every address it owns, warning that the subscription runs to its end, and tolerates them gone", async () => {
+    const { id, outs } = await ip.create(await ip.checked({ quantity: 2, ...term }));
+    await ip.delete(id, outs);
+    expect(await addresses()).toEqual([]);
+    expect(vi.mocked(console.warn).mock.calls[0][0]).toMatch(
+      /cannot cancel a subscription; the addresses .* are destroyed, their subscription runs until 2027-01-01 00:00/,
+    );
+    expect(await items()).toHaveLength(2);
+    await expect(ip.delete(id, outs)).resolves.toBeUndefined();
+    expect(await ip.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("takes up every address of a purchase whose answer was lost, and buys none twice", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/subscriptions/network/ip/create", lostResponse: true });
+    const { id, outs } = await ip.create(await ip.checked({ quantity: 2, ...term }));
+    expect(await items()).toHaveLength(2);
+    expect(outs.addresses).toEqual((await addresses()).sort());
+    expect(id).toBe(outs.addresses.join(","));
+  });
+
+  it("never takes a stranger's address for its own when a single address's answer is lost", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/resources/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({})).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await ctx.api("POST", "/resources/ip/create");
+    const err = await created;
+    expect(err.code).toBe("conflict");
+    expect(err.message).toMatch(/2 objects \(185\.12\.5\.\d+, 185\.12\.5\.\d+\) look like the one this create made/);
+  });
+
+  it("reads an address recorded before addresses existed (its id the address) with no change", async () => {
+    const [made] = await ctx.api("POST", "/resources/ip/create");
+    const stored = { address: made.resource, netmask: made.netmask, gateway: made.gateway, nameservers: [made.nameserver], owner: made.user };
+    const read = await ip.read(made.resource, stored);
+    expect(read.props).toEqual({ ...stored, addresses: [made.resource], subscriptionIds: [], endTime: "" });
+    expect((await ip.diff(made.resource, read.props!, await ip.checked({}))).changes).toBe(false);
+  });
+
+  it.each([
+    [{ months: 1 }, "startTime"],
+    [{ startTime: "2026-12-01 00:00" }, "months"],
+    [{ quantity: 2 }, "months"],
+    [{ quantity: 0, ...term }, "quantity"],
+    [{ months: 1, startTime: "tomorrow" }, "startTime"],
+  ])("check of %j fails on %s", async (news, property) => {
+    const r = await ip.check({}, news);
+    expect(failedPaths(r.failures)).toEqual([property]);
   });
 });
 

@@ -191,3 +191,121 @@ describe("cloudsigma.Server bad inputs", () => {
     expect(r.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/cloudsigma-site-z:endpoint is not set/) }]);
   });
 });
+
+describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
+  /** A source server with a root drive of its own, a library CD and NIC 1 on a VLAN. */
+  async function source() {
+    const root = await newDrive("src-root");
+    const { id: net } = await vlan.create(await vlan.checked({ name: "private" }));
+    const { id } = await server.create(
+      await server.checked({
+        name: "src",
+        cpuMhz: 2000,
+        memMb: 1024,
+        drives: [
+          { device: "ide:0:0", driveUuid: root },
+          { device: "ide:1:0", driveUuid: "0e1f2a3b-0000-4000-8000-0000000000cd", media: "cdrom" },
+        ],
+        nic1: { vlanUuid: net },
+      }),
+    );
+    return { id, root };
+  }
+
+  it("clones through /servers/<uuid>/clone, copies the drive the source holds, records it, and sets the clone to its inputs", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const inputs = await server.checked({ name: "copy", cpuMhz: 3000, memMb: 2048, cloneOf: src.id });
+    const { id, outs } = await server.create({ ...inputs, marker: MARKER });
+    log.mockRestore();
+    expect((await changes())[0]).toBe(`/servers/${src.id}/clone`);
+    expect(outs).toMatchObject({ name: "copy", cpuMhz: 3000, memMb: 2048, status: "active", drives: [], cloneOf: src.id });
+    expect(outs.clonedDrives).toHaveLength(1);
+    const [copy] = outs.clonedDrives;
+    expect(copy).not.toBe(src.root);
+    const w = await wire("servers", "server", id);
+    // The copy boots in the source's place, the library CD is mounted as it is, and the inputs' (no NIC 1) cleared the source's VLAN.
+    expect(w).toMatchObject({ "ide:0:0": copy, "ide:1:0": "0e1f2a3b-0000-4000-8000-0000000000cd", "user:pulumi": MARKER, "user:pulumi-clones": copy });
+    expect(w?.["nic:1:vlan"]).toBeUndefined();
+    expect(await wire("drives", "drive", copy)).toMatchObject({ "user:pulumi": MARKER, claimed: expect.stringContaining(`:guest:${id}:ide:0:0`) });
+    const read = await server.read(id, outs);
+    expect(read.props).toEqual(outs);
+    expect((await server.diff(id, outs, read.inputs!)).changes).toBe(false);
+  });
+
+  it("changes a clone in place (same id, no replacement) and replaces it when cloneOf changes", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    const { id, outs } = await server.create(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id }));
+    const news = await server.checked({ name: "copy-2", cpuMhz: 2500, memMb: 1024, cloneOf: src.id, tags: ["web"] });
+    expect(await server.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    expect((await server.update(id, outs, news)).outs).toMatchObject({
+      name: "copy-2",
+      cpuMhz: 2500,
+      tags: ["web"],
+      uuid: id,
+      clonedDrives: outs.clonedDrives,
+    });
+    const other = await source();
+    expect((await server.diff(id, outs, await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: other.id }))).replaces).toEqual(["cloneOf"]);
+    vi.restoreAllMocks();
+  });
+
+  it("deletes the clone's copies with it and leaves the source and its drive alone", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    const { id, outs } = await server.create(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id }));
+    vi.restoreAllMocks();
+    await server.delete(id, outs);
+    expect(await wire("servers", "server", id)).toBeUndefined();
+    expect(await wire("drives", "drive", outs.clonedDrives[0])).toBeUndefined();
+    expect(await wire("servers", "server", src.id)).toBeDefined();
+    expect(await wire("drives", "drive", src.root)).toBeDefined();
+    // A clone that vanished out of band: its recorded copies are still deleted, and nothing fails.
+    await expect(server.delete(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("takes up the one new server of its name when the clone's answer is lost, and clones once", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("POST", "/_sim/faults", { method: "POST", path: `/servers/${src.id}/clone`, lostResponse: true });
+    const { id, outs } = await server.create({ ...(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id })), marker: MARKER });
+    vi.restoreAllMocks();
+    const copies = (await ctx.sim.inventory<{ name: string; server: string }>("servers")).filter((s) => s.name === "copy");
+    expect(copies.map((s) => s.server)).toEqual([id]);
+    expect(outs).toMatchObject({ status: "active", clonedDrives: [expect.any(String)] });
+    expect(await wire("servers", "server", id)).toMatchObject({ "user:pulumi": MARKER });
+  });
+
+  it("records the clone when the wait for its copies passes its deadline (a partial create), and the next update (allowed to restart it) finishes it", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/drives/[0-9a-f-]{36}/info$", status: 503, retryAfter: 0, count: 1000 });
+    const inputs = await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id, cloneTimeoutSeconds: 1 });
+    const err = await server.create(inputs).then(
+      () => undefined,
+      (e) => e,
+    );
+    await ctx.sim.control("DELETE", "/_sim/faults");
+    log.mockRestore();
+    expect(err?.id, `a partial create: ${err?.message}`).toMatch(/^[0-9a-f-]{36}$/);
+    expect(err.message).toMatch(/recorded in the state/);
+    expect(err.properties.clonedDrives).toHaveLength(1);
+    // The clone still has its source's configuration (NIC 1 on the VLAN), which only a stopped server changes.
+    const news = { ...inputs, allowRestart: true };
+    await expect(server.diff(err.id, err.properties, inputs)).rejects.toThrow(/^nic1: the server copy must be stopped/);
+    expect(await server.diff(err.id, err.properties, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await server.update(err.id, err.properties, news);
+    expect(u.outs).toMatchObject({ status: "active", clonedDrives: err.properties.clonedDrives });
+    expect(u.outs.nic1).toBeUndefined();
+    expect((await wire("servers", "server", err.id))?.["nic:1:vlan"]).toBeUndefined();
+  });
+
+  it("names a source that does not exist, and drives given beside cloneOf, at preview", async () => {
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE });
+    expect(r.failures).toEqual([{ property: "cloneOf", reason: `no server ${NOWHERE} in this CloudSigma account to clone` }]);
+    const d = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] });
+    expect(failedPaths(d.failures)).toEqual(["drives"]);
+  });
+});

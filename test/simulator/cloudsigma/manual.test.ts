@@ -77,6 +77,37 @@ describe("the CloudSigma simulator, as the manual documents it", () => {
     expect(left).toEqual({ status: 200, text: "" });
   });
 
+  it("clones a server with copies of the drives it holds exclusively (imaging), mounting library and shared drives as they are", async () => {
+    const [own] = await ctx.api("POST", "/drives/create", { name: "own", size: "1G", tags: "affinity:ssd", "user:pulumi": "pulumi:0000000000000001" });
+    const [shared] = await ctx.api("POST", "/drives/create", { name: "shared", size: "1G", "claim:type": "shared" });
+    const [s] = await ctx.api("POST", "/servers/create", {
+      name: "src",
+      cpu: "1000",
+      mem: "512",
+      "ide:0:0": own.drive,
+      "ide:0:1": shared.drive,
+      "ide:1:0": LIBRARY_DEBIAN,
+      boot: "ide:0:0",
+      "user:team": "web",
+    });
+    const [clone] = await ctx.api("POST", `/servers/${s.server}/clone`, { name: "copy" });
+    expect(clone).toMatchObject({ name: "copy", status: "active", "ide:0:1": shared.drive, "ide:1:0": LIBRARY_DEBIAN, boot: "ide:0:0" });
+    expect(clone).not.toHaveProperty("user:team");
+    const copy = clone["ide:0:0"];
+    expect(copy).not.toBe(own.drive);
+    const [d] = await ctx.api("GET", `/drives/${copy}/info`);
+    // The copy keeps the source drive's size and tags, not its user:* keys; it images, claimed by the clone.
+    expect(d).toMatchObject({ name: "copy ide:0:0", size: String(1024 ** 3), tags: "affinity:ssd", imaging: expect.stringMatching(/%$/) });
+    expect(d).not.toHaveProperty("user:pulumi");
+    expect(d.claimed).toContain(`:guest:${clone.server}:ide:0:0`);
+    expect((await raw("POST", `/drives/${copy}/destroy`)).status).toBe(409);
+    await new Promise((r) => setTimeout(r, 80));
+    const [done] = await ctx.api("GET", `/drives/${copy}/info`);
+    expect(done).not.toHaveProperty("imaging");
+    expect(done.claimed).toBe(`00000000-0000-0000-0000-00000000b0b0:guest:${clone.server}:ide:0:0`);
+    expect((await raw("POST", `/servers/${s.server}/clone`, "name c2\nmem 1024\n")).status).toBe(400);
+  });
+
   it("starts and stops a server group's members", async () => {
     const [s] = await ctx.api("POST", "/servers/create", { name: "m", cpu: "1000", mem: "512" });
     const [g] = await ctx.api("POST", "/servergroups/create", { name: "grp" });
