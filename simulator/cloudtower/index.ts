@@ -23,6 +23,7 @@ import { basename } from "node:path";
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { BASE, ok, strip, towerCtx, withTask } from "./context";
 import { infraRoutes } from "./infra";
+import { labelRoutes } from "./labels";
 import { libraryRoutes } from "./library";
 import { SPEC_ENV, SPEC_FILE, TowerSpec, findSpec, loadSpec } from "./openapi";
 import * as S from "./schemas";
@@ -143,6 +144,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     ]),
     ...vms.routes,
     ...libraryRoutes(ctx, vms.dropVm),
+    ...labelRoutes(ctx),
     ...infraRoutes(ctx, vms.dropVm),
     {
       method: "POST",
