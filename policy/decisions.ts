@@ -18,6 +18,7 @@ const noTags = { none: "the API has no tags or labels on it" };
 export const DECISIONS: Record<string, Decision> = {
   "cloudtower:Vm": { name: "name", tags: "labels", stateful: true },
   "cloudtower:Vlan": { name: "name", tags: "labels", stateful: false },
+  "cloudtower:VmVolume": { name: "name", tags: "labels", stateful: true },
   "cloudtower:VmSnapshot": { name: "name", tags: noTags, stateful: true },
   "cloudtower:Cluster": { name: { none: "a cluster's name is its appliance's, not an input" }, tags: noTags, stateful: false },
   "cloudsigma:Drive": { name: "name", tags: "tags", stateful: true },

@@ -1,10 +1,11 @@
-/** SmartX CloudTower: VMs, VM networks (VLANs), VM snapshots and clusters. */
+/** SmartX CloudTower: VMs, VM volumes, VM networks (VLANs), VM snapshots and clusters. */
 import { Cluster } from "./cluster";
 import { Vlan } from "./vlan";
 import { Vm } from "./vm";
 import { VmSnapshot } from "./vm-snapshot";
+import { VmVolume } from "./vm-volume";
 
-export { Cluster, Vlan, Vm, VmSnapshot };
+export { Cluster, Vlan, Vm, VmSnapshot, VmVolume };
 export type { VmInputs, VmOutputs } from "./vm";
 export { TowerClient } from "./client";
 export type { TowerSettings, Task, WithTask } from "./client";
