@@ -25,6 +25,7 @@ import { BASE, ok, strip, towerCtx, withTask } from "./context";
 import { infraRoutes } from "./infra";
 import { labelRoutes } from "./labels";
 import { libraryRoutes } from "./library";
+import { placementRoutes } from "./placement";
 import { SPEC_ENV, SPEC_FILE, TowerSpec, findSpec, loadSpec } from "./openapi";
 import * as S from "./schemas";
 import { seedTower } from "./seed";
@@ -137,6 +138,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
         ["get-content-library-images", "contentLibraryImages"],
         ["get-elf-storage-policies", "elfStoragePolicies"],
         ["get-labels", "labels"],
+        ["get-vm-placement-groups", "vmPlacementGroups"],
       ] as const
     ).flatMap(([path, c]): Route[] => [
       { method: "POST", path: `${BASE}/${path}`, handler: read(c) },
@@ -145,6 +147,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     ...vms.routes,
     ...libraryRoutes(ctx, vms.dropVm),
     ...labelRoutes(ctx),
+    ...placementRoutes(ctx),
     ...infraRoutes(ctx, vms.dropVm),
     {
       method: "POST",

@@ -269,6 +269,22 @@ export const updateVolume = () =>
     where: where(),
     data: z.strictObject({ size_unit: z.enum(BYTE_UNIT).optional(), size: int().optional(), description: z.string().optional(), name: z.string().optional() }),
   });
+const placementData = {
+  vm_vm_policy: z.enum(["MUST_DIFFERENT", "MUST_SAME", "PREFER_DIFFERENT", "PREFER_SAME"]).optional(),
+  vm_vm_policy_enabled: z.boolean().optional(),
+  vm_host_must_enabled: z.boolean().optional(),
+  vm_host_must_policy: z.boolean().optional(),
+  vm_host_prefer_enabled: z.boolean().optional(),
+  vm_host_prefer_policy: z.boolean().optional(),
+  vms: where().optional(),
+  must_hosts: where().optional(),
+  prefer_hosts: where().optional(),
+  description: z.string().optional(),
+};
+export const createPlacementGroup = () => z.array(z.strictObject({ ...placementData, name: z.string(), enabled: z.boolean(), cluster_id: z.string() }));
+export const updatePlacementGroup = () =>
+  z.strictObject({ where: where(), data: z.strictObject({ ...placementData, name: z.string().optional(), enabled: z.boolean().optional() }) });
+export type PlacementData = z.infer<ReturnType<typeof updatePlacementGroup>>["data"];
 export const whereOnly = () => z.strictObject({ where: where() });
 
 const vlanData = {

@@ -145,6 +145,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     }
     for (const n of v.vm_nics as Ref[]) state.remove("vmNics", n.id);
     if (withSnapshots) for (const s of state.list("vmSnapshots")) if ((s.vm as Ref | undefined)?.id === v.id) state.remove("vmSnapshots", s.id);
+    for (const g of state.list("vmPlacementGroups")) g.vms = ((g.vms as Ref[] | undefined) ?? []).filter((x) => x.id !== v.id);
+    for (const l of state.list("labels")) if (Array.isArray(l.vms)) l.vm_num = (l.vms = (l.vms as Ref[]).filter((x) => x.id !== v.id)).length;
     state.remove("vms", v.id);
   }
 

@@ -85,6 +85,19 @@ conformance({
 
 conformance({
   config: () => towerConfig(ctx.sim.url),
+  resource: cloudtower.VmPlacementGroup,
+  sim,
+  inputs: MINIMAL["cloudtower.VmPlacementGroup"],
+  collection: "vmPlacementGroups",
+  createPath: "/v2/api/create-vm-placement-group",
+  partial,
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await done("/create-vm-placement-group", [{ cluster_id: CLUSTER_A, name, enabled: true }]))[0].data.id }),
+  vanish: async (id) => void (await done("/delete-vm-placement-group", { where: { id } })),
+});
+
+conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Cluster,
   sim,
   inputs: MINIMAL["cloudtower.Cluster"],

@@ -114,3 +114,35 @@ describe.each([
     expect((await t.api("/get-vlans", { where: { id: vlan } })).body[0].labels ?? []).toEqual([]);
   });
 });
+
+describe("CloudTower simulator placement groups", () => {
+  const t = tower();
+  it("a placement group takes VMs and hosts of its cluster, lists them both ways, and refuses a VM of another cluster", async () => {
+    const hosts = (await t.api("/get-hosts", { where: { cluster: { id: CLUSTER_A } } })).body.map((h: { id: string }) => h.id);
+    const { results } = await t.done("/create-vm-placement-group", [
+      {
+        cluster_id: CLUSTER_A,
+        name: "g",
+        enabled: true,
+        vms: { id_in: [LEGACY_VM] },
+        vm_vm_policy: "MUST_DIFFERENT",
+        vm_vm_policy_enabled: true,
+        must_hosts: { id_in: hosts },
+        vm_host_must_enabled: true,
+      },
+    ]);
+    const id = results[0].data.id;
+    expect((await t.api("/get-vm-placement-groups", { where: { id } })).body[0]).toMatchObject({
+      vms: [{ id: LEGACY_VM }],
+      vm_vm_policy: "MUST_DIFFERENT",
+      vm_host_must_host_uuids: hosts.map((h: string) => ({ id: h })),
+    });
+    expect((await t.api("/get-vms", { where: { id: LEGACY_VM } })).body[0].vm_placement_group).toEqual([{ id, name: "g" }]);
+    const foreign = await t.api("/create-vm-placement-group", [{ cluster_id: CLUSTER_B, name: "h", enabled: true, vms: { id: LEGACY_VM } }]);
+    expect(foreign).toMatchObject({ status: 400, body: { message: expect.stringMatching(/not in cluster/) } });
+    await t.done("/update-vm-placement-group", { where: { id }, data: { vms: { id_in: [] } } });
+    expect((await t.api("/get-vms", { where: { id: LEGACY_VM } })).body[0].vm_placement_group).toEqual([]);
+    await t.done("/delete-vm-placement-group", { where: { id } });
+    expect((await t.api("/get-vm-placement-groups", { where: { id } })).body).toEqual([]);
+  });
+});
