@@ -38,7 +38,7 @@ export const VmPlacementGroup = defineResource({
   replaceOn: ["clusterId"],
   adopt: { byName: true },
   recovery: { marker: "the end of the group's description" },
-  model: (w: WireGroup) => fromWire(w),
+  model: (w: WireGroup, prior) => fromWire(w, prior),
   async check(i, { client }) {
     const ids = known(i.vmIds) ? i.vmIds : [];
     const failures = await Promise.all([
@@ -106,20 +106,28 @@ function toWire(i: GroupInputs) {
   };
 }
 
-function fromWire(w: WireGroup) {
-  const rule = (enabled: boolean, hosts: Array<{ id: string }> | null | undefined, policy: boolean) =>
-    enabled ? { hostIds: (hosts ?? []).map((h) => h.id), avoid: !policy } : undefined;
+/** The vendor's list in the order the inputs gave (CloudTower keeps sets, in an order of its own), the others after. */
+function ordered<T extends { id: string }>(list: T[] | null | undefined, prior: unknown): T[] {
+  const order = Array.isArray(prior) ? (prior as string[]) : [];
+  const rank = (x: T) => (order.indexOf(x.id) < 0 ? order.length : order.indexOf(x.id));
+  return [...(list ?? [])].sort((a, b) => rank(a) - rank(b));
+}
+
+function fromWire(w: WireGroup, prior: Partial<GroupInputs>) {
+  const rule = (enabled: boolean, hosts: Array<{ id: string }> | null | undefined, policy: boolean, was: GroupInputs["mustHosts"]) =>
+    enabled ? { hostIds: ordered(hosts, was?.hostIds).map((h) => h.id), avoid: !policy } : undefined;
+  const vms = ordered(w.vms, prior.vmIds);
   return plain({
     name: w.name,
     clusterId: w.cluster.id,
     description: splitMarker(w.description).text,
     enabled: w.enabled,
-    vmIds: (w.vms ?? []).map((v) => v.id),
+    vmIds: vms.map((v) => v.id),
     vmPolicy: w.vm_vm_policy_enabled ? w.vm_vm_policy : undefined,
-    mustHosts: rule(w.vm_host_must_enabled, w.vm_host_must_host_uuids, w.vm_host_must_policy),
-    preferHosts: rule(w.vm_host_prefer_enabled, w.vm_host_prefer_host_uuids, w.vm_host_prefer_policy),
+    mustHosts: rule(w.vm_host_must_enabled, w.vm_host_must_host_uuids, w.vm_host_must_policy, prior.mustHosts),
+    preferHosts: rule(w.vm_host_prefer_enabled, w.vm_host_prefer_host_uuids, w.vm_host_prefer_policy, prior.preferHosts),
     localId: w.local_id,
-    vmNames: (w.vms ?? []).map((v) => v.name),
+    vmNames: vms.map((v) => v.name),
   });
 }
 

@@ -313,7 +313,19 @@ export const Vm = defineResource({
   operations: {
     async create(i, { client, marker }) {
       const [path, body] = createBody(i, marker);
-      const [r] = await client.mutate<{ id: string }>(path, body);
+      // A clone waits out a task that holds its source VM (a snapshot of it, a disk attached): ResourceLocked.
+      const src = i.source?.cloneOf?.vmId;
+      const [r] = src
+        ? (
+            await client.start<{ id: string }>(path, body, {
+              id: src,
+              lockOf: "/get-vms",
+              idempotent: false,
+              timeoutMs: i.timeoutSeconds * 1000,
+              what: `VM ${i.name} to be cloned`,
+            })
+          ).results
+        : await client.mutate<{ id: string }>(path, body);
       // Made RUNNING when asked SUSPENDED (CloudTower creates a VM stopped or running), then suspended; labelled last.
       const wait = async () => {
         await client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`);

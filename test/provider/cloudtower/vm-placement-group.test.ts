@@ -60,3 +60,15 @@ describe("cloudtower.VmPlacementGroup lifecycle", () => {
     expect(failedPaths((await group.check({}, news)).failures)).toEqual([property]);
   });
 });
+
+describe("cloudtower.VmPlacementGroup members", () => {
+  it("reads the members back in the order the inputs gave them, whatever CloudTower's order, so there is no diff", async () => {
+    const other = await vm.create(await vm.checked({ name: "pg-first", clusterId: CLUSTER_A }));
+    const inputs = await group.checked(base({ vmIds: [other.id, LEGACY_VM] }));
+    const { id, outs } = await group.create(inputs);
+    expect(outs.vmIds).toEqual([other.id, LEGACY_VM]);
+    const props = (await group.read(id, outs)).props!;
+    expect(props.vmIds).toEqual([other.id, LEGACY_VM]);
+    expect((await group.diff(id, props, inputs)).changes).toBe(false);
+  });
+});

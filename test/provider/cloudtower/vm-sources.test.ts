@@ -205,3 +205,16 @@ describe("cloudtower.Vm labels", () => {
     expect((await vm.update(id, props, news)).outs.labels).toEqual({ env: "prod" });
   });
 });
+
+describe("cloudtower.Vm clone of a busy VM", () => {
+  it("waits out a task that holds the source VM, then clones it", async () => {
+    await ctx.sim.control("POST", "/_sim/cloudtower/lock", { collection: "vms", id: LEGACY_VM, ms: 400 });
+    const { outs } = await vm.create(await vm.checked({ name: "clone-busy", source: { cloneOf: { vmId: LEGACY_VM } } }));
+    expect(outs.status).toBe("RUNNING");
+    const locked = (await ctx.sim.requests())
+      .filter((r: { path: string; status: number }) => r.path === "/v2/api/clone-vm")
+      .map((r: { status: number }) => r.status);
+    expect(locked[0]).toBe(400);
+    expect(locked.at(-1)).toBe(200);
+  });
+});
