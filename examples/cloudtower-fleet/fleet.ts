@@ -43,6 +43,8 @@ export interface FleetSettings {
   volumeVm?: string;
   /** The shared volume's size in GiB (default 10; it only grows). */
   volumeGb?: number;
+  /** The host the cache VM runs on (default `<clusterName>-node-1`); changing it live-migrates it. */
+  cacheHost?: string;
   /** The database VMs' placement rule (default MUST_DIFFERENT: never on one host). */
   dbPlacement?: "MUST_DIFFERENT" | "PREFER_DIFFERENT";
 }
@@ -137,15 +139,24 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
     labels: labels("data"),
   });
   // A cache from the content library: the template's own NIC and network config, cloud-init for the rest.
+  const cacheHost = ct.getHostOutput({ name: s.cacheHost ?? `${s.clusterName}-node-1`, clusterId: cluster.id });
   const cache = new ct.Vm("cache-1", {
     name: "cache-1",
     clusterId: cluster.id,
+    hostId: cacheHost.id,
     source: { contentLibraryTemplate: { templateId: library.id, cloudInit: { hostname: "cache-1", ...keys, userData: "#cloud-config\npackages: [redis]\n" } } },
     memoryMb: 2048,
     labels: labels("cache"),
   });
-  // Tools: a clone of db-1 (its disks and NICs), smaller.
-  const tools = new ct.Vm("tools-1", { name: "tools-1", source: { cloneOf: { vmId: dbVms[0].id } }, cpuCores: 1, memoryMb: 1024, labels: labels("tools") });
+  // Tools: a clone of db-1 (its disks and NICs), smaller, and not restarted elsewhere when its host fails.
+  const tools = new ct.Vm("tools-1", {
+    name: "tools-1",
+    source: { cloneOf: { vmId: dbVms[0].id } },
+    cpuCores: 1,
+    memoryMb: 1024,
+    ha: false,
+    labels: labels("tools"),
+  });
   // An installer booting the content library's ISO onto a blank disk.
   const installer = new ct.Vm("installer-1", {
     name: "installer-1",

@@ -1,9 +1,9 @@
 /**
  * The CloudTower example fleet through the real Pulumi CLI against the simulator: up (VMs from a template
  * with static cloud-init networking, from scratch, from the content library, cloned, booting an ISO; a
- * volume, a placement group, labels), refresh with no changes, an update (one more web VM, bigger
- * databases), in-place changes proven in place (labels, power state to SUSPENDED, the volume moved, grown
- * and detached, the placement rule: same ids, no replace in the preview), destroy, and the simulator's
+ * volume, a placement group, labels, a host, HA off), refresh with no changes, an update (one more web VM,
+ * bigger databases), in-place changes proven in place (labels, power state to SUSPENDED, the volume moved,
+ * grown and detached, the placement rule, a live migration: same ids, no replace in the preview), destroy, and the simulator's
  * inventory back to its seed; the exported state holds no credential and the cloud-init password only as
  * a secret.
  */
@@ -79,7 +79,8 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
       const id = (await byName("vms", name)).id;
       return disks.filter((d) => d.vm.id === id).sort((a, b) => a.boot - b.boot);
     };
-    expect((await byName("vms", "cache-1")).hostname).toBe("cache-1");
+    expect(await byName("vms", "cache-1")).toMatchObject({ hostname: "cache-1", host: { name: "cluster-a-node-1" } });
+    expect((await byName("vms", "tools-1")).ha).toBe(false);
     expect((await of("tools-1")).filter((d) => d.type === "DISK")).toHaveLength(2);
     expect((await of("installer-1"))[0]).toMatchObject({ type: "CD_ROM", boot: 0, elf_image: { name: "ubuntu-24.04-live-server-amd64.iso" } });
     expect((await byName("vms", "installer-1")).status).toBe("STOPPED");
@@ -104,13 +105,14 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     await project.pulumi(["preview", "--expect-no-changes"]);
   }, 180_000);
 
-  it("changes labels, the power state (to SUSPENDED), the volume (moved and grown) and the placement rule in place: same ids, no replace", async () => {
+  it("changes labels, the power state (to SUSPENDED), the volume (moved and grown), the placement rule and the host (a live migration) in place: same ids, no replace", async () => {
     const ids = await stateIds();
     await project.set("labels", '{"env":"staging"}');
     await project.set("installerPower", "SUSPENDED");
     await project.set("volumeVm", "db-2");
     await project.set("volumeGb", "20");
     await project.set("dbPlacement", "PREFER_DIFFERENT");
+    await project.set("cacheHost", "cluster-a-node-2");
     const preview = await project.pulumi(["preview", "--diff"]);
     expect(preview.stdout).not.toMatch(/\+-|replace/);
     expect(preview.stdout).toMatch(/~ powerState\s*: "STOPPED" => "SUSPENDED"/);
@@ -128,6 +130,7 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     expect(pairs(await byName("vlans", "front"))).toEqual(["env=staging", "role=front"]);
     expect(pairs(await byName("vmVolumes", "fleet-data"))).toEqual(["env=staging", "role=data"]);
     expect((await byName("vmPlacementGroups", "db-spread")).vm_vm_policy).toBe("PREFER_DIFFERENT");
+    expect(((await byName("vms", "cache-1")).host as { name: string }).name).toBe("cluster-a-node-2");
     await project.pulumi(["preview", "--expect-no-changes"]);
 
     // Detached in place, and back to running from suspended.
