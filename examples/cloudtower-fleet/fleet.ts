@@ -39,6 +39,8 @@ export interface FleetSettings {
   labels?: Record<string, string>;
   /** The installer VM's power state (default STOPPED; SUSPENDED and RUNNING in place). */
   installerPower?: "RUNNING" | "STOPPED" | "SUSPENDED";
+  /** Once the installer VM is installed: eject its ISO, in place (default false). */
+  installerDone?: boolean;
   /** The database VM the shared volume is attached to (default db-1; "none" detaches it). */
   volumeVm?: string;
   /** The shared volume's size in GiB (default 10; it only grows). */
@@ -165,6 +167,7 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
     disks: [{ sizeGb: 20 }],
     nics: [{ vlanId: back.id }],
     powerState: s.installerPower ?? "STOPPED",
+    ejectIso: s.installerDone ?? false,
     labels: labels("installer"),
   });
   return { front, back, webVms, dbVms, snapshots, dbSpread, fleetData, cache, tools, installer };

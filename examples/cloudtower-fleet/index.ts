@@ -16,6 +16,7 @@ const fleet = cloudtowerFleet(cloudtower, {
   sshPublicKey: config.get("sshPublicKey"),
   labels: config.getObject<Record<string, string>>("labels"),
   installerPower: config.get("installerPower") as "RUNNING" | "STOPPED" | "SUSPENDED" | undefined,
+  installerDone: config.getBoolean("installerDone"),
   volumeVm: config.get("volumeVm"),
   volumeGb: config.getNumber("volumeGb"),
   cacheHost: config.get("cacheHost"),

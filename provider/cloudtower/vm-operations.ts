@@ -40,6 +40,7 @@ export interface WireDisk {
   type: string;
   key?: number;
   vm_volume?: { id: string; name: string } | null;
+  elf_image?: { id: string; name: string } | null;
 }
 export interface WireVolume {
   id: string;
@@ -185,8 +186,17 @@ export function createBody(i: VmInputs, marker: string): [string, unknown] {
   ];
 }
 
+/** Ejects the ISO images from the VM's CD-ROMs (the drives stay), when asked and when any holds one. */
+async function ejectIsos(t: TowerClient, v: VmView, i: VmInputs): Promise<void> {
+  const loaded = v.disks.filter((d) => d.type === "CD_ROM" && d.elf_image).map((d) => d.id);
+  if (!i.ejectIso || !loaded.length) return;
+  const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000, what: `the ISO of VM ${i.name} to be ejected` };
+  await t.change("/eject-iso-from-vm-cd-rom", { where: { id_in: loaded } }, o);
+}
+
 /** After the create task: a VM asked SUSPENDED is suspended, and the labels are attached. */
 export async function afterCreate(t: TowerClient, id: string, i: VmInputs): Promise<void> {
+  if (i.ejectIso) await ejectIsos(t, (await view(t, id))!, i);
   if (i.powerState === "SUSPENDED") await power(t, (await view(t, id))!, "SUSPENDED", i);
   if (Object.keys(i.labels).length) await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
 }
@@ -343,6 +353,7 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
     await t.change("/remove-vm-nic-by-where", { where, effect: { vm_ids: [id] } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
   }
 
+  await ejectIsos(t, (await view(t, id))!, news);
   const now = (await view(t, id))!;
   await syncLabels(t, "vms", id, now.vm.labels, news.labels, news.timeoutSeconds * 1000, `VM ${news.name}`);
   await power(t, now, news.powerState, news);

@@ -150,6 +150,10 @@ const inputs = z
       .array(z.strictObject({ volumeId: z.string().min(1, "must name a volume"), bus: BUS.default("VIRTIO") }))
       .default([])
       .describe("existing volumes to mount at creation"),
+    ejectIso: z
+      .boolean()
+      .default(false)
+      .describe("eject the ISO images from the VM's CD-ROMs, in place (e.g. once a VM made from an ISO is installed); the drives stay"),
     cdRoms: z
       .array(z.strictObject({ imageId: z.string().min(1).optional() }))
       .default([])

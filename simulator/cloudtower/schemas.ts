@@ -285,6 +285,7 @@ export const createPlacementGroup = () => z.array(z.strictObject({ ...placementD
 export const updatePlacementGroup = () =>
   z.strictObject({ where: where(), data: z.strictObject({ ...placementData, name: z.string().optional(), enabled: z.boolean().optional() }) });
 export type PlacementData = z.infer<ReturnType<typeof updatePlacementGroup>>["data"];
+export const ejectIso = () => z.strictObject({ where: where() });
 export const whereOnly = () => z.strictObject({ where: where() });
 
 const vlanData = {

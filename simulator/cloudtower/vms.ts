@@ -621,6 +621,32 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     },
     {
       method: "POST",
+      path: `${BASE}/eject-iso-from-vm-cd-rom`,
+      handler: (req) => {
+        // The CD-ROMs that `where` matches lose their image; one task per VM (our reading: the spec says no more).
+        const p = body(req, S.ejectIso());
+        const drives = query(state.list("vmDisks"), { where: p.where }, state.resolve).filter((d) => d.type === "CD_ROM");
+        const vms = [...new Set(drives.map((d) => (d.vm as Ref).id))].map((id) => state.get("vms", id)).filter((v): v is Entity => !!v);
+        const locked = vms.filter((v) => state.locked(v.id));
+        if (locked.length)
+          throw lockedError(
+            locked.map((v) => v.id),
+            "VM",
+          );
+        return ok(
+          vms.map((v) =>
+            withTask(
+              strip(v),
+              vmTask(v, "updateVm", `Eject ISO from CD-ROM of VM ${v.name}`, () => {
+                for (const d of drives) if ((d.vm as Ref).id === v.id) d.elf_image = null;
+              }),
+            ),
+          ),
+        );
+      },
+    },
+    {
+      method: "POST",
       path: `${BASE}/add-vm-nic`,
       handler: vmMutation({
         schema: S.addNic,

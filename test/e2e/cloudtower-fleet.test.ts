@@ -133,14 +133,20 @@ describe.skipIf(!haveCli)("the CloudTower fleet through the real Pulumi CLI", ()
     expect(((await byName("vms", "cache-1")).host as { name: string }).name).toBe("cluster-a-node-2");
     await project.pulumi(["preview", "--expect-no-changes"]);
 
-    // Detached in place, and back to running from suspended.
+    // Detached in place, back to running from suspended, the ISO ejected.
     await project.set("volumeVm", "none");
     await project.set("installerPower", "RUNNING");
+    await project.set("installerDone", "true");
     const again = await project.pulumi(["up", "--yes"]);
     expect(again.stdout).not.toMatch(/replaced|created|deleted/);
     expect(await stateIds()).toEqual(ids);
     expect((await byName("vmVolumes", "fleet-data")).mounting).toBe(false);
     expect((await byName("vms", "installer-1")).status).toBe("RUNNING");
+    const installer = (await byName("vms", "installer-1")).id;
+    const drives = (await sim.inventory<{ vm: { id: string }; type: string; elf_image?: unknown }>("vmDisks")).filter(
+      (d) => d.vm.id === installer && d.type === "CD_ROM",
+    );
+    expect(drives.map((d) => d.elf_image ?? null)).toEqual([null]);
     await project.pulumi(["refresh", "--yes"]);
     await project.pulumi(["preview", "--expect-no-changes"]);
   }, 300_000);

@@ -218,3 +218,18 @@ describe("cloudtower.Vm clone of a busy VM", () => {
     expect(locked.at(-1)).toBe(200);
   });
 });
+
+describe("cloudtower.Vm ISO eject", () => {
+  it("ejects the ISO of a VM made from one in place once asked: same VM, the CD-ROM kept and empty", async () => {
+    const inputs = await vm.checked(scratch({ name: "iso-2", source: { iso: { imageId: ISO_A } }, disks: [{ sizeGb: 20 }] }));
+    const { id, outs } = await vm.create(inputs);
+    const news = await vm.checked(scratch({ name: "iso-2", source: { iso: { imageId: ISO_A } }, disks: [{ sizeGb: 20 }], ejectIso: true }));
+    expect(await vm.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await vm.update(id, outs, news);
+    expect(await mutations()).toEqual(["/v2/api/eject-iso-from-vm-cd-rom"]);
+    const drives = (await disksOf(id)).filter((d) => d.type === "CD_ROM");
+    expect(drives).toHaveLength(1);
+    expect(drives[0].elf_image ?? null).toBeNull();
+  });
+});

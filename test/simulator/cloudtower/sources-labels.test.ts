@@ -87,6 +87,28 @@ describe.each([
     expect((await disksOf(results[0].data.id))[0]).toMatchObject({ type: "CD_ROM", boot: 0, elf_image: { id: image } });
   });
 
+  it("/eject-iso-from-vm-cd-rom empties the CD-ROMs its where matches, keeping the drives, one task per VM", async () => {
+    const body = [
+      {
+        cluster_id: CLUSTER_A,
+        name: "eject-vm",
+        cpu_cores: 1,
+        cpu_sockets: 1,
+        memory: 1024 ** 3,
+        ha: true,
+        firmware: "BIOS",
+        status: "STOPPED",
+        vm_nics: [],
+        vm_disks: { mount_cd_roms: [{ boot: 0, content_library_image_id: LIBRARY_ISO }] },
+      },
+    ];
+    const vmId = (await t.done("/create-vm", body)).results[0].data.id;
+    const { results, tasks } = await t.done("/eject-iso-from-vm-cd-rom", { where: { vm: { id: vmId }, type: "CD_ROM" } });
+    expect(results.map((r: { data: { id: string } }) => r.data.id)).toEqual([vmId]);
+    expect(tasks[0]).toMatchObject({ status: "SUCCESSED", resource_id: vmId });
+    expect(await disksOf(vmId)).toMatchObject([{ type: "CD_ROM", elf_image: null }]);
+  });
+
   it("/update-vm-volume renames and grows a volume, and refuses to shrink it", async () => {
     const { results } = await t.done("/create-vm-volume", [
       { cluster_id: CLUSTER_A, name: "vol-1", size: 10, size_unit: "GB", sharing: false, elf_storage_policy: "REPLICA_2_THIN_PROVISION" },
