@@ -21,6 +21,16 @@ const glob = (g: string) =>
 
 export const DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 
+/**
+ * The tags a resource carries: a list as given, or labels (key to value, CloudTower's), which carry
+ * `key`, `key:value` and `key=value`.
+ */
+function tagSet(v: unknown): Set<string> {
+  if (Array.isArray(v)) return new Set(v as string[]);
+  if (!v || typeof v !== "object") return new Set();
+  return new Set(Object.entries(v as Record<string, string>).flatMap(([k, x]) => [k, `${k}:${x}`, `${k}=${x}`]));
+}
+
 /** Policies that hold across vendors: names, tags, deletion protection, the stack's budget. */
 export function commonPolicies(): Array<ResourceValidationPolicy | StackValidationPolicy> {
   return [
@@ -54,7 +64,7 @@ export function commonPolicies(): Array<ResourceValidationPolicy | StackValidati
         const d = decisionOf(args.type);
         if (!d || typeof d.tags !== "string") return;
         const { tags = [] } = args.getConfig<{ tags?: string[] }>();
-        const has = new Set((args.props[d.tags] as string[] | undefined) ?? []);
+        const has = tagSet(args.props[d.tags]);
         const missing = tags.filter((t) => !has.has(t));
         if (missing.length) report(`${what(d.key, args.name)} lacks the required tag(s) ${missing.join(", ")}; add them to its ${d.tags}`);
       },

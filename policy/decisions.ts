@@ -16,8 +16,14 @@ const noTags = { none: "the API has no tags or labels on it" };
 
 /** By `<vendor>:<type>`. */
 export const DECISIONS: Record<string, Decision> = {
-  "cloudtower:Vm": { name: "name", tags: { none: "labels on VMs are not an input yet" }, stateful: true },
-  "cloudtower:Vlan": { name: "name", tags: { none: "labels on VLANs are not an input yet" }, stateful: false },
+  "cloudtower:Vm": { name: "name", tags: "labels", stateful: true },
+  "cloudtower:Vlan": { name: "name", tags: "labels", stateful: false },
+  "cloudtower:VmVolume": { name: "name", tags: "labels", stateful: true },
+  "cloudtower:VmPlacementGroup": {
+    name: "name",
+    tags: { none: "labels on placement groups are not an input (the label API does not name them)" },
+    stateful: false,
+  },
   "cloudtower:VmSnapshot": { name: "name", tags: noTags, stateful: true },
   "cloudtower:Cluster": { name: { none: "a cluster's name is its appliance's, not an input" }, tags: noTags, stateful: false },
   "cloudsigma:Drive": { name: "name", tags: "tags", stateful: true },

@@ -13,8 +13,19 @@ const fleet = cloudtowerFleet(cloudtower, {
   memoryMb: config.getObject<Record<string, number>>("memoryMb"),
   snapshotTag: config.get("snapshotTag"),
   webPassword: config.getSecret("webPassword"),
+  sshPublicKey: config.get("sshPublicKey"),
+  labels: config.getObject<Record<string, string>>("labels"),
+  installerPower: config.get("installerPower") as "RUNNING" | "STOPPED" | "SUSPENDED" | undefined,
+  installerDone: config.getBoolean("installerDone"),
+  volumeVm: config.get("volumeVm"),
+  volumeGb: config.getNumber("volumeGb"),
+  cacheHost: config.get("cacheHost"),
+  dbPlacement: config.get("dbPlacement") as "MUST_DIFFERENT" | "PREFER_DIFFERENT" | undefined,
 });
 
 export const webVms = fleet.webVms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
 export const dbVms = fleet.dbVms.map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
 export const snapshots = fleet.snapshots.map((s) => s.disks.apply((d) => d.map((x) => x.lunSnapshotName)));
+export const others = [fleet.cache, fleet.tools, fleet.installer].map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.ips}`);
+export const fleetData = pulumi.interpolate`${fleet.fleetData.name}: ${fleet.fleetData.sizeGb} GiB on ${fleet.fleetData.vmName}`;
+export const dbSpread = fleet.dbSpread.vmNames;

@@ -1,10 +1,12 @@
-/** SmartX CloudTower: VMs, VM networks (VLANs), VM snapshots and clusters. */
+/** SmartX CloudTower: VMs, VM volumes, VM placement groups, VM networks (VLANs), VM snapshots and clusters. */
 import { Cluster } from "./cluster";
 import { Vlan } from "./vlan";
 import { Vm } from "./vm";
 import { VmSnapshot } from "./vm-snapshot";
+import { VmPlacementGroup } from "./vm-placement-group";
+import { VmVolume } from "./vm-volume";
 
-export { Cluster, Vlan, Vm, VmSnapshot };
+export { Cluster, Vlan, Vm, VmPlacementGroup, VmSnapshot, VmVolume };
 export type { VmInputs, VmOutputs } from "./vm";
 export { TowerClient } from "./client";
 export type { TowerSettings, Task, WithTask } from "./client";

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { defineLookup, listOnce, orList, splitMarker } from "../core";
 import type { TowerClient } from "./client";
 import { vendor } from "./config";
+import { labelsOf as labelsOfWire } from "./labels";
 
 type Ref = { id: string; name: string };
 type Label = { id: string; key: string; value?: string | null };
@@ -48,7 +49,7 @@ function matchesCommon(w: Listed, f: Filters): boolean {
   return true;
 }
 
-const labelsOf = (w: Listed) => Object.fromEntries((w.labels ?? []).map((l) => [l.key, l.value ?? ""]));
+const labelsOf = (w: Listed) => labelsOfWire(w.labels);
 const inCluster = (w: Listed) => {
   const c = clustersOf(w);
   return c.length ? ` in ${c.map((x) => x.name).join(", ")}` : "";

@@ -1,10 +1,11 @@
 /**
  * cloudtower.Vlan: a VM network on a VDS (`/create-vm-vlan`, `/update-vm-vlan`, `/delete-vm-vlan`).
- * Its `id` is what VM NICs connect to (`connect_vlan_id` is this id, not the 0-4095 tag).
+ * Its `id` is what VM NICs connect to (`connect_vlan_id` is this id, not the 0-4095 tag). Labels in place.
  */
 import { z } from "zod";
 import { defineResource } from "../core";
 import { vendor } from "./config";
+import { WireLabel, labelsInput, labelsOf, syncLabels } from "./labels";
 
 const MODES = ["VLAN_ACCESS", "VLAN_TRUNK"] as const;
 type Mode = (typeof MODES)[number];
@@ -20,6 +21,7 @@ const inputs = z
       .default([])
       .describe("for a trunk: the tags or ranges it carries"),
     qosPriority: z.number().min(0, "must be 0-100").max(100, "must be 0-100").optional().describe("the network's QoS priority, 0-100"),
+    labels: labelsInput,
     timeoutSeconds: z.number().int().positive("must be positive").default(300).describe("deadline of each task, in seconds"),
   })
   .superRefine((v, ctx) => {
@@ -55,7 +57,11 @@ export const Vlan = defineResource({
   operations: {
     async create(i, { client }) {
       const [r] = await client.mutate<WireVlan>("/create-vm-vlan", [{ vds_id: i.vdsId, ...toWire(i) }]);
-      return { id: r.data.id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`) };
+      const wait = async () => {
+        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`);
+        if (Object.keys(i.labels).length) await syncLabels(client, "vlans", r.data.id, [], i.labels, i.timeoutSeconds * 1000, `VM network ${i.name}`);
+      };
+      return { id: r.data.id, wait };
     },
     async read(id, { client }) {
       const vlan = await client.one<WireVlan>("/get-vlans", id);
@@ -68,12 +74,15 @@ export const Vlan = defineResource({
       const data = Object.fromEntries(
         Object.entries(toWire(news)).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(before[k as keyof typeof before])),
       );
-      if (Object.keys(data).length === 0) return;
-      await client.change(
-        "/update-vm-vlan",
-        { where: { id }, data },
-        { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` },
-      );
+      if (Object.keys(data).length) {
+        await client.change(
+          "/update-vm-vlan",
+          { where: { id }, data },
+          { id, lockOf: "/get-vlans", timeoutMs: news.timeoutSeconds * 1000, what: `VM network ${news.name} to be updated` },
+        );
+      }
+      const now = await client.one<WireVlan>("/get-vlans", id);
+      await syncLabels(client, "vlans", id, now?.labels, news.labels, news.timeoutSeconds * 1000, `VM network ${news.name}`);
     },
     async delete(id, props, { client }) {
       await client.change(
@@ -100,6 +109,7 @@ function fromWire(w: VlanView) {
     ...(MODES.includes(w.vlan.mode_type as Mode) ? { modeType: w.vlan.mode_type as Mode } : {}),
     ...(w.vlan.mode_type === "VLAN_TRUNK" ? { networkIds: w.vlan.network_ids } : {}),
     ...(w.vlan.qos_priority != null ? { qosPriority: w.vlan.qos_priority } : {}),
+    labels: labelsOf(w.vlan.labels),
     localId: w.vlan.local_id,
     vdsName: w.vlan.vds.name,
     clusterId: w.clusterId,
@@ -132,6 +142,7 @@ export interface WireVlan {
   type: string;
   vds: { id: string; name: string };
   entityAsyncStatus?: string | null;
+  labels?: WireLabel[] | null;
 }
 
 interface VlanView {

@@ -1,10 +1,12 @@
 /**
  * What cloudtower.Vm does at the vendor: the wire shapes it reads, the view of a VM with its disks, NICs
- * and volumes, the create request, power changes, and `converge`, which brings a VM to the inputs one
- * change at a time (basic info, CPU and memory, disks, NICs, power, placement).
+ * and volumes, the create request (from scratch, an ISO, a template, a content-library template, a clone),
+ * power changes, and `converge`, which brings a VM to the inputs one change at a time (basic info, CPU and
+ * memory, disks, NICs, labels, power, placement).
  */
 import { Found, ProviderError, hasCode, plain, splitMarker, withMarker } from "../core";
 import { Task, TowerClient } from "./client";
+import { WireLabel, syncLabels } from "./labels";
 import type { VmDisk, VmInputs, VmNic } from "./vm";
 
 export const GIB = 1024 ** 3;
@@ -26,6 +28,9 @@ export interface WireVm {
   guest_os_type?: string;
   cluster?: { id: string; name: string };
   entityAsyncStatus?: string | null;
+  labels?: WireLabel[] | null;
+  hostname?: string | null;
+  dns_servers?: string | null;
 }
 export interface WireDisk {
   id: string;
@@ -35,6 +40,7 @@ export interface WireDisk {
   type: string;
   key?: number;
   vm_volume?: { id: string; name: string } | null;
+  elf_image?: { id: string; name: string } | null;
 }
 export interface WireVolume {
   id: string;
@@ -88,67 +94,111 @@ export const nicParams = (n: VmNic) => ({
   ...(n.macAddress ? { mac_address: n.macAddress } : {}),
 });
 
+/** cloud-init as TemplateCloudInit: a static network's gateway is its default route (`0.0.0.0/0.0.0.0`). */
+export function cloudInitBody(ci: CloudInit) {
+  return plain({
+    hostname: ci.hostname,
+    default_user_password: ci.defaultUserPassword,
+    public_keys: ci.publicKeys,
+    nameservers: ci.nameservers,
+    user_data: ci.userData,
+    networks: ci.networks?.map((n) =>
+      n.dhcp
+        ? { nic_index: n.nicIndex, type: "IPV4_DHCP" }
+        : plain({
+            nic_index: n.nicIndex,
+            type: "IPV4",
+            ip_address: n.ipAddress,
+            netmask: n.netmask,
+            routes: [
+              ...(n.gateway ? [{ network: "0.0.0.0", netmask: "0.0.0.0", gateway: n.gateway }] : []),
+              ...n.routes.map((r) => ({ network: r.network, netmask: r.netmask, gateway: r.gateway })),
+            ],
+          }),
+    ),
+  });
+}
+type CloudInit = NonNullable<NonNullable<VmInputs["template"]>["cloudInit"]>;
+
 /** The create request: its path and body, with the ownership marker at the end of the description. */
 export function createBody(i: VmInputs, marker: string): [string, unknown] {
   const description = withMarker(i.description, marker);
   const cpu = { cpu_sockets: i.cpuSockets, cpu_cores: i.cpuCores, vcpu: i.cpuSockets * i.cpuCores };
-  if (i.template) {
-    const ci = i.template.cloudInit as Record<string, unknown> | undefined;
+  // A VM asked SUSPENDED is made running, then suspended (afterCreate).
+  const status = i.powerState === "SUSPENDED" ? "RUNNING" : i.powerState;
+  // What every way of making a VM from something takes as overrides.
+  const common = {
+    name: i.name,
+    host_id: i.hostId,
+    description,
+    ...cpu,
+    memory: i.memoryMb * MIB,
+    ha: i.ha,
+    status,
+    ...(i.nics.length ? { vm_nics: i.nics.map(nicParams) } : {}),
+  };
+  const made = i.template ?? i.source?.contentLibraryTemplate;
+  if (made) {
+    const ci = made.cloudInit;
     return [
-      "/create-vm-from-template",
+      i.template ? "/create-vm-from-template" : "/create-vm-from-content-library-template",
       [
         plain({
-          template_id: i.template.templateId,
-          is_full_copy: i.template.fullCopy,
-          name: i.name,
-          // No cluster_id (deprecated here): the template's cluster is the VM's, which check verifies.
-          host_id: i.hostId,
-          description,
-          ...cpu,
-          memory: i.memoryMb * MIB,
-          ha: i.ha,
-          status: i.powerState,
-          ...(i.nics.length ? { vm_nics: i.nics.map(nicParams) } : {}),
-          ...(ci
-            ? {
-                cloud_init: plain({
-                  hostname: ci.hostname,
-                  default_user_password: ci.defaultUserPassword,
-                  public_keys: ci.publicKeys,
-                  nameservers: ci.nameservers,
-                  user_data: ci.userData,
-                }),
-              }
-            : {}),
+          template_id: made.templateId,
+          is_full_copy: made.fullCopy,
+          // No cluster_id from a VM template (deprecated there): the template's cluster is the VM's, which check verifies.
+          ...(i.template ? {} : { cluster_id: i.clusterId }),
+          ...common,
+          ...(ci ? { cloud_init: cloudInitBody(ci) } : {}),
         }),
       ],
     ];
   }
+  if (i.source?.cloneOf) {
+    return ["/clone-vm", [plain({ src_vm_id: i.source.cloneOf.vmId, is_full_copy: i.source.cloneOf.fullCopy, cluster_id: i.clusterId, ...common })]];
+  }
+  // From scratch; from an ISO, its CD-ROM boots first and the disks after it.
+  const iso = i.source?.iso;
+  const first = iso ? 1 : 0;
   return [
     "/create-vm",
     [
       plain({
         cluster_id: i.clusterId,
-        host_id: i.hostId,
-        name: i.name,
-        description,
-        ...cpu,
-        memory: i.memoryMb * MIB,
-        ha: i.ha,
+        ...common,
         firmware: i.firmware,
         guest_os_type: i.guestOsType,
-        status: i.powerState,
         vm_nics: i.nics.map(nicParams),
         vm_disks: {
-          mount_new_create_disks: i.disks.map((d, n) => newDisk(d, n)),
-          ...(i.volumes.length ? { mount_disks: i.volumes.map((v, n) => ({ vm_volume_id: v.volumeId, bus: v.bus, boot: i.disks.length + n })) } : {}),
-          ...(i.cdRoms.length
-            ? { mount_cd_roms: i.cdRoms.map((c, n) => plain({ boot: i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })) }
+          mount_new_create_disks: i.disks.map((d, n) => newDisk(d, first + n)),
+          ...(i.volumes.length ? { mount_disks: i.volumes.map((v, n) => ({ vm_volume_id: v.volumeId, bus: v.bus, boot: first + i.disks.length + n })) } : {}),
+          ...(i.cdRoms.length || iso
+            ? {
+                mount_cd_roms: [
+                  ...(iso ? [plain({ boot: 0, elf_image_id: iso.imageId, content_library_image_id: iso.contentLibraryImageId })] : []),
+                  ...i.cdRoms.map((c, n) => plain({ boot: first + i.disks.length + i.volumes.length + n, elf_image_id: c.imageId })),
+                ],
+              }
             : {}),
         },
       }),
     ],
   ];
+}
+
+/** Ejects the ISO images from the VM's CD-ROMs (the drives stay), when asked and when any holds one. */
+async function ejectIsos(t: TowerClient, v: VmView, i: VmInputs): Promise<void> {
+  const loaded = v.disks.filter((d) => d.type === "CD_ROM" && d.elf_image).map((d) => d.id);
+  if (!i.ejectIso || !loaded.length) return;
+  const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000, what: `the ISO of VM ${i.name} to be ejected` };
+  await t.change("/eject-iso-from-vm-cd-rom", { where: { id_in: loaded } }, o);
+}
+
+/** After the create task: a VM asked SUSPENDED is suspended, and the labels are attached. */
+export async function afterCreate(t: TowerClient, id: string, i: VmInputs): Promise<void> {
+  if (i.ejectIso) await ejectIsos(t, (await view(t, id))!, i);
+  if (i.powerState === "SUSPENDED") await power(t, (await view(t, id))!, "SUSPENDED", i);
+  if (Object.keys(i.labels).length) await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
 }
 
 const found = (vms: WireVm[]): Found[] => vms.map((v) => ({ id: v.id, marker: splitMarker(v.description).marker }));
@@ -174,29 +224,46 @@ export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolea
   await t.change("/delete-vm", { where: { id }, effect: { include_snapshots: withSnapshots } }, { id, lockOf: "/get-vms", timeoutMs, what });
 }
 
-export async function power(t: TowerClient, v: VmView, want: "RUNNING" | "STOPPED", i: VmInputs) {
+/**
+ * Brings a VM to a power state: start or resume to run; shut down (powering off when the guest ignores it
+ * and `forceStop`) to stop, or power off a suspended VM; suspend a running VM (a stopped one is started first).
+ */
+export async function power(t: TowerClient, v: VmView, want: VmInputs["powerState"], i: VmInputs) {
   if (v.vm.status === want) return;
-  const o = { id: v.vm.id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000 };
+  const id = v.vm.id;
+  const o = { id, lockOf: "/get-vms", timeoutMs: i.timeoutSeconds * 1000 };
   // A power change sent again after its answer was lost is refused (the VM is already there: 4.7's
   // preconditions): the VM's status then says whether it is done.
-  const change = async (path: string, body: unknown, what: string) => {
+  const change = async (path: string, body: unknown, what: string, reached: string) => {
     try {
       await t.change(path, body, { ...o, what });
     } catch (e) {
-      if (!hasCode(e, "validation") || (await t.one<WireVm>("/get-vms", v.vm.id))?.status !== want) throw e;
+      if (!hasCode(e, "validation") || (await t.one<WireVm>("/get-vms", id))?.status !== reached) throw e;
     }
   };
-  if (want === "RUNNING") {
-    const body = i.hostId ? { where: { id: v.vm.id }, data: { host_id: i.hostId } } : { where: { id: v.vm.id } };
-    return change("/start-vm", body, `VM ${i.name} to start`);
+  const start = () => change("/start-vm", i.hostId ? { where: { id }, data: { host_id: i.hostId } } : { where: { id } }, `VM ${i.name} to start`, "RUNNING");
+  if (want === "RUNNING") return v.vm.status === "SUSPENDED" ? change("/resume-vm", { where: { id } }, `VM ${i.name} to resume`, "RUNNING") : start();
+  if (want === "SUSPENDED") {
+    if (v.vm.status !== "RUNNING") await start();
+    return change("/suspend-vm", { where: { id } }, `VM ${i.name} to suspend`, "SUSPENDED");
   }
+  // A suspended VM has no guest to shut down: it is powered off.
+  if (v.vm.status === "SUSPENDED") return change("/poweroff-vm", { where: { id } }, `VM ${i.name} to power off`, "STOPPED");
   try {
-    await change("/shutdown-vm", { where: { id: v.vm.id } }, `VM ${i.name} to shut down`);
+    await change("/shutdown-vm", { where: { id } }, `VM ${i.name} to shut down`, "STOPPED");
   } catch (e) {
     if (!i.forceStop || !hasCode(e, "task_failed", "wait_timeout")) throw e;
     console.warn(`cloudtower.Vm: VM ${i.name} did not shut down gracefully (${(e as Error).message}); powering it off`);
-    await change("/poweroff-vm", { where: { id: v.vm.id } }, `VM ${i.name} to power off`);
+    await change("/poweroff-vm", { where: { id } }, `VM ${i.name} to power off`, "STOPPED");
   }
+}
+
+/**
+ * Whether the inputs manage the VM's NICs: always, but for a VM made from a template, a content-library
+ * template or a clone without `nics`, which keeps the NICs it was made with (and leaves them alone).
+ */
+export function nicsManaged(i: Pick<VmInputs, "nics" | "template" | "source">): boolean {
+  return (i.nics?.length ?? 0) > 0 || !(i.template || i.source?.cloneOf || i.source?.contentLibraryTemplate);
 }
 
 export function cpuOrMemoryChanges(olds: VmInputs, news: VmInputs): Array<"cpuSockets" | "cpuCores" | "memoryMb"> {
@@ -218,8 +285,8 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
   if (news.memoryMb * MIB !== v.vm.memory) sizing.memory = news.memoryMb * MIB;
   if (Object.keys(basic).length) await t.change("/update-vm-basic-info", { where: { id }, data: basic }, { ...o, what: `VM ${news.name} to be updated` });
   if (Object.keys(sizing).length) {
-    if (v.vm.status === "RUNNING") {
-      if (!news.allowRestart) throw restartNeeded(news.name, cpuOrMemoryChanges(olds, news));
+    if (v.vm.status !== "STOPPED") {
+      if (!news.restartOnChange && !news.allowRestart) throw restartNeeded(news.name, cpuOrMemoryChanges(olds, news), v.vm.status);
       await power(t, v, "STOPPED", news);
       v = (await view(t, id))!;
     }
@@ -258,6 +325,7 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
 
   // NICs one by one: reconnect or edit by index, add the new ones, remove the extra ones.
   v = (await view(t, id))!;
+  if (!nicsManaged(news)) v.nics = [];
   for (let i = 0; i < Math.min(v.nics.length, news.nics.length); i++) {
     const have = v.nics[i];
     const want = news.nics[i];
@@ -285,17 +353,21 @@ export async function converge(t: TowerClient, id: string, olds: VmInputs, news:
     await t.change("/remove-vm-nic-by-where", { where, effect: { vm_ids: [id] } }, { ...o, what: `NICs of VM ${news.name} to be removed` });
   }
 
-  await power(t, (await view(t, id))!, news.powerState, news);
+  await ejectIsos(t, (await view(t, id))!, news);
+  const now = (await view(t, id))!;
+  await syncLabels(t, "vms", id, now.vm.labels, news.labels, news.timeoutSeconds * 1000, `VM ${news.name}`);
+  await power(t, now, news.powerState, news);
   // Placement: a running VM on another host than asked is live-migrated.
   if (news.hostId && news.powerState === "RUNNING" && (await t.one<WireVm>("/get-vms", id))?.host?.id !== news.hostId) {
     await t.change("/migrate-vm", { where: { id }, data: { host_id: news.hostId } }, { ...o, what: `VM ${news.name} to migrate` });
   }
 }
 
-export function restartNeeded(name: string, fields: string[]): ProviderError {
+export function restartNeeded(name: string, fields: string[], status: string): ProviderError {
+  const state = status === "SUSPENDED" ? "suspended" : "running";
   return new ProviderError(
     "validation",
-    `${fields.join(", ")}: changing the CPU or memory of VM ${name} needs it powered off while it runs; set allowRestart: true to let the provider stop and start it`,
+    `${fields.join(", ")}: changing the CPU or memory of VM ${name} needs it powered off, and it is ${state}; set restartOnChange: true to let the provider power it off and bring it back`,
     { property: fields[0] },
   );
 }

@@ -1,24 +1,29 @@
 /**
- * cloudtower.Vm: a virtual machine, created from scratch (`/create-vm`) or from a template
- * (`/create-vm-from-template`), or adopted. In place: name, description, CPU, memory (powering off first
- * only when the VM runs, and only if `allowRestart`), HA, disks added/removed/grown, NICs added, removed
- * and reconnected one by one, power state, placement. Replaced: cluster, firmware, guest OS type,
- * template, volumes, CD-ROMs. The ownership marker rides at the end of the description.
+ * cloudtower.Vm: a virtual machine, created from scratch (`/create-vm`, also booting an ISO), from a
+ * template (`/create-vm-from-template`), from a content-library template, as a clone of a VM
+ * (`/clone-vm`), or adopted; cloud-init with static IPv4 networks, DNS, SSH keys and user data. In place:
+ * name, description, CPU, memory (powering off first only when the VM runs or is suspended, and only if
+ * `restartOnChange`), HA, disks added/removed/grown, NICs added, removed and reconnected one by one, labels,
+ * power state (running, stopped, suspended), placement. Replaced: cluster, firmware, guest OS type,
+ * template, source, volumes, CD-ROMs. The ownership marker rides at the end of the description.
  */
 import { z } from "zod";
 import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
+import { labelsInput, labelsOf } from "./labels";
 import {
   GIB,
   MIB,
   VmView,
   converge,
+  afterCreate,
   cpuOrMemoryChanges,
   createBody,
   deleteVm,
   findByName,
   findOwned,
+  nicsManaged,
   restartNeeded,
   settleCreate,
   view,
@@ -50,6 +55,51 @@ const nic = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+const ipv4 = z.string().regex(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/, "must be an IPv4 address such as 10.0.0.5");
+
+/** cloud-init of a VM made from a template: its networks are static IPv4 or DHCP per NIC; absent, the template's own. */
+const cloudInit = z
+  .strictObject({
+    hostname: z.string().optional(),
+    defaultUserPassword: z.string().optional(),
+    publicKeys: z
+      .array(z.string().regex(/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-\S+) \S+/, 'must be an OpenSSH public key such as "ssh-ed25519 AAAA... user"'))
+      .optional()
+      .describe("SSH public keys for the default user"),
+    nameservers: z.array(ipv4).max(3, "at most 3 DNS servers").optional().describe("DNS servers"),
+    userData: z.string().optional().describe("cloud-init user data (a #cloud-config document or a script)"),
+    networks: z
+      .array(
+        z
+          .strictObject({
+            nicIndex: z.number().int("must be a whole number").min(0, "must be 0 or more").describe("the NIC (0: the first)"),
+            dhcp: z.boolean().default(false).describe("take the address by DHCP instead"),
+            ipAddress: ipv4.optional(),
+            netmask: ipv4.optional(),
+            gateway: ipv4.optional().describe("the default route's gateway"),
+            routes: z
+              .array(z.strictObject({ network: ipv4, netmask: ipv4, gateway: ipv4 }))
+              .default([])
+              .describe("further static routes"),
+          })
+          .superRefine((n, ctx) => {
+            const fields = (["ipAddress", "netmask", "gateway"] as const).filter((k) => n[k] !== undefined);
+            if (n.dhcp && fields.length) ctx.addIssue({ code: "custom", path: [fields[0]], message: "a DHCP network takes no static address" });
+            for (const k of ["ipAddress", "netmask"] as const)
+              if (!n.dhcp && n[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "a static network needs ipAddress and netmask" });
+          }),
+      )
+      .optional()
+      .describe("per NIC: a static IPv4 address (address, netmask, gateway) or DHCP; absent: the template's own network config"),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<number>();
+    (c.networks ?? []).forEach((n, i) => {
+      if (seen.has(n.nicIndex)) ctx.addIssue({ code: "custom", path: ["networks", i, "nicIndex"], message: `NIC ${n.nicIndex} is configured twice` });
+      seen.add(n.nicIndex);
+    });
+  });
+
 const inputs = z
   .strictObject({
     name: z.string().trim().min(1, "must not be empty").max(255).describe("the VM's name (CloudTower refuses two VMs of one name)"),
@@ -71,30 +121,54 @@ const inputs = z
       .strictObject({
         templateId: z.string().min(1, "must not be empty"),
         fullCopy: z.boolean().default(false),
-        cloudInit: z
-          .strictObject({
-            hostname: z.string().optional(),
-            defaultUserPassword: z.string().optional(),
-            publicKeys: z.array(z.string()).optional(),
-            nameservers: z.array(z.string()).optional(),
-            userData: z.string().optional(),
-          })
-          .optional(),
+        cloudInit: cloudInit.optional(),
       })
       .optional()
       .describe("create from a VM template (its disks come with it); a secret, for the cloud-init password"),
+    source: z
+      .strictObject({
+        cloneOf: z
+          .strictObject({ vmId: z.string().min(1, "must name a VM"), fullCopy: z.boolean().default(false) })
+          .optional()
+          .describe("clone this VM (`/clone-vm`): its disks and, unless `nics` is given, its NICs"),
+        contentLibraryTemplate: z
+          .strictObject({ templateId: z.string().min(1, "must not be empty"), fullCopy: z.boolean().default(false), cloudInit: cloudInit.optional() })
+          .optional()
+          .describe("create from a content-library VM template on `clusterId` (`/create-vm-from-content-library-template`)"),
+        iso: z
+          .strictObject({
+            imageId: z.string().min(1).optional().describe("an ISO image on the cluster (an ELF image id)"),
+            contentLibraryImageId: z.string().min(1).optional().describe("a content-library ISO (its copy on the VM's cluster is used)"),
+          })
+          .optional()
+          .describe("create from scratch with this ISO in a CD-ROM that boots first (install onto `disks`)"),
+      })
+      .optional()
+      .describe("what the VM is made from instead of a VM template: exactly one of cloneOf, contentLibraryTemplate, iso; a secret (cloud-init)"),
     disks: z.array(disk).default([]).describe("new disks of a VM made from scratch"),
     volumes: z
       .array(z.strictObject({ volumeId: z.string().min(1, "must name a volume"), bus: BUS.default("VIRTIO") }))
       .default([])
       .describe("existing volumes to mount at creation"),
+    ejectIso: z
+      .boolean()
+      .default(false)
+      .describe("eject the ISO images from the VM's CD-ROMs, in place (e.g. once a VM made from an ISO is installed); the drives stay"),
     cdRoms: z
       .array(z.strictObject({ imageId: z.string().min(1).optional() }))
       .default([])
       .describe("CD-ROM drives at creation, empty or with an ISO image"),
-    nics: z.array(nic).default([]),
-    powerState: z.enum(["RUNNING", "STOPPED"], { error: 'must be "RUNNING" or "STOPPED"' }).default("RUNNING"),
-    allowRestart: z.boolean().default(false).describe("allow powering the VM off to change CPU or memory (otherwise such a change fails at preview)"),
+    nics: z
+      .array(nic)
+      .default([])
+      .describe("the NICs, in order; a VM made from a template or a clone without nics keeps (and leaves alone) the NICs it was made with"),
+    powerState: z.enum(["RUNNING", "STOPPED", "SUSPENDED"], { error: 'must be "RUNNING", "STOPPED" or "SUSPENDED"' }).default("RUNNING"),
+    restartOnChange: z
+      .boolean()
+      .default(false)
+      .describe("power the VM off for a change that needs it (CPU, memory) and back to its power state after; otherwise such a change fails at preview"),
+    allowRestart: z.boolean().default(false).describe("the older name of restartOnChange"),
+    labels: labelsInput,
     forceStop: z.boolean().default(true).describe("power off when a graceful shutdown does not finish"),
     deleteSnapshots: z.boolean().default(false).describe("delete the VM's snapshots with it"),
     timeoutSeconds: z.number().int().positive("must be positive").default(600).describe("deadline of each task, in seconds"),
@@ -108,15 +182,52 @@ const inputs = z
         message: `cpuSockets x cpuCores is ${v.cpuSockets * v.cpuCores}, above the ${MAX_VCPU} vCPUs a VM may have`,
       });
     }
-    if (!v.clusterId && !v.template && !adopted) ctx.addIssue({ code: "custom", path: ["clusterId"], message: "a VM made from scratch needs clusterId" });
-    if (adopted && v.template)
-      ctx.addIssue({ code: "custom", path: ["template"], message: "an adopted VM is not made from a template: give adopt or template, not both" });
-    if (v.template && (v.disks.length || v.volumes.length || v.cdRoms.length)) {
+    const kinds = v.source && !isUnknown(v.source) ? (Object.keys(v.source) as Array<keyof typeof v.source>).filter((k) => v.source![k] !== undefined) : [];
+    if (v.source && !isUnknown(v.source) && kinds.length !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["source"],
+        message: `give exactly one of cloneOf, contentLibraryTemplate, iso (${kinds.length ? `got ${kinds.join(", ")}` : "got none"})`,
+      });
+    }
+    const kind = kinds.length === 1 ? kinds[0] : undefined;
+    if (v.template && v.source) ctx.addIssue({ code: "custom", path: ["source"], message: "a VM is made from one thing: give template or source, not both" });
+    if (!v.clusterId && !adopted && !v.template && kind !== "cloneOf") {
+      const what = kind === "contentLibraryTemplate" ? "from a content-library template" : kind === "iso" ? "from an ISO" : "from scratch";
+      ctx.addIssue({ code: "custom", path: ["clusterId"], message: `a VM made ${what} needs clusterId` });
+    }
+    if (kind === "iso" && v.source?.iso && !v.source.iso.imageId === !v.source.iso.contentLibraryImageId) {
+      ctx.addIssue({ code: "custom", path: ["source", "iso"], message: "give exactly one of imageId, contentLibraryImageId" });
+    }
+    if (adopted && (v.template || v.source)) {
+      const field = v.template ? "template" : "source";
+      ctx.addIssue({ code: "custom", path: [field], message: `an adopted VM is not made from a ${field}: give adopt or ${field}, not both` });
+    }
+    const from = v.template
+      ? "template"
+      : kind === "cloneOf"
+        ? "source.cloneOf"
+        : kind === "contentLibraryTemplate"
+          ? "source.contentLibraryTemplate"
+          : undefined;
+    if (from && (v.disks.length || v.volumes.length || v.cdRoms.length)) {
       const field = v.disks.length ? "disks" : v.volumes.length ? "volumes" : "cdRoms";
       ctx.addIssue({
         code: "custom",
         path: [field],
-        message: "a VM made from a template takes its disks from the template: give template or disks/volumes/cdRoms, not both",
+        message: `a VM made from ${from === "template" ? "a template" : from} takes its disks from ${from === "template" ? "the template" : "it"}: give ${from} or disks/volumes/cdRoms, not both`,
+      });
+    }
+    const ci = v.template?.cloudInit ?? v.source?.contentLibraryTemplate?.cloudInit;
+    const ciPath = v.template?.cloudInit ? ["template", "cloudInit"] : ["source", "contentLibraryTemplate", "cloudInit"];
+    if (ci?.networks && v.nics.length && !isUnknown(v.nics)) {
+      ci.networks.forEach((n, i) => {
+        if (n.nicIndex >= v.nics.length)
+          ctx.addIssue({
+            code: "custom",
+            path: [...ciPath, "networks", i, "nicIndex"],
+            message: `the VM has ${v.nics.length} NIC(s): no NIC at index ${n.nicIndex}`,
+          });
       });
     }
     const names = new Set<string>();
@@ -138,6 +249,8 @@ const outputs = z.object({
   vcpu: z.number(),
   clusterName: z.string(),
   hostName: z.string().optional(),
+  hostname: z.string().describe("the guest's hostname, as VMTools reports it"),
+  dnsServers: z.array(z.string()).describe("the guest's DNS servers, as VMTools reports them"),
   ips: z.string().describe("the guest's addresses, as VMTools reports them"),
   diskDetails: z.array(
     z.object({ id: z.string(), name: z.string(), volumeId: z.string(), sizeGb: z.number(), bus: z.string(), boot: z.number(), type: z.string() }),
@@ -163,12 +276,12 @@ export type VmOutputs = VmInputs & z.output<typeof outputs>;
 export const Vm = defineResource({
   vendor,
   type: "Vm",
-  description: "A virtual machine, made from scratch or from a template, or adopted.",
+  description: "A virtual machine, made from scratch, from an ISO, from a template or a content-library template, as a clone of a VM, or adopted.",
   inputs,
   outputs,
-  replaceOn: ["clusterId", "firmware", "guestOsType", "template", "volumes", "cdRoms"],
+  replaceOn: ["clusterId", "firmware", "guestOsType", "template", "source", "volumes", "cdRoms"],
   computed: ["clusterId"],
-  secrets: ["template"],
+  secrets: ["template", "source"],
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
   model: (v: VmView, prior) => model(v, prior),
@@ -179,13 +292,14 @@ export const Vm = defineResource({
       client.missing("/get-clusters", i.clusterId, "clusterId", "cluster"),
       ...nics.map((n, k) => client.missing("/get-vlans", n.vlanId, `nics[${k}].vlanId`, "VM network")),
       templateFailure(client, i),
+      sourceFailure(client, i),
     ]);
     return failures.filter((f) => f !== undefined);
   },
   diff(olds, news, d) {
     if (d.replaces.length === 0) {
       const resized = cpuOrMemoryChanges(olds, news).filter((k) => !containsUnknown(news[k]));
-      if (resized.length && olds.status === "RUNNING" && !news.allowRestart) throw restartNeeded(news.name, resized);
+      if (resized.length && olds.status !== "STOPPED" && !restartOnChange(news)) throw restartNeeded(news.name, resized, olds.status);
       for (const dsk of containsUnknown(news.disks) ? [] : news.disks) {
         const had = olds.disks.find((x) => x.name === dsk.name);
         if (had && !containsUnknown(dsk.sizeGb) && dsk.sizeGb < had.sizeGb) {
@@ -195,7 +309,7 @@ export const Vm = defineResource({
     }
     return {
       // A power state changed out of band (seen at refresh) is put back.
-      changes: (olds.status === "RUNNING" || olds.status === "STOPPED") && olds.status !== news.powerState,
+      changes: POWER_STATES.includes(olds.status) && olds.status !== news.powerState,
       // CloudTower refuses two VMs of one name: a VM replaced under the same name goes first.
       ...(d.replaces.length && news.name === olds.name ? { deleteBeforeReplace: true } : {}),
     };
@@ -203,8 +317,25 @@ export const Vm = defineResource({
   operations: {
     async create(i, { client, marker }) {
       const [path, body] = createBody(i, marker);
-      const [r] = await client.mutate<{ id: string }>(path, body);
-      return { id: r.data.id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`) };
+      // A clone waits out a task that holds its source VM (a snapshot of it, a disk attached): ResourceLocked.
+      const src = i.source?.cloneOf?.vmId;
+      const [r] = src
+        ? (
+            await client.start<{ id: string }>(path, body, {
+              id: src,
+              lockOf: "/get-vms",
+              idempotent: false,
+              timeoutMs: i.timeoutSeconds * 1000,
+              what: `VM ${i.name} to be cloned`,
+            })
+          ).results
+        : await client.mutate<{ id: string }>(path, body);
+      // Made RUNNING when asked SUSPENDED (CloudTower creates a VM stopped or running), then suspended; labelled last.
+      const wait = async () => {
+        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`);
+        await afterCreate(client, r.data.id, i);
+      };
+      return { id: r.data.id, wait };
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),
@@ -215,6 +346,32 @@ export const Vm = defineResource({
   },
 });
 export type Vm = InstanceType<typeof Vm>;
+
+const POWER_STATES: string[] = ["RUNNING", "STOPPED", "SUSPENDED"];
+
+/** Whether a change that needs the VM off may power it off (and back): `restartOnChange`, or its older name. */
+export const restartOnChange = (i: Pick<VmInputs, "restartOnChange" | "allowRestart">) => !!(i.restartOnChange || i.allowRestart);
+
+/**
+ * What `source` names that does not exist: the VM to clone, the content-library template (or its absence
+ * from `clusterId`), the ISO image.
+ */
+async function sourceFailure(client: TowerClient, i: VmInputs): Promise<{ property: string; reason: string } | undefined> {
+  const s = i.source && !isUnknown(i.source) ? i.source : undefined;
+  if (s?.cloneOf) return client.missing("/get-vms", s.cloneOf.vmId, "source.cloneOf.vmId", "VM");
+  if (s?.iso?.imageId) return client.missing("/get-elf-images", s.iso.imageId, "source.iso.imageId", "ISO image");
+  if (s?.iso?.contentLibraryImageId)
+    return client.missing("/get-content-library-images", s.iso.contentLibraryImageId, "source.iso.contentLibraryImageId", "content-library image");
+  const id = s?.contentLibraryTemplate?.templateId;
+  if (!id || isUnknown(id)) return undefined;
+  const tpl = await client.seen<{ id: string; name: string; clusters?: Array<{ id: string; name: string }> }>("/get-content-library-vm-templates", id);
+  if (!tpl) return { property: "source.contentLibraryTemplate.templateId", reason: `no content-library VM template with id ${id} in CloudTower` };
+  if (i.clusterId && !isUnknown(i.clusterId) && !(tpl.clusters ?? []).some((c) => c.id === i.clusterId)) {
+    const on = (tpl.clusters ?? []).map((c) => c.name).join(", ") || "no cluster";
+    return { property: "clusterId", reason: `content-library VM template ${tpl.name} is not distributed to cluster ${i.clusterId} (it is on ${on})` };
+  }
+  return undefined;
+}
 
 /**
  * A template that does not exist, or that is in another cluster than `clusterId`: a VM made from a template
@@ -252,18 +409,21 @@ export function model(v: VmView, prior: Partial<VmInputs>) {
     disks: v.disks
       .filter((d) => d.type === "DISK" && d.volume && managed.has(d.volume.name))
       .map((d) => ({ name: d.volume!.name, sizeGb: d.volume!.size / GIB, bus: d.bus as VmDisk["bus"], storagePolicy: d.volume!.elf_storage_policy })),
-    nics: v.nics.map((n, i) => ({
+    nics: (nicsManaged({ nics: prior.nics ?? [], template: prior.template, source: prior.source }) ? v.nics : []).map((n, i) => ({
       vlanId: n.vlan?.id ?? "",
       ...(prior.nics?.[i]?.macAddress ? { macAddress: n.mac_address } : {}),
       model: (n.model ?? "VIRTIO") as VmNic["model"],
       enabled: n.enabled ?? true,
     })),
-    ...(v.vm.status === "RUNNING" || v.vm.status === "STOPPED" ? { powerState: v.vm.status as VmInputs["powerState"] } : {}),
+    ...(POWER_STATES.includes(v.vm.status) ? { powerState: v.vm.status as VmInputs["powerState"] } : {}),
+    labels: labelsOf(v.vm.labels),
     localId: v.vm.local_id,
     status: v.vm.status,
     vcpu: v.vm.vcpu,
     clusterName: v.vm.cluster?.name ?? "",
     hostName: v.vm.host?.name,
+    hostname: v.vm.hostname ?? "",
+    dnsServers: v.vm.dns_servers ? v.vm.dns_servers.split(",").filter(Boolean) : [],
     ips: v.vm.ips,
     diskDetails: v.disks.map((d) => ({
       id: d.id,

@@ -23,7 +23,9 @@ import { basename } from "node:path";
 import { Route, SimError, SimRequest, SimResponse, VendorSim } from "../core";
 import { BASE, ok, strip, towerCtx, withTask } from "./context";
 import { infraRoutes } from "./infra";
+import { labelRoutes } from "./labels";
 import { libraryRoutes } from "./library";
+import { placementRoutes } from "./placement";
 import { SPEC_ENV, SPEC_FILE, TowerSpec, findSpec, loadSpec } from "./openapi";
 import * as S from "./schemas";
 import { seedTower } from "./seed";
@@ -136,6 +138,7 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
         ["get-content-library-images", "contentLibraryImages"],
         ["get-elf-storage-policies", "elfStoragePolicies"],
         ["get-labels", "labels"],
+        ["get-vm-placement-groups", "vmPlacementGroups"],
       ] as const
     ).flatMap(([path, c]): Route[] => [
       { method: "POST", path: `${BASE}/${path}`, handler: read(c) },
@@ -143,6 +146,8 @@ export function createCloudTowerSimulator(opts: TowerOptions = {}): VendorSim & 
     ]),
     ...vms.routes,
     ...libraryRoutes(ctx, vms.dropVm),
+    ...labelRoutes(ctx),
+    ...placementRoutes(ctx),
     ...infraRoutes(ctx, vms.dropVm),
     {
       method: "POST",

@@ -1,6 +1,6 @@
 /**
  * VM templates made from VMs (cloned, or converted: the VM becomes the template) and deleted, and VM
- * volumes made and deleted on their own, in the CloudTower simulator.
+ * volumes made, edited (name, description, size) and deleted on their own, in the CloudTower simulator.
  */
 import { Route, SimError } from "../core";
 import { BASE, TowerCtx, lockedError, ok, strip, withTask } from "./context";
@@ -117,6 +117,39 @@ export function libraryRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: 
             return withTask(strip(vol), t);
           }),
         ),
+    },
+    {
+      method: "POST",
+      path: `${BASE}/update-vm-volume`,
+      handler: (req) => {
+        // Name, description, and size, which only grows (our reading: the spec says no more), also while mounted.
+        const p = body(req, S.updateVolume());
+        const volumes = targets("vmVolumes", p.where, "VM_VOLUME");
+        const size = p.data.size !== undefined ? p.data.size * S.BYTES[p.data.size_unit ?? "B"] : undefined;
+        for (const v of volumes) {
+          if (size !== undefined && size < Number(v.size)) throw new SimError(400, `A volume can only grow: ${v.name} is ${v.size} bytes, asked ${size}`);
+        }
+        return ok(
+          volumes.map((v) =>
+            withTask(
+              strip(v),
+              state.startTask({
+                description: `Edit volume ${v.name}`,
+                mutation: "updateVmVolume",
+                resourceId: v.id,
+                resourceType: "VmVolume",
+                cluster: (v.cluster as Ref).id,
+                locks: [{ c: "vmVolumes", id: v.id, status: "UPDATING" }],
+                onSuccess: () => {
+                  if (p.data.name !== undefined) v.name = p.data.name;
+                  if (p.data.description !== undefined) v.description = p.data.description;
+                  if (size !== undefined) v.size = size;
+                },
+              }),
+            ),
+          ),
+        );
+      },
     },
     {
       method: "POST",

@@ -119,7 +119,17 @@ const fromTemplate = () =>
         hostname: z.string().optional(),
         nameservers: z.array(z.string()).optional(),
         default_user_password: z.string().optional(),
-        networks: z.array(z.unknown()).optional(),
+        networks: z
+          .array(
+            z.strictObject({
+              routes: z.array(z.strictObject({ network: z.string(), netmask: z.string(), gateway: z.string() })).optional(),
+              type: z.enum(["IPV4", "IPV4_DHCP"]),
+              nic_index: int(),
+              netmask: z.string().optional(),
+              ip_address: z.string().optional(),
+            }),
+          )
+          .optional(),
       })
       .optional(),
     is_full_copy: z.boolean(),
@@ -142,6 +152,26 @@ const fromTemplate = () =>
     cluster_id: z.string().optional(),
   });
 export const createVmFromTemplate = () => z.array(fromTemplate());
+export type DiskParams = z.infer<ReturnType<typeof diskParams>>;
+/** `/clone-vm`: VmCloneParams (the source VM, and overrides of what it has). */
+export const cloneVm = () =>
+  z.array(
+    z.strictObject({
+      ...vmCommon,
+      src_vm_id: z.string(),
+      is_full_copy: z.boolean().optional(),
+      name: z.string(),
+      cluster_id: z.string().optional(),
+      status: z.enum(["DELETED", "RUNNING", "STOPPED", "SUSPENDED", "UNKNOWN"]).optional(),
+      firmware: z.enum(["BIOS", "UEFI"]).optional(),
+      ha: z.boolean().optional(),
+      vm_nics: z.array(nicParams()).optional(),
+      vm_disks: diskParams().optional(),
+      memory: int().optional(),
+      cpu_cores: int().optional(),
+      cpu_sockets: int().optional(),
+    }),
+  );
 export const createVmFromLibraryTemplate = () => z.array(fromTemplate().extend({ cluster_id: z.string() }));
 export type TemplateParams = z.infer<ReturnType<typeof fromTemplate>>;
 
@@ -229,6 +259,33 @@ export const updateCluster = () =>
       ip: z.string().optional(),
     }),
   });
+export const createLabel = () => z.array(z.strictObject({ key: z.string(), value: z.string().optional() }));
+export const updateLabel = () => z.strictObject({ where: where(), data: z.strictObject({ key: z.string().optional(), value: z.string().optional() }) });
+/** `/add-labels-to-resources` and `/remove-labels-from-resources`: the labels, and the resources of each kind modelled. */
+export const labelResources = () =>
+  z.strictObject({ where: where(), data: z.strictObject({ vms: where().optional(), vlans: where().optional(), vm_volumes: where().optional() }) });
+export const updateVolume = () =>
+  z.strictObject({
+    where: where(),
+    data: z.strictObject({ size_unit: z.enum(BYTE_UNIT).optional(), size: int().optional(), description: z.string().optional(), name: z.string().optional() }),
+  });
+const placementData = {
+  vm_vm_policy: z.enum(["MUST_DIFFERENT", "MUST_SAME", "PREFER_DIFFERENT", "PREFER_SAME"]).optional(),
+  vm_vm_policy_enabled: z.boolean().optional(),
+  vm_host_must_enabled: z.boolean().optional(),
+  vm_host_must_policy: z.boolean().optional(),
+  vm_host_prefer_enabled: z.boolean().optional(),
+  vm_host_prefer_policy: z.boolean().optional(),
+  vms: where().optional(),
+  must_hosts: where().optional(),
+  prefer_hosts: where().optional(),
+  description: z.string().optional(),
+};
+export const createPlacementGroup = () => z.array(z.strictObject({ ...placementData, name: z.string(), enabled: z.boolean(), cluster_id: z.string() }));
+export const updatePlacementGroup = () =>
+  z.strictObject({ where: where(), data: z.strictObject({ ...placementData, name: z.string().optional(), enabled: z.boolean().optional() }) });
+export type PlacementData = z.infer<ReturnType<typeof updatePlacementGroup>>["data"];
+export const ejectIso = () => z.strictObject({ where: where() });
 export const whereOnly = () => z.strictObject({ where: where() });
 
 const vlanData = {

@@ -66,6 +66,7 @@ export const COLLECTIONS = [
   "contentLibraryImages",
   "elfStoragePolicies",
   "labels",
+  "vmPlacementGroups",
   "tasks",
 ] as const;
 export type Collection = (typeof COLLECTIONS)[number];

@@ -22,6 +22,7 @@ export interface VmFaults {
 
 type Ref = { id: string };
 type NicParams = z.infer<ReturnType<typeof S.nicParams>>;
+type CloudInit = NonNullable<S.TemplateParams["cloud_init"]>;
 
 /**
  * The power operations: which statuses each accepts (another is a 400, as 4.7's precondition checks answer;
@@ -72,7 +73,13 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     }
     for (const c of d.mount_cd_roms ?? []) {
       const id = cuid();
-      const image = c.elf_image_id ? state.get("elfImages", c.elf_image_id) : undefined;
+      // A content-library ISO is mounted as its copy on the VM's cluster (one ELF image per cluster).
+      const library = c.content_library_image_id ? state.get("contentLibraryImages", c.content_library_image_id) : undefined;
+      const copy =
+        library && state.list("elfImages").find((e) => (e.content_library_image as Ref | undefined)?.id === library.id && (e.cluster as Ref).id === clusterId);
+      if (c.content_library_image_id && !library) problems.push(`CONTENT_LIBRARY_IMAGE_NOT_FOUND: ${c.content_library_image_id}`);
+      else if (library && !copy) problems.push(`CONTENT_LIBRARY_IMAGE_NOT_IN_CLUSTER: ${library.name} is not distributed to cluster ${clusterId}`);
+      const image = c.elf_image_id ? state.get("elfImages", c.elf_image_id) : copy;
       if (c.elf_image_id && !image) problems.push(`ELF_IMAGE_NOT_FOUND: ${c.elf_image_id}`);
       state.put("vmDisks", {
         id,
@@ -138,6 +145,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     }
     for (const n of v.vm_nics as Ref[]) state.remove("vmNics", n.id);
     if (withSnapshots) for (const s of state.list("vmSnapshots")) if ((s.vm as Ref | undefined)?.id === v.id) state.remove("vmSnapshots", s.id);
+    for (const g of state.list("vmPlacementGroups")) g.vms = ((g.vms as Ref[] | undefined) ?? []).filter((x) => x.id !== v.id);
+    for (const l of state.list("labels")) if (Array.isArray(l.vms)) l.vm_num = (l.vms = (l.vms as Ref[]).filter((x) => x.id !== v.id)).length;
     state.remove("vms", v.id);
   }
 
@@ -254,7 +263,7 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
   }
 
   /** A VM made from a template (`problems` fail its task, as CloudTower validates after creating the placeholder). */
-  function fromTemplate(p: S.TemplateParams, bp: Blueprint | undefined, clusterId: string, problems: string[]) {
+  function fromTemplate(p: S.TemplateParams, bp: Blueprint | undefined, clusterId: string, problems: string[], extraDisks?: S.DiskParams) {
     const id = cuid();
     problems.push(...duplicate(p.name));
     const removed = new Set(p.disk_operate?.remove_disks?.disk_index ?? []);
@@ -266,8 +275,11 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     }));
     const disks = buildDisks(id, p.name, clusterId, { mount_new_create_disks: newDisks }, problems).concat(
       p.disk_operate?.new_disks ? buildDisks(id, p.name, clusterId, p.disk_operate.new_disks, problems) : [],
+      extraDisks ? buildDisks(id, p.name, clusterId, extraDisks, problems) : [],
     );
     const nics = buildNics(id, p.name, p.vm_nics ?? bp?.nics ?? [], problems);
+    const ci = (p as { cloud_init?: CloudInit }).cloud_init;
+    if (ci) cloudInit(ci, nics, problems);
     const v = state.put(
       "vms",
       vmEntity(state, {
@@ -287,7 +299,71 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         guestOs: p.guest_os_type,
       }),
     );
+    // What cloud-init sets in the guest, as VMTools reports it once the VM runs.
+    if (ci?.hostname) v.hostname = ci.hostname;
+    if (ci?.nameservers?.length) v.dns_servers = ci.nameservers.join(",");
     return withTask(strip(v), createTask(v, p.status ?? "RUNNING", problems, p.host_id));
+  }
+
+  /**
+   * cloud-init's networks on the new VM's NICs (by index): a static IPv4 address shows on its NIC, the
+   * gateway as the default route's (`0.0.0.0/0.0.0.0`). A NIC index the VM lacks fails the task, as
+   * CloudTower reports cloud-init errors (`VM_CLOUD_INIT_CONFIG_ERROR`).
+   */
+  function cloudInit(ci: CloudInit, nicIds: string[], problems: string[]) {
+    for (const n of ci.networks ?? []) {
+      const nic = nicIds[n.nic_index] ? state.get("vmNics", nicIds[n.nic_index]) : undefined;
+      if (!nic) {
+        problems.push(`VM_CLOUD_INIT_CONFIG_ERROR: [VM_CLOUD_INIT_CONFIG_ERROR]no NIC at index ${n.nic_index}`);
+        continue;
+      }
+      if (n.type !== "IPV4") continue;
+      nic.ip_address = n.ip_address ?? "";
+      nic.subnet_mask = n.netmask ?? "";
+      nic.gateway = n.routes?.find((r) => r.network === "0.0.0.0" && r.netmask === "0.0.0.0")?.gateway ?? "";
+    }
+  }
+
+  /** What a VM makes when cloned: its disks' sizes and buses, its NICs on the same networks (new MACs). */
+  function vmBlueprint(src: Entity): Blueprint {
+    const disks = (src.vm_disks as Ref[])
+      .map((d) => state.get("vmDisks", d.id))
+      .filter((d): d is Entity => !!d && d.type === "DISK" && !!d.vm_volume)
+      .map((d) => ({ size: Number(state.get("vmVolumes", (d.vm_volume as Ref).id)?.size ?? 0), bus: String(d.bus), boot: Number(d.boot) }))
+      .sort((a, b) => a.boot - b.boot);
+    const cpu = src.cpu as { cores: number; sockets: number };
+    return {
+      clusterId: (src.cluster as Ref).id,
+      cores: cpu.cores,
+      sockets: cpu.sockets,
+      memory: Number(src.memory),
+      firmware: String(src.firmware),
+      ha: Boolean(src.ha),
+      disks,
+      nics: nicsOf(src).map((n) => ({
+        connect_vlan_id: (n.vlan as Ref | null)?.id,
+        model: (n.model ?? "VIRTIO") as NicParams["model"],
+        enabled: Boolean(n.enabled ?? true),
+        mirror: Boolean(n.mirror ?? false),
+      })),
+    };
+  }
+
+  /** `/clone-vm`: a VM like the source VM (on its cluster unless `cluster_id`), with the overrides given. */
+  function cloneVm(req: SimRequest): SimResponse {
+    return ok(
+      body(req, S.cloneVm()).map((p) => {
+        const src = state.get("vms", p.src_vm_id);
+        if (src && state.locked(src.id)) throw lockedError([src.id], "VM");
+        if (p.cluster_id && !state.get("clusters", p.cluster_id)) throw new SimError(400, `cluster ${p.cluster_id} not found`);
+        const problems = src ? [] : [`VM_NOT_FOUND: ${p.src_vm_id}`];
+        const clusterId = p.cluster_id ?? (src ? (src.cluster as Ref).id : (state.list("clusters")[0]?.id as string));
+        const bp = src && vmBlueprint(src);
+        // Disks given in the request replace the source's (our reading: the spec says no more).
+        const params = { ...p, template_id: p.src_vm_id, is_full_copy: p.is_full_copy ?? false };
+        return p.vm_disks ? fromTemplate(params, bp && { ...bp, disks: [] }, clusterId, problems, p.vm_disks) : fromTemplate(params, bp, clusterId, problems);
+      }),
+    );
   }
 
   function createVmFromTemplate(req: SimRequest): SimResponse {
@@ -395,6 +471,7 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     { method: "POST", path: `${BASE}/create-vm`, handler: createVm },
     { method: "POST", path: `${BASE}/create-vm-from-template`, handler: createVmFromTemplate },
     { method: "POST", path: `${BASE}/create-vm-from-content-library-template`, handler: createVmFromLibraryTemplate },
+    { method: "POST", path: `${BASE}/clone-vm`, handler: cloneVm },
     {
       method: "POST",
       path: `${BASE}/update-vm-basic-info`,
@@ -539,6 +616,32 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
               vmTask(v, "updateVm", `Expand disk of VM ${v.name}`, () => (vol.size = size)),
             );
           }),
+        );
+      },
+    },
+    {
+      method: "POST",
+      path: `${BASE}/eject-iso-from-vm-cd-rom`,
+      handler: (req) => {
+        // The CD-ROMs that `where` matches lose their image; one task per VM (our reading: the spec says no more).
+        const p = body(req, S.ejectIso());
+        const drives = query(state.list("vmDisks"), { where: p.where }, state.resolve).filter((d) => d.type === "CD_ROM");
+        const vms = [...new Set(drives.map((d) => (d.vm as Ref).id))].map((id) => state.get("vms", id)).filter((v): v is Entity => !!v);
+        const locked = vms.filter((v) => state.locked(v.id));
+        if (locked.length)
+          throw lockedError(
+            locked.map((v) => v.id),
+            "VM",
+          );
+        return ok(
+          vms.map((v) =>
+            withTask(
+              strip(v),
+              vmTask(v, "updateVm", `Eject ISO from CD-ROM of VM ${v.name}`, () => {
+                for (const d of drives) if ((d.vm as Ref).id === v.id) d.elf_image = null;
+              }),
+            ),
+          ),
         );
       },
     },

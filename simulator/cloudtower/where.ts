@@ -83,6 +83,12 @@ export function matches(e: Record<string, unknown>, where: Record<string, unknow
       if ((expected as Record<string, unknown>[]).some((w) => matches(e, w, resolve))) return false;
       continue;
     }
+    // A to-many relation on the object itself (`labels_some: {key}`): its list of references.
+    const many = /^(.+)_(some|every|none)$/.exec(key);
+    if (many && expected !== null && typeof expected === "object" && !Array.isArray(expected)) {
+      if (!matchesRelation(many[1], e[many[1]] ?? [], { [key]: expected }, resolve)) return false;
+      continue;
+    }
     const [field, op] = split(key);
     const actual = e[field];
     // A relation: a nested where on a reference ({id, name}) or a list of references (_some/_every/_none).

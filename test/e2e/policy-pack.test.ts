@@ -28,7 +28,7 @@ const good = config.getBoolean("good") === true;
 const cluster = cloudtower.getClusterOutput({ name: "cluster-a" });
 // Not a DNS label; 40 vCPUs are above the size limit, and at 100 a month each break the budget; in a prod
 // stack, unprotected.
-new cloudtower.Vm("web", { name: good ? "web-1" : "Web_1", clusterId: cluster.id, cpuCores: good ? 1 : 40, memoryMb: 1024 }, { protect: good });
+new cloudtower.Vm("web", { name: good ? "web-1" : "Web_1", clusterId: cluster.id, cpuCores: good ? 1 : 40, memoryMb: 1024, labels: good ? { team: "web" } : {} }, { protect: good });
 // A public address without the allowing tag, and without the required tag.
 new cloudsigma.Server("app", { name: "app-1", cpuMhz: 1000, memMb: 1024, tags: good ? ["team", "public"] : [], vnc: { password: "vnc-pw-1", tls: true } });
 // A drive not encrypted, and a subscription longer than the term allowed.
@@ -114,6 +114,7 @@ describe.skipIf(!haveCli)("the shipped policy pack, in a fresh project through t
       ["cvm-release-keeps-running", /stopOnRelease is true: removing this resource from the stack would stop the VPS/],
       ["deletion-protection", /cloudsigma\.Drive "data" holds data but is not protected in stack prod-1/],
       ["required-tags", /cloudsigma\.Server "app" lacks the required tag\(s\) team/],
+      ["required-tags", /cloudtower\.Vm "web" lacks the required tag\(s\) team; add them to its labels/],
       ["cloudsigma-public-address", /server app-1 has a public address \(nic0 auto\) but not the tag public/],
       ["chimestack-vm-instance-spec", /VM db-1 uses instance spec [0-9a-f-]+, which is not among the 1 allowed/],
       ["chimestack-vm-volume-size", /VM db-1's volume db-root is 4096 GB, above the 2048 GB allowed/],

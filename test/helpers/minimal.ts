@@ -10,6 +10,8 @@ export const MINIMAL: Record<string, Record<string, unknown>> = {
   "cloudtower.Vm": { name: "conf-vm", clusterId: CLUSTER_A },
   "cloudtower.Vlan": { vdsId: VDS_A, name: "conf-net" },
   "cloudtower.VmSnapshot": { vmId: LEGACY_VM, name: "conf-snap" },
+  "cloudtower.VmVolume": { name: "conf-vol", clusterId: CLUSTER_A, sizeGb: 1 },
+  "cloudtower.VmPlacementGroup": { name: "conf-group", clusterId: CLUSTER_A },
   "cloudtower.Cluster": { ip: APPLIANCE.ip, username: APPLIANCE.username, password: APPLIANCE.password },
   "cloudsigma.Drive": { name: "conf-drive", sizeGb: 1 },
   "cloudsigma.Server": { name: "conf-server", cpuMhz: 2000, memMb: 1024 },

@@ -53,7 +53,18 @@ describe("required-tags", () => {
       'cloudsigma.Server "r" lacks the required tag(s) env:prod; add them to its tags',
     ]);
     expect(violations(resourcePolicy("required-tags"), cloudsigma.Drive, { name: "d" })).toEqual([]);
-    expect(violations(resourcePolicy("required-tags"), cloudtower.Vm, { name: "vm" }, { tags: ["x"] })).toEqual([]);
+    expect(violations(resourcePolicy("required-tags"), cloudtower.VmSnapshot, { name: "s" }, { tags: ["x"] })).toEqual([]);
+  });
+
+  it("reads CloudTower labels as tags: a required tag is a label key, key:value or key=value", () => {
+    const labels = { env: "prod", team: "web" };
+    const config = { tags: ["env", "team:web", "team=web", "owner"] };
+    expect(violations(resourcePolicy("required-tags"), cloudtower.Vm, { name: "vm", labels }, config)).toEqual([
+      'cloudtower.Vm "r" lacks the required tag(s) owner; add them to its labels',
+    ]);
+    expect(violations(resourcePolicy("required-tags"), cloudtower.Vlan, { name: "net" }, { tags: ["env"] })).toEqual([
+      'cloudtower.Vlan "r" lacks the required tag(s) env; add them to its labels',
+    ]);
   });
 });
 

@@ -3,7 +3,8 @@
  * .cache/cloudtower-sdk/ by scripts/env.sh's ppc_ensure_cloudtower_sdk) against the CloudTower simulator:
  * cloudtower_sdk_conformance.py logs in, lists, makes VMs from scratch, a template and the content library,
  * waits on their tasks, changes CPU, memory, disks and NICs, powers them through every state, snapshots and
- * rolls back, makes and deletes a template, a volume, a VLAN and a cluster, checks the error bodies, and
+ * rolls back, makes and deletes a template, a volume, a VLAN and a cluster, clones a VM, labels it, groups it
+ * (a placement group) and grows a volume, checks the error bodies, and
  * deletes; each step asserts on the models the SDK made of the answers. A client no one here wrote.
  * Fails in CI when the SDK is not installed; skips elsewhere, saying how to install it.
  */
@@ -30,6 +31,7 @@ const STEPS = [
   "create_vm_from_template",
   "create_vm_from_content_library",
   "template_and_volume_lifecycles",
+  "clone_labels_placement_volume",
   "errors",
   "delete",
   "cluster_lifecycle",

@@ -19,12 +19,14 @@ from cloudtower import models as m
 from cloudtower.api.cluster_api import ClusterApi
 from cloudtower.api.content_library_vm_template_api import ContentLibraryVmTemplateApi
 from cloudtower.api.host_api import HostApi
+from cloudtower.api.label_api import LabelApi
 from cloudtower.api.task_api import TaskApi
 from cloudtower.api.vds_api import VdsApi
 from cloudtower.api.vlan_api import VlanApi
 from cloudtower.api.vm_api import VmApi
 from cloudtower.api.vm_disk_api import VmDiskApi
 from cloudtower.api.vm_nic_api import VmNicApi
+from cloudtower.api.vm_placement_group_api import VmPlacementGroupApi
 from cloudtower.api.vm_snapshot_api import VmSnapshotApi
 from cloudtower.api.vm_template_api import VmTemplateApi
 from cloudtower.api.vm_volume_api import VmVolumeApi
@@ -265,6 +267,41 @@ class Conformance:
         assert (volume.size, volume.mounting) == (2 * GIB, False), volume
         self.wait(volumes.delete_vm_volume_from_vm(m.VmVolumeDeletionParams(where=m.VmVolumeWhereInput(id=volume.id))))
         return {"template": tpl.id, "volume": volume.id}
+
+    def step_clone_labels_placement_volume(self):
+        """A clone with cloud-init-free overrides, labels on it, a placement group around it, a volume grown in place."""
+        src = self.state["vm"]
+        results = self.vm_api.clone_vm([m.VmCloneParams(src_vm_id=src, name="sdk-clone", is_full_copy=False, memory=2 * GIB)])
+        self.wait(results)
+        clone = self.vm(results[0].data.id)
+        assert (clone.memory, clone.cluster.id, len(self.nics(clone.id))) == (2 * GIB, self.vm(src).cluster.id, len(self.nics(src))), clone
+        labels = LabelApi(self.client)
+        made = labels.create_label([m.LabelCreationParams(key="sdk", value="yes")])
+        self.wait(made)
+        where = m.LabelWhereInput(id=made[0].data.id)
+        self.wait(labels.add_labels_to_resources(m.AddLabelsToResourcesParams(where=where, data=m.AddLabelsToResourcesParamsData(vms=m.VmWhereInput(id=clone.id)))))
+        assert [(x.key, x.value) for x in self.vm(clone.id).labels] == [("sdk", "yes")], self.vm(clone.id).labels
+        self.wait(labels.remove_labels_from_resources(m.AddLabelsToResourcesParams(where=where, data=m.AddLabelsToResourcesParamsData(vms=m.VmWhereInput(id=clone.id)))))
+        assert not self.vm(clone.id).labels
+        self.wait(labels.delete_label(m.LabelDeletionParams(where=where)))
+        groups = VmPlacementGroupApi(self.client)
+        made = groups.create_vm_placement_group([m.VmPlacementGroupCreationParams(
+            name="sdk-group", cluster_id=clone.cluster.id, enabled=True, vms=m.VmWhereInput(id_in=[clone.id]), vm_vm_policy="MUST_DIFFERENT", vm_vm_policy_enabled=True)])
+        self.wait(made)
+        gwhere = m.VmPlacementGroupWhereInput(id=made[0].data.id)
+        self.wait(groups.update_vm_placement_group(m.VmPlacementGroupUpdationParams(where=gwhere, data=m.VmPlacementGroupUpdationParamsData(vm_vm_policy="PREFER_DIFFERENT"))))
+        group = groups.get_vm_placement_groups(m.GetVmPlacementGroupsRequestBody(where=gwhere))[0]
+        assert (group.vm_vm_policy, [v.id for v in group.vms]) == ("PREFER_DIFFERENT", [clone.id]), group
+        self.wait(groups.delete_vm_placement_group(m.VmPlacementGroupDeletionParams(where=gwhere)))
+        volumes = VmVolumeApi(self.client)
+        made = volumes.create_vm_volume([m.VmVolumeCreationParams(name="sdk-grow", size=1, size_unit="GB", sharing=False, elf_storage_policy="REPLICA_2_THIN_PROVISION", cluster_id=clone.cluster.id)])
+        self.wait(made)
+        vwhere = m.VmVolumeWhereInput(id=made[0].data.id)
+        self.wait(volumes.update_vm_volume(m.UpdateVmVolumeParams(where=vwhere, data=m.UpdateVmVolumeParamsData(size=3, size_unit="GB"))))
+        assert volumes.get_vm_volumes(m.GetVmVolumesRequestBody(where=vwhere))[0].size == 3 * GIB
+        self.wait(volumes.delete_vm_volume_from_vm(m.VmVolumeDeletionParams(where=vwhere)))
+        self.wait(self.vm_api.delete_vm(m.VmDeleteParams(where=m.VmWhereInput(id=clone.id))))
+        return {"clone": clone.id, "placement": group.vm_vm_policy}
 
     def step_errors(self):
         try:

@@ -68,6 +68,36 @@ conformance({
 
 conformance({
   config: () => towerConfig(ctx.sim.url),
+  resource: cloudtower.VmVolume,
+  sim,
+  inputs: MINIMAL["cloudtower.VmVolume"],
+  collection: "vmVolumes",
+  createPath: "/v2/api/create-vm-volume",
+  partial,
+  adoptByName: true,
+  noMarker: true,
+  stranger: async (name) => ({
+    id: (await done("/create-vm-volume", [{ cluster_id: CLUSTER_A, name, size: 1024 ** 3, sharing: false, elf_storage_policy: "REPLICA_2_THIN_PROVISION" }]))[0]
+      .data.id,
+  }),
+  vanish: async (id) => void (await done("/delete-vm-volume", { where: { id } })),
+});
+
+conformance({
+  config: () => towerConfig(ctx.sim.url),
+  resource: cloudtower.VmPlacementGroup,
+  sim,
+  inputs: MINIMAL["cloudtower.VmPlacementGroup"],
+  collection: "vmPlacementGroups",
+  createPath: "/v2/api/create-vm-placement-group",
+  partial,
+  adoptByName: true,
+  stranger: async (name) => ({ id: (await done("/create-vm-placement-group", [{ cluster_id: CLUSTER_A, name, enabled: true }]))[0].data.id }),
+  vanish: async (id) => void (await done("/delete-vm-placement-group", { where: { id } })),
+});
+
+conformance({
+  config: () => towerConfig(ctx.sim.url),
   resource: cloudtower.Cluster,
   sim,
   inputs: MINIMAL["cloudtower.Cluster"],

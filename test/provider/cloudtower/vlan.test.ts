@@ -25,6 +25,19 @@ describe("cloudtower.Vlan lifecycle", () => {
     expect((await vlans()).find((v) => v.id === id)).toMatchObject({ name: "front-2", vlan_id: 101 });
   });
 
+  it("attaches labels at creation and changes them in place, touching nothing else of the network", async () => {
+    const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "front", labels: { env: "prod" } }));
+    expect(outs.labels).toEqual({ env: "prod" });
+    const news = await vlan.checked({ vdsId: VDS_A, name: "front", labels: { env: "dev", zone: "dmz" } });
+    expect(await vlan.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const u = await vlan.update(id, outs, news);
+    expect(u.outs.labels).toEqual({ env: "dev", zone: "dmz" });
+    const paths = (await ctx.sim.requests()).map((r) => r.path).filter((p) => !/\/(get-[a-z-]+|login)$/.test(p));
+    expect(paths).not.toContain("/v2/api/update-vm-vlan");
+    expect((await vlan.read(id, u.outs)).props).toEqual(u.outs);
+  });
+
   it("sets and changes the QoS priority in place, and leaves it as it is when the input is dropped", async () => {
     const { id, outs } = await vlan.create(await vlan.checked({ vdsId: VDS_A, name: "front", qosPriority: 20 }));
     expect(outs.qosPriority).toBe(20);

@@ -84,8 +84,8 @@ describe("cloudtower.Vm lifecycle", () => {
     expect((await vmById(id))!.status).toBe("RUNNING");
   });
 
-  it("declares the template (with its cloud-init password) a secret (the e2e test proves it in the state)", () => {
-    expect(cloudtower.Vm.entry.definition.secrets).toEqual(["template"]);
+  it("declares the template and the source (with their cloud-init password) secrets (the e2e test proves it in the state)", () => {
+    expect(cloudtower.Vm.entry.definition.secrets).toEqual(["template", "source"]);
   });
 
   it("updates name, description and HA in place while running", async () => {
@@ -96,11 +96,12 @@ describe("cloudtower.Vm lifecycle", () => {
     expect(u.outs).toMatchObject({ name: "web-one", description: "front end", ha: false, status: "RUNNING" });
   });
 
-  it("refuses a CPU or memory change of a running VM at preview unless allowRestart", async () => {
+  it("refuses a CPU or memory change of a running VM at preview unless restartOnChange, naming the field", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch()));
     await expect(vm.diff(id, outs, await vm.checked(scratch({ memoryMb: 2048 })))).rejects.toThrow(
-      /memoryMb: changing the CPU or memory of VM web-1 needs it powered off.*allowRestart/,
+      /memoryMb: changing the CPU or memory of VM web-1 needs it powered off, and it is running; set restartOnChange: true/,
     );
+    expect(await vm.diff(id, outs, await vm.checked(scratch({ memoryMb: 2048, restartOnChange: true })))).toMatchObject({ changes: true, replaces: [] });
   });
 
   it("resizes a running VM by stopping it, changing it and starting it again when allowed", async () => {
