@@ -92,14 +92,14 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
       apiUrl: (flags.apiUrl ?? env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
       repo,
       ...(number ? { number } : {}),
-      ...((flags.artifactUrl ?? run) ? { artifactUrl: flags.artifactUrl ?? run } : {}),
+      ...((flags.artifactUrl || run) ? { artifactUrl: flags.artifactUrl || run } : {}),
     };
   }
   const token = required(env, tokenEnv, "a project or group access token with the api scope, as a masked CI/CD variable (CI_JOB_TOKEN cannot write notes)");
   const apiUrl = (flags.apiUrl ?? required(env, "CI_API_V4_URL", "the GitLab API root; or give --api-url")).replace(/\/+$/, "");
   if (!/\/api\/v4$/.test(apiUrl)) throw new Error(`--api-url ${apiUrl}: a GitLab API root ends in /api/v4`);
   const repo = flags.repo ?? required(env, "CI_PROJECT_ID", "the project to post to; or give --repo");
-  const iid = flags.number ?? env.CI_MERGE_REQUEST_IID;
+  const iid = flags.number || env.CI_MERGE_REQUEST_IID;
   const number = iid ? positiveInt(flags.number ? "--pr" : "CI_MERGE_REQUEST_IID", iid) : undefined;
   // A job's artifacts are browsed by their path under the project folder.
   const inside = env.CI_PROJECT_DIR ? relative(env.CI_PROJECT_DIR, resolve(reportDir)) : undefined;
@@ -110,7 +110,7 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
     apiUrl,
     repo,
     ...(number ? { number } : {}),
-    ...((flags.artifactUrl ?? browse) ? { artifactUrl: flags.artifactUrl ?? browse } : {}),
+    ...((flags.artifactUrl || browse) ? { artifactUrl: flags.artifactUrl || browse } : {}),
   };
 }
 
