@@ -92,7 +92,7 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
       apiUrl: (flags.apiUrl ?? env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
       repo,
       ...(number ? { number } : {}),
-      ...((flags.artifactUrl || run) ? { artifactUrl: flags.artifactUrl || run } : {}),
+      ...(flags.artifactUrl || run ? { artifactUrl: flags.artifactUrl || run } : {}),
     };
   }
   const token = required(env, tokenEnv, "a project or group access token with the api scope, as a masked CI/CD variable (CI_JOB_TOKEN cannot write notes)");
@@ -110,7 +110,7 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
     apiUrl,
     repo,
     ...(number ? { number } : {}),
-    ...((flags.artifactUrl || browse) ? { artifactUrl: flags.artifactUrl || browse } : {}),
+    ...(flags.artifactUrl || browse ? { artifactUrl: flags.artifactUrl || browse } : {}),
   };
 }
 
@@ -124,7 +124,9 @@ export interface Found {
 export interface Forge {
   /** `GitHub pull request #12`, for messages. */
   describe(number?: number): string;
-  findComment(number: number, marker: string): Promise<Found | undefined>;
+  /** Every comment of the pull request that starts with the marker, oldest first (all pages read). */
+  findComments(number: number, marker: string): Promise<Found[]>;
+  deleteComment(number: number, id: number): Promise<void>;
   createComment(number: number, body: string): Promise<Found>;
   updateComment(number: number, id: number, body: string): Promise<Found>;
   findIssue(marker: string, label: string): Promise<Found | undefined>;
@@ -149,13 +151,12 @@ class GitHub implements Forge {
   describe(n?: number) {
     return n ? `GitHub pull request ${this.owner}/${this.repo}#${n}` : `GitHub repository ${this.owner}/${this.repo}`;
   }
-  async findComment(n: number, marker: string) {
-    const pages = this.o.paginate.iterator(this.o.rest.issues.listComments, { owner: this.owner, repo: this.repo, issue_number: n, per_page: 100 });
-    for await (const { data } of pages) {
-      const c = data.find((c) => ours(c.body, marker));
-      if (c) return { id: c.id, url: c.html_url };
-    }
-    return undefined;
+  async findComments(n: number, marker: string) {
+    const all = await this.o.paginate(this.o.rest.issues.listComments, { owner: this.owner, repo: this.repo, issue_number: n, per_page: 100 });
+    return all.filter((c) => ours(c.body, marker)).map((c) => ({ id: c.id, url: c.html_url }));
+  }
+  async deleteComment(_n: number, id: number) {
+    await this.o.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: id });
   }
   async createComment(n: number, body: string) {
     const { data } = await this.o.rest.issues.createComment({ owner: this.owner, repo: this.repo, issue_number: n, body });
@@ -197,11 +198,13 @@ class GitLab implements Forge {
   describe(n?: number) {
     return n ? `GitLab merge request ${this.project}!${n}` : `GitLab project ${this.project}`;
   }
-  async findComment(n: number, marker: string) {
-    // gitbeaker's `all` follows the Link header through every page.
-    const notes = await this.g.MergeRequestNotes.all(this.project, n, { perPage: 100 });
-    const note = notes.find((x) => !x.system && ours(x.body, marker));
-    return note ? { id: note.id } : undefined;
+  async findComments(n: number, marker: string) {
+    // gitbeaker's `all` follows the Link header through every page; oldest first.
+    const notes = await this.g.MergeRequestNotes.all(this.project, n, { perPage: 100, sort: "asc", orderBy: "created_at" });
+    return notes.filter((x) => !x.system && ours(x.body, marker)).map((x) => ({ id: x.id }));
+  }
+  async deleteComment(n: number, id: number) {
+    await this.g.MergeRequestNotes.remove(this.project, n, id);
   }
   async createComment(n: number, body: string) {
     const note = await this.g.MergeRequestNotes.create(this.project, n, body);

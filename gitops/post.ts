@@ -1,9 +1,9 @@
 /**
  * Posting a report to the forge. A plan or an apply goes to one sticky comment per merge request and stack:
  * its body starts with a hidden marker, found by paging through all the comments, edited in place when found,
- * created otherwise; it is posted whatever the outcome (no change, failed, refused). A drift check keeps one
- * open issue per stack (labelled, found by its marker): created on drift (or a failed check), updated while the
- * drift lasts, commented on and closed when it is gone. Past the forge's body limit, a summary links to the
+ * created otherwise (duplicates that concurrent jobs created are deleted); it is posted whatever the outcome
+ * (no change, failed, refused). A drift check keeps one open issue per stack (labelled, found by its marker):
+ * created on drift (or a failed check), updated while the drift lasts, commented on and closed when it is gone. Past the forge's body limit, a summary links to the
  * full report uploaded as a pipeline artifact. Every byte sent or printed passes through the masker.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -154,11 +154,19 @@ export async function post(opts: PostOptions): Promise<Posted> {
           : "no merge request to comment on: CI_MERGE_REQUEST_IID is not set (a merge request pipeline sets it; or give --pr IID)",
       );
     const b = body(m);
-    const found = await at(`looking for the comment of ${report.project}/${report.stack}`, () => forge.findComment(n, m));
+    const [found, ...twins] = await at(`looking for the comment of ${report.project}/${report.stack}`, () => forge.findComments(n, m));
     const r = found
       ? await at(`editing comment ${found.id}`, () => forge.updateComment(n, found.id, b.text))
       : await at("creating the comment", () => forge.createComment(n, b.text));
-    return { ...base, action: found ? "updated" : "created", where: `comment on ${forge.describe(n)}`, ...(r.url ? { url: r.url } : {}), overflow: b.overflow };
+    // Two jobs that posted at once (before either comment existed) each created one: the later ones go.
+    for (const t of twins) await at(`deleting the duplicate comment ${t.id}`, () => forge.deleteComment(n, t.id));
+    return {
+      ...base,
+      action: found ? "updated" : "created",
+      where: `comment on ${forge.describe(n)}${twins.length ? ` (${twins.length} duplicate(s) from concurrent jobs deleted)` : ""}`,
+      ...(r.url ? { url: r.url } : {}),
+      overflow: b.overflow,
+    };
   } catch (e) {
     const reason = step ? `${forge.describe(t.number)}: ${step}: ${forgeError(e)}` : (e as Error).message;
     // Not chained: the clients' errors carry the request, whose headers hold the token.

@@ -24,11 +24,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => gh.stop());
 afterEach(() => {
-  expect(gh.violations).toEqual([]);
+  const violations = gh.violations.splice(0);
   gh.comments.length = 0;
   gh.issues.length = 0;
   gh.log.length = 0;
   vi.unstubAllEnvs();
+  expect(violations).toEqual([]);
 });
 
 /** The CLI's `post` as a GitHub Actions job for pull request 7 would run it. */
@@ -89,6 +90,18 @@ describe("the sticky pull request comment on GitHub", () => {
       "2",
       "3",
     ]);
+  });
+
+  it("deletes the duplicates that two jobs posting at once created, keeping the oldest, edited", async () => {
+    const first = gh.addComment(7, `${MARK}\nplan from job 1`);
+    gh.seedComments(7, 3);
+    const second = gh.addComment(7, `${MARK}\nplan from job 2`);
+    const r = await post(reportDir(planReport()));
+    expect(r.out).toMatch(/: updated comment on GitHub pull request acme\/infra#7 \(1 duplicate\(s\) from concurrent jobs deleted\)/);
+    expect(ours()).toEqual([expect.objectContaining({ id: first.id, updated: 1 })]);
+    expect(gh.comments.some((c) => c.id === second.id)).toBe(false);
+    expect(gh.commentsOn(7)).toHaveLength(4);
+    expect(gh.log.map((e) => `${e.operationId} ${e.status}`)).toContain("issues/delete-comment 204");
   });
 
   it("keeps stacks apart: another stack's comment on the same pull request is left alone", async () => {

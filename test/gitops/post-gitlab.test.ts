@@ -20,20 +20,26 @@ beforeAll(async () => {
 });
 afterAll(() => gl.stop());
 afterEach(() => {
-  expect(gl.violations).toEqual([]);
+  const violations = gl.violations.splice(0);
   gl.notes.length = 0;
   gl.issues.length = 0;
   gl.log.length = 0;
   vi.unstubAllEnvs();
+  expect(violations).toEqual([]);
 });
 
-/** The CLI's `post` as a GitLab merge request pipeline for !7 would run it. */
+/** The CLI's `post` as a GitLab merge request pipeline for !7 would run it (`env` changes that). */
 async function post(dir: string, ...extra: string[]) {
+  return postWith({}, dir, ...extra);
+}
+
+async function postWith(env: Record<string, string>, dir: string, ...extra: string[]) {
   vi.stubEnv("GITLAB_CI", "true");
   vi.stubEnv("GITLAB_TOKEN", TOKEN);
   vi.stubEnv("CI_API_V4_URL", gl.apiUrl);
   vi.stubEnv("CI_PROJECT_ID", "42");
   vi.stubEnv("CI_MERGE_REQUEST_IID", "7");
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
   vi.stubEnv("CI_PROJECT_DIR", dir.replace(/\/[^/]+$/, ""));
   vi.stubEnv("CI_JOB_URL", "https://gitlab.example.com/acme/infra/-/jobs/555");
   const out: string[] = [];
@@ -77,6 +83,17 @@ describe("the sticky merge request note on GitLab", () => {
     expect(ours().filter((n) => !n.system)).toEqual([expect.objectContaining({ id: mine.id, updated: 1 })]);
     const pages = gl.log.filter((e) => e.method === "GET").map((e) => new URL(e.path, gl.url).searchParams.get("page") ?? "1");
     expect(pages).toEqual(["1", "2", "3"]);
+  });
+
+  it("deletes the duplicates that two jobs posting at once created, keeping the oldest, edited", async () => {
+    const first = gl.addNote("MergeRequest", 7, `${MARK}\nplan from job 1`);
+    gl.addNote("MergeRequest", 7, "lgtm");
+    const second = gl.addNote("MergeRequest", 7, `${MARK}\nplan from job 2`);
+    const r = await post(reportDir(planReport()));
+    expect(r.out).toMatch(/: updated comment on GitLab merge request 42!7 \(1 duplicate\(s\) from concurrent jobs deleted\)/);
+    expect(ours()).toEqual([expect.objectContaining({ id: first.id, updated: 1 })]);
+    expect(gl.notes.some((n) => n.id === second.id)).toBe(false);
+    expect(gl.notesOn("MergeRequest", 7)).toHaveLength(2);
   });
 
   it("keeps the whole report up to GitLab's 1,000,000 characters (past GitHub's limit), and summarises past it", async () => {
@@ -127,8 +144,7 @@ describe("posting's errors on GitLab", () => {
       ),
     ).toBe(1);
     expect(err.join("")).toMatch(/GITLAB_TOKEN is not set: a project or group access token with the api scope/);
-    vi.stubEnv("CI_MERGE_REQUEST_IID", "");
-    const noMr = await post(dir, "--pr", "");
+    const noMr = await postWith({ CI_MERGE_REQUEST_IID: "" }, dir);
     expect(noMr.err).toMatch(/no merge request to comment on: CI_MERGE_REQUEST_IID is not set/);
     vi.stubEnv("GL_OLD", `${TOKEN}x`);
     const r = await post(dir, "--token-env", "GL_OLD");

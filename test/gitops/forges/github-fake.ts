@@ -207,8 +207,8 @@ export class GitHubFake {
             .map((v) => `${matched.operationId}: ${v}`),
         );
       this.log.push({ method: req.method!, path: url.pathname + url.search, operationId: matched?.operationId, status });
-      res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-      res.end(JSON.stringify(out));
+      res.writeHead(status, out === undefined ? headers : { "content-type": "application/json; charset=utf-8", ...headers });
+      res.end(out === undefined ? undefined : JSON.stringify(out));
       return true;
     };
     const docs = "https://docs.github.com/rest";
@@ -256,6 +256,12 @@ export class GitHubFake {
         c.body = b.body as string;
         c.updated++;
         return send(200, this.commentJson(c));
+      }
+      case "issues/delete-comment": {
+        const at = this.comments.findIndex((x) => x.id === Number(matched.pathParams.comment_id));
+        if (at < 0) return send(404, { message: "Not Found", documentation_url: docs, status: "404" });
+        this.comments.splice(at, 1);
+        return send(204, undefined);
       }
       case "issues/list-for-repo": {
         const state = url.searchParams.get("state") ?? "open";

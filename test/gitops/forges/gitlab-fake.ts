@@ -95,6 +95,12 @@ export const ROUTES: Route[] = [
     ok: { status: 200, schema: NOTE },
   },
   {
+    method: "DELETE",
+    path: "/projects/:id/merge_requests/:merge_request_iid/notes/:note_id",
+    query: closed({}),
+    ok: { status: 204, schema: {} },
+  },
+  {
     method: "GET",
     path: "/projects/:id/issues",
     query: closed({
@@ -306,8 +312,8 @@ export class GitLabFake {
         else this.violations.push(...this.check(schema, out).map((v) => `${req.method} ${matched!.route.path} answer ${status}: ${v}`));
       }
       this.log.push({ method: req.method!, path: path + url.search, status });
-      res.writeHead(status, { "content-type": "application/json", ...headers });
-      res.end(JSON.stringify(out));
+      res.writeHead(status, out === undefined ? headers : { "content-type": "application/json", ...headers });
+      res.end(out === undefined ? undefined : JSON.stringify(out));
       return true;
     };
     if (!matched) {
@@ -324,7 +330,12 @@ export class GitLabFake {
     }
     const problems = [
       ...this.check(route.query, Object.fromEntries(url.searchParams)).map((p) => `query ${p}`),
-      ...(route.body ? this.check(route.body, body ?? {}).map((p) => `body ${p}`) : body !== undefined ? ["takes no body"] : []),
+      // gitbeaker sends `{}` with a DELETE: an empty object is no attribute.
+      ...(route.body
+        ? this.check(route.body, body ?? {}).map((p) => `body ${p}`)
+        : body !== undefined && JSON.stringify(body) !== "{}"
+          ? ["takes no body"]
+          : []),
     ];
     if (problems.length) {
       this.violations.push(...problems.map((p) => `${req.method} ${route.path}: ${p}`));
@@ -340,9 +351,11 @@ export class GitLabFake {
     const issue = this.issues.find((i) => i.iid === Number(params.issue_iid));
     switch (`${req.method} ${route.path}`) {
       case "GET /projects/:id/merge_requests/:merge_request_iid/notes": {
+        // GitLab lists notes newest first unless asked otherwise.
+        const notes = this.notesOn("MergeRequest", mr);
         const p = this.page(
           url,
-          this.notesOn("MergeRequest", mr).map((n) => this.noteJson(n)),
+          (url.searchParams.get("sort") === "asc" ? notes : [...notes].reverse()).map((n) => this.noteJson(n)),
         );
         return send(200, p.body, p.headers);
       }
@@ -354,6 +367,12 @@ export class GitLabFake {
         n.body = b.body;
         n.updated++;
         return send(200, this.noteJson(n));
+      }
+      case "DELETE /projects/:id/merge_requests/:merge_request_iid/notes/:note_id": {
+        const at = this.notes.findIndex((x) => x.id === Number(params.note_id) && x.on === "MergeRequest" && x.iid === mr);
+        if (at < 0) return send(404, { message: "404 Not found" });
+        this.notes.splice(at, 1);
+        return send(204, undefined);
       }
       case "GET /projects/:id/issues": {
         const state = url.searchParams.get("state") ?? "all";
