@@ -115,7 +115,7 @@ export async function main(argv: string[], print: Write = (s) => process.stdout.
       const r = await post({
         report: dir,
         cwd: values.cwd as string,
-        target: targetFrom(flags, process.env, dir),
+        target: () => targetFrom(flags, process.env, dir),
         ...(kind ? { kind: kind as Kind } : {}),
         ...(values.stack ? { stack: values.stack as string } : {}),
         ...(values.label ? { label: values.label as string } : {}),

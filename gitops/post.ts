@@ -95,7 +95,8 @@ export interface PostOptions {
   stack?: string;
   cwd: string;
   label?: string;
-  target: Target;
+  /** Where to post; a function is called once the report is read (its errors come second). */
+  target: Target | (() => Target);
   /** The forge client (default: the forge's own client for the target). */
   forge?: Forge;
 }
@@ -114,7 +115,7 @@ export interface Posted {
 /** Posts the report; errors name the forge and the step, masked. */
 export async function post(opts: PostOptions): Promise<Posted> {
   const { report, file } = readReport(opts.report, opts);
-  const t = opts.target;
+  const t = typeof opts.target === "function" ? opts.target() : opts.target;
   const masker = new Masker().addFromEnv().add(t.token);
   const forge = opts.forge ?? forgeFor(t);
   const m = marker(report.project, report.stack);
