@@ -39,11 +39,11 @@ export interface TargetFlags {
 
 export const TOKEN_ENV: Record<ForgeKind, string> = { github: "GITHUB_TOKEN", gitlab: "GITLAB_TOKEN" };
 /** The largest comment or issue body each forge accepts, and how it counts it. */
-export const LIMIT: Record<ForgeKind, { max: number; unit: string; size: (s: string) => number }> = {
+export const LIMIT: Record<ForgeKind, { max: number; size: (s: string) => number }> = {
   // "body is too long (maximum is 65536 characters)"; a string's UTF-16 length is never less than its characters.
-  github: { max: 65536, unit: "characters", size: (s) => s.length },
+  github: { max: 65536, size: (s) => s.length },
   // Notes and descriptions: 1,000,000 characters (Gitlab::Database::MAX_TEXT_SIZE_LIMIT, since 1 MB); bytes never undercount.
-  gitlab: { max: 1_000_000, unit: "characters", size: (s) => Buffer.byteLength(s, "utf8") },
+  gitlab: { max: 1_000_000, size: (s) => Buffer.byteLength(s, "utf8") },
 };
 
 type Env = Record<string, string | undefined>;

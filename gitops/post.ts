@@ -76,13 +76,13 @@ function cutToFit(text: string, max: number, size: (s: string) => number): strin
  * the summary with the link instead (cut further if even that is too long).
  */
 export function fitBody(report: Report, prefix: string, forge: ForgeKind, link: string | undefined, file: string): { text: string; overflow: boolean } {
-  const { max, unit, size } = LIMIT[forge];
+  const { max, size } = LIMIT[forge];
   const head = prefix ? `${prefix}\n` : "";
   const markdown = renderMarkdown(report);
   const full = `${head}${markdown}${link ? `\n---\n[The report as a pipeline artifact](${link}) (\`${file}\`)\n` : ""}`;
   if (size(full) <= max) return { text: full, overflow: false };
   const pointer =
-    `The full report (${size(markdown).toLocaleString("en-US")} ${unit}) is past ${FORGE_NAME[forge]}'s limit of ${max.toLocaleString("en-US")}: ` +
+    `The full report (${markdown.length.toLocaleString("en-US")} characters) is past ${FORGE_NAME[forge]}'s limit of ${max.toLocaleString("en-US")}: ` +
     (link ? `read it in [the pipeline artifact](${link}) (\`${file}\`).` : `it is in the job's artifacts (\`${file}\`).`);
   const text = `${head}${renderSummary(report, pointer)}\n`;
   return { text: size(text) <= max ? text : cutToFit(text, max, size), overflow: true };
