@@ -237,8 +237,19 @@ class GitLab implements Forge {
 /** The forge's client for a target. The clients are loaded when first needed (`@octokit/rest` is an ES module). */
 export function forgeFor(t: Target): Forge {
   if (t.forge === "github") {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Octokit } = require("@octokit/rest") as typeof import("@octokit/rest");
+    let Octokit: typeof import("@octokit/rest").Octokit;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ({ Octokit } = require("@octokit/rest") as typeof import("@octokit/rest"));
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ERR_REQUIRE_ESM") throw e;
+      throw new Error(
+        `posting to GitHub needs Node.js 22.12 or later, which loads ES modules with require() (@octokit/rest is one): this is ${process.version}`,
+        {
+          cause: e,
+        },
+      );
+    }
     return new GitHub(new Octokit({ auth: t.token, baseUrl: t.apiUrl, userAgent: "pulumi-private-cloud-gitops", log: quiet }), t.repo);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
