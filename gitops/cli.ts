@@ -7,6 +7,8 @@
  *           [--lock-wait 10m] [--lock-expiry 2h]
  *   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
  *   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
+ *   post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N]
+ *           [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--cwd DIR]
  *
  * Exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 a mandatory policy fired,
  * 7 drift. See gitops/README.md.
@@ -14,13 +16,17 @@
 import { parseArgs } from "node:util";
 import { EXIT, Written, apply, changed, drift, plan, writeFailure } from "./commands";
 import { parseDuration } from "./lock";
+import { TargetFlags, targetFrom } from "./forge";
 import { Masker } from "./mask";
+import { KINDS, post } from "./post";
+import type { Kind } from "./report";
 
 const USAGE = `usage: pulumi-private-cloud-gitops <command> [options]
   plan    --stack S [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
   apply   --stack S --manifest FILE [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR] [--lock-wait 10m] [--lock-expiry 2h]
   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
+  post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N] [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L]
 exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 mandatory policy, 7 drift`;
 
 const STACK_OPTIONS = {
@@ -41,6 +47,19 @@ const OPTIONS = {
     head: { type: "string", default: "HEAD" },
     cwd: { type: "string", default: "." },
     json: { type: "boolean", default: false },
+  },
+  post: {
+    report: { type: "string" },
+    stack: { type: "string" },
+    kind: { type: "string" },
+    cwd: { type: "string", default: "." },
+    forge: { type: "string" },
+    repo: { type: "string" },
+    pr: { type: "string" },
+    "api-url": { type: "string" },
+    "artifact-url": { type: "string" },
+    "token-env": { type: "string" },
+    label: { type: "string" },
   },
 } as const;
 
@@ -65,7 +84,7 @@ export async function main(argv: string[], print: Write = (s) => process.stdout.
   /** Set once the arguments name a stack: a failure then still writes its report. */
   let failure: { kind: "plan" | "apply" | "drift"; stack: string; cwd: string; out: string } | undefined;
   try {
-    if (!(command in OPTIONS)) throw new Error(`unknown command ${JSON.stringify(command)}: one of plan, apply, drift, changed`);
+    if (!(command in OPTIONS)) throw new Error(`unknown command ${JSON.stringify(command)}: one of plan, apply, drift, changed, post`);
     const cmd = command as Command;
     let values: Record<string, unknown>;
     try {
@@ -79,6 +98,33 @@ export async function main(argv: string[], print: Write = (s) => process.stdout.
         warn(`${w}\n`),
       );
       print(values.json ? `${JSON.stringify(stacks)}\n` : stacks.map((s) => `${s.dir}\t${s.stack}\n`).join(""));
+      return EXIT.ok;
+    }
+    if (cmd === "post") {
+      const dir = need(cmd, values, "report");
+      const kind = values.kind as string | undefined;
+      if (kind !== undefined && !KINDS.includes(kind as Kind)) throw new Error(`post: --kind ${JSON.stringify(kind)}: one of ${KINDS.join(", ")}`);
+      const flags: TargetFlags = {
+        forge: values.forge as string | undefined,
+        repo: values.repo as string | undefined,
+        number: values.pr as string | undefined,
+        apiUrl: values["api-url"] as string | undefined,
+        artifactUrl: values["artifact-url"] as string | undefined,
+        tokenEnv: values["token-env"] as string | undefined,
+      };
+      const r = await post({
+        report: dir,
+        cwd: values.cwd as string,
+        target: () => targetFrom(flags, process.env, dir),
+        ...(kind ? { kind: kind as Kind } : {}),
+        ...(values.stack ? { stack: values.stack as string } : {}),
+        ...(values.label ? { label: values.label as string } : {}),
+      });
+      print(
+        fallback.mask(
+          `post ${r.kind} ${r.project}/${r.stack}: ${r.action} ${r.where}${r.url ? ` ${r.url}` : ""}${r.overflow ? " (summary: the full report is past the forge's limit)" : ""}\n`,
+        ),
+      );
       return EXIT.ok;
     }
     const stack = need(cmd, values, "stack");

@@ -34,10 +34,14 @@ export function writeReport(out: string, name: string, report: Report, masker: M
 
 /** A report for a command that failed before its operation could run (a stack not found, a bad manifest). */
 export function writeFailure(kind: Report["kind"], stack: string, cwd: string, out: string, error: string, masker: Masker): string[] {
+  return writeReport(out, kind, failureReport(kind, stack, cwd, error), masker);
+}
+
+/** The report of a command that failed before it could run, the project named from the folder's Pulumi.yaml. */
+export function failureReport(kind: Report["kind"], stack: string, cwd: string, error: string): Report {
   const file = ["Pulumi.yaml", "Pulumi.yml"].map((f) => join(cwd, f)).find((f) => existsSync(f));
   const project = (file && /^name:\s*(\S+)/m.exec(readFileSync(file, "utf8"))?.[1]) || "(unknown project)";
-  const report: Report = { kind, project, stack, outcome: "failed", exitCode: EXIT.error, resources: [], policies: [], packs: [], errors: [error], notes: [] };
-  return writeReport(out, kind, report, masker);
+  return { kind, project, stack, outcome: "failed", exitCode: EXIT.error, resources: [], policies: [], packs: [], errors: [error], notes: [] };
 }
 
 const mandatory = (c: Collected) => c.policies.some((p) => p.level === "mandatory");

@@ -186,22 +186,56 @@ function detailSection(report: Report): string[] {
   return out;
 }
 
-/** The report as Markdown for a merge request, a job summary or an issue. */
-export function renderMarkdown(report: Report): string {
+/** The title, the verdict and the counts. */
+function headLines(report: Report): string[] {
   const past = report.kind === "apply" && report.outcome === "applied";
   const nothing = (report.outcome === "refused" || report.outcome === "failed") && !report.resources.length;
   const head =
     report.kind === "drift" ? driftLine(report) : nothing ? `nothing ${report.kind === "apply" ? "applied" : "planned"}` : countLine(report.resources, past);
-  const out = [
+  return [
     `## ${TITLE[report.kind]} of \`${report.project}/${report.stack}\`: ${VERDICT[report.outcome]}`,
     "",
     `**${head}**${report.commit ? ` · commit ${code(report.commit.slice(0, 12))}` : ""} · exit ${report.exitCode}`,
     "",
   ];
-  if (report.errors.length) {
-    out.push(`### ${report.outcome === "refused" ? "Why it was refused" : "Why it failed"}`, "");
-    for (const e of report.errors) out.push("```text", e.trim(), "```", "");
+}
+
+/** Why it failed or was refused, each reason cut to `max` characters. */
+function errorSection(report: Report, max = Infinity): string[] {
+  if (!report.errors.length) return [];
+  const out = [`### ${report.outcome === "refused" ? "Why it was refused" : "Why it failed"}`, ""];
+  for (const e of report.errors) {
+    const t = e.trim();
+    out.push("```text", t.length > max ? `${t.slice(0, max - 1)}…` : t, "```", "");
   }
+  return out;
+}
+
+/**
+ * The report in short, for a forge whose comment limit the full Markdown passes: the verdict and counts, why
+ * it failed, the replaced and deleted resources (drift: the drifted ones) by name, the other changes as counts,
+ * the policies, the price headline and the notes; `pointer` says where the full report is.
+ */
+export function renderSummary(report: Report, pointer: string): string {
+  const out = [...headLines(report), `> ${pointer}`, "", ...errorSection(report, 2000)];
+  const names = (rs: ResourceChange[]) => rs.map((r) => resourceLine(r, report.kind));
+  if (report.kind === "drift") {
+    out.push(`### Vendor drift (${report.drift?.length ?? 0})`, "", ...(report.drift?.length ? names(report.drift) : ["None."]), "");
+    out.push(`### Code not applied: ${countLine(report.resources)}`, "");
+  } else {
+    const first = report.resources.filter((r) => r.op === "replace" || r.op === "delete");
+    const rest = report.resources.filter((r) => r.op !== "replace" && r.op !== "delete");
+    if (first.length) out.push(`### Replaced and deleted (${first.length})`, "", ...names(first), "");
+    if (rest.length) out.push(`### Created and updated: ${countLine(rest, report.kind === "apply" && report.outcome === "applied")}`, "");
+  }
+  out.push(...policySection(report), ...priceSection(report.price).slice(0, 2));
+  if (report.notes.length) out.push("### Notes", "", ...report.notes.map((n) => `- ${n}`), "");
+  return out.join("\n");
+}
+
+/** The report as Markdown for a merge request, a job summary or an issue. */
+export function renderMarkdown(report: Report): string {
+  const out = [...headLines(report), ...errorSection(report)];
   if (report.kind === "drift") {
     out.push("### Vendor drift (the vendor's objects differ from the state)", "");
     out.push(...(report.drift?.length ? resourceList(report.drift, report.kind, true) : ["None."]), "");

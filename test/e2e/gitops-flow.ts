@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createCloudTowerSimulator } from "../../simulator/cloudtower";
+import { GitHubFake } from "../gitops/forges/github-fake";
+import { GitLabFake } from "../gitops/forges/gitlab-fake";
 import { Sim, startSim } from "../helpers/sim";
 import { Project, ROOT, makeProject, packedTarball } from "./harness";
 
@@ -147,8 +149,30 @@ const PLAN = ["plan", "--stack", "e2e", "--policy-pack-config", "policy-advisory
 const APPLY = (manifest: string) => ["apply", "--stack", "e2e", "--manifest", manifest, "--policy-pack-config", "policy-advisory.json"];
 
 /** The flow's tests, for the backend the flow was set up on. */
+export const GITHUB_TOKEN = "ghs_e2eGitopsPostToken0000000000000000";
+export const GITLAB_TOKEN = "glpat-e2eGitopsPostToken00";
+const MARKER = "<!-- pulumi-private-cloud-gitops:stack=cloudtower-fleet/e2e -->";
+
 export function gitopsTests(flow: Flow): void {
   let seed: Record<string, number>;
+  // The forges the installed kit posts to (@octokit/rest, @gitbeaker/rest from the packed package's dependencies).
+  let gh: GitHubFake;
+  let gl: GitLabFake;
+  beforeAll(async () => {
+    gh = await new GitHubFake(GITHUB_TOKEN).start();
+    gl = await new GitLabFake(GITLAB_TOKEN).start();
+  }, 120_000);
+  afterAll(async () => {
+    await gh?.stop();
+    await gl?.stop();
+  });
+  /** The environment of a GitHub Actions job for pull request 7. */
+  const github = () => {
+    const event = join(flow.outRoot, "event.json");
+    writeFileSync(event, JSON.stringify({ pull_request: { number: 7 } }));
+    return { GITHUB_ACTIONS: "true", GITHUB_TOKEN, GITHUB_REPOSITORY: gh.repo, GITHUB_API_URL: gh.url, GITHUB_EVENT_PATH: event };
+  };
+  const gitlab = () => ({ GITLAB_CI: "true", GITLAB_TOKEN, CI_API_V4_URL: gl.apiUrl, CI_PROJECT_ID: String(gl.projectId) });
 
   it("plans the fleet on main (exit 2, nine creates) and applies it", async () => {
     seed = await vms(flow.sim);
@@ -198,6 +222,14 @@ export function gitopsTests(flow: Flow): void {
     expect(manifest.steps.map((s: { op: string; urn: string }) => `${s.op} ${s.urn.split("::").pop()}`).sort()).toEqual(
       ["create web-4", "create web-5", "delete web-2", "update db-1", "update default"].sort(),
     );
+    // Posted on the pull request: one comment, the plan as plan.md has it.
+    for (let i = 0; i < 2; i++) {
+      const posted = await flow.spawnKit(["post", "--stack", "e2e", "--report", planned.out], github());
+      expect(posted.code, posted.stderr).toBe(0);
+      expect(posted.stdout).toMatch(new RegExp(`^post plan cloudtower-fleet/e2e: ${i ? "updated" : "created"} comment on GitHub pull request acme/infra#7`));
+    }
+    expect(gh.commentsOn(7)).toEqual([expect.objectContaining({ body: `${MARKER}\n${planned.md}`, updated: 1 })]);
+    expect(gh.violations).toEqual([]);
   }, 120_000);
 
   it("merges and applies exactly the plan: the simulator's inventory matches", async () => {
@@ -209,6 +241,11 @@ export function gitopsTests(flow: Flow): void {
     expect(apply.md).toMatch(/^## Apply of `cloudtower-fleet\/e2e`: applied\n\n\*\*1 deleted, 2 created, 1 updated\*\*/);
     expect(apply.md).toMatch(/is not the planned .* but has its files \(same tree/);
     expect(await vms(flow.sim)).toEqual({ ...seed, "web-1": 2048, "web-3": 2048, "web-4": 2048, "web-5": 2048, "db-1": 8192, "db-2": 4096 });
+    // The outcome replaces the plan in the merged pull request's comment (a push event: the number is given).
+    const posted = await flow.spawnKit(["post", "--stack", "e2e", "--kind", "apply", "--report", apply.out, "--pr", "7"], github());
+    expect(posted.code, posted.stderr).toBe(0);
+    expect(gh.commentsOn(7)).toEqual([expect.objectContaining({ body: `${MARKER}\n${apply.md}`, updated: 2 })]);
+    expect(gh.violations).toEqual([]);
   }, 180_000);
 
   it("exits 5 and says so when a mandatory policy fires, and an apply of that plan is refused", async () => {
@@ -257,6 +294,11 @@ export function gitopsTests(flow: Flow): void {
     expect(found.json.drift).toEqual([
       expect.objectContaining({ name: "web-3", op: "update", changes: [{ path: "name", old: "web-3", new: "web-3-by-hand" }] }),
     ]);
+    const opened = await flow.spawnKit(["post", "--stack", "e2e", "--report", found.out], gitlab());
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(gl.issues).toEqual([
+      expect.objectContaining({ title: "Drift: cloudtower-fleet/e2e", labels: ["pulumi-drift"], state: "opened", description: `${MARKER}\n${found.md}` }),
+    ]);
     const fixed = await flow.kit(["drift", "--stack", "e2e", "--remediate"], "drift");
     expect(fixed.code, fixed.md).toBe(0);
     expect(fixed.json.outcome).toBe("remediated");
@@ -264,12 +306,22 @@ export function gitopsTests(flow: Flow): void {
     const clean = await flow.kit(["drift", "--stack", "e2e"], "drift");
     expect(clean.code, clean.md).toBe(0);
     expect(clean.md.split("\n")[0]).toBe("## Drift check of `cloudtower-fleet/e2e`: no drift");
+    const closed = await flow.spawnKit(["post", "--stack", "e2e", "--report", clean.out], gitlab());
+    expect(closed.code, closed.stderr).toBe(0);
+    expect(closed.stdout).toMatch(/: closed drift issue #\d+ in GitLab project 42/);
+    expect(gl.issues).toEqual([expect.objectContaining({ state: "closed" })]);
+    expect(gl.notesOn("Issue", gl.issues[0].iid)).toEqual([expect.objectContaining({ body: clean.md })]);
+    expect(gl.violations).toEqual([]);
   }, 180_000);
 
   it("writes no secret config value, password or passphrase into any Markdown, JSON or log", () => {
     const written = [...filesUnder(flow.outRoot), ...flow.outputs].join("\n");
     expect(written.length).toBeGreaterThan(10_000);
-    for (const secret of [PASSWORD, GUEST_PASSWORD, flow.project.env.PULUMI_CONFIG_PASSPHRASE!]) expect(written).not.toContain(secret);
+    for (const secret of [PASSWORD, GUEST_PASSWORD, flow.project.env.PULUMI_CONFIG_PASSPHRASE!, GITHUB_TOKEN, GITLAB_TOKEN])
+      expect(written).not.toContain(secret);
+    const posted = [...gh.comments.map((c) => c.body), ...gl.issues.map((i) => i.description), ...gl.notes.map((n) => n.body)].join("\n");
+    for (const secret of [PASSWORD, GUEST_PASSWORD, flow.project.env.PULUMI_CONFIG_PASSPHRASE!, GITHUB_TOKEN, GITLAB_TOKEN])
+      expect(posted).not.toContain(secret);
     expect(written).toContain("[secret]");
   });
 }

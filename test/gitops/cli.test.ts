@@ -40,8 +40,11 @@ describe("the command line", () => {
     [["changed"], /changed: --base is required/],
     [["plan", "--stack", "no spaces"], /--stack "no spaces": a stack name has letters, digits/],
     [["plan", "--stack", "dev", "--cwd", "/nowhere"], /--cwd \/nowhere: no Pulumi.yaml there/],
+    [["post"], /post: --report is required/],
+    [["post", "--report", "r", "--kind", "preview"], /post: --kind "preview": one of plan, apply, drift/],
+    [["post", "--report", "/nowhere", "--forge", "github", "--repo", "a/b"], /--report \/nowhere: no plan.json or apply.json or drift.json there/],
   ])("rejects %j, naming what is wrong, with exit 1", async (args, message) => {
-    const r = await cli(...args, ...(args[0] === "changed" || args.length < 2 ? [] : ["--out", mkdtempSync(join(tmpdir(), "ppc-cli-"))]));
+    const r = await cli(...args, ...(args[0] === "changed" || args[0] === "post" || args.length < 2 ? [] : ["--out", mkdtempSync(join(tmpdir(), "ppc-cli-"))]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
   });
