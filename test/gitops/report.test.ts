@@ -13,26 +13,16 @@ import { EXIT, previewOutcome } from "../../gitops/commands";
 import { collect, diffValues } from "../../gitops/events";
 import { priceDelta } from "../../gitops/price";
 import { Report, renderMarkdown, show } from "../../gitops/report";
+import { planReport as basePlan } from "./forges/reports";
 
 const events = (name: string): EngineEvent[] => JSON.parse(readFileSync(join(__dirname, "fixtures", `${name}.json`), "utf8"));
 const PRICES = { currency: "EUR", cloudtower: { perVcpu: 10, perGbMemory: 5, perGbDisk: 0.1 } };
 
-function planReport(name: string): Report {
-  const c = collect(events(name), "preview");
-  return {
-    kind: "plan",
-    project: "cloudtower-fleet",
-    stack: "e2e",
-    ...previewOutcome({ collected: c, error: c.errors.length ? "preview failed" : undefined }),
-    commit: "0123456789abcdef0123456789abcdef01234567",
-    resources: c.resources,
-    policies: c.policies,
-    packs: c.packs,
-    errors: c.errors,
-    notes: [],
-    price: priceDelta(c.resources, PRICES, "the stack config"),
-  };
-}
+/** A plan report from recorded engine events, priced with PRICES. */
+const planReport = (name: string): Report => {
+  const r = basePlan(name);
+  return { ...r, price: priceDelta(r.resources, PRICES, "the stack config") };
+};
 
 describe("events of a preview", () => {
   const c = collect(events("preview-change"), "preview");

@@ -4,8 +4,8 @@
  * credentials). Every request and every answer is checked against `@octokit/openapi`'s description; what does
  * not conform is recorded in `violations` (and a bad request is answered 400), for the tests to assert empty.
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { IncomingMessage, ServerResponse } from "node:http";
+import { FakeServer } from "./fake-server";
 import { githubSpec } from "./github-openapi";
 
 const NOW = "2026-11-26T05:00:00Z";
@@ -63,31 +63,20 @@ export interface Exchange {
   status: number;
 }
 
-export class GitHubFake {
+export class GitHubFake extends FakeServer {
   readonly comments: Comment[] = [];
   readonly issues: Issue[] = [];
   readonly violations: string[] = [];
   readonly log: Exchange[] = [];
   /** Everything the fake received, for the tests that look for a leaked token. */
   readonly received: string[] = [];
-  private server?: Server;
   private nextId = 1000;
-  url = "";
 
   constructor(
     readonly token: string,
     readonly repo = "acme/infra",
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((r) => this.server?.close(r));
+  ) {
+    super();
   }
 
   /** `count` comments by a person on pull request `n` (a busy pull request). */
@@ -186,7 +175,7 @@ export class GitHubFake {
     return { body: items.slice((page - 1) * per, page * per), headers: rels.length ? { link: rels.join(", ") } : {} };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");

@@ -7,8 +7,8 @@
  * answer are checked with ajv; what does not conform is recorded in `violations` (a bad request answered 400).
  * Offset pagination as GitLab does it: `per_page` (default 20, at most 100), `page`, the `x-*` headers and Link.
  */
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { IncomingMessage, ServerResponse } from "node:http";
+import { FakeServer } from "./fake-server";
 import Ajv, { ValidateFunction } from "ajv";
 
 const NOW = "2026-11-26T05:00:00.000Z";
@@ -164,33 +164,22 @@ const BOT = {
 };
 const PERSON = { id: 5, username: "alice", name: "Alice", state: "active", avatar_url: null, web_url: "https://gitlab.example.com/alice" };
 
-export class GitLabFake {
+export class GitLabFake extends FakeServer {
   readonly notes: Note[] = [];
   readonly issues: GlIssue[] = [];
   readonly violations: string[] = [];
   readonly log: { method: string; path: string; status: number }[] = [];
   readonly received: string[] = [];
-  private server?: Server;
   private nextId = 3000;
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly checks = new Map<Schema, ValidateFunction>();
-  url = "";
 
   constructor(
     readonly token: string,
     readonly projectId = 42,
     readonly projectPath = "acme/infra",
-  ) {}
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((r) => this.server?.close(r));
+  ) {
+    super();
   }
 
   get apiUrl() {
@@ -291,7 +280,7 @@ export class GitLabFake {
     };
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
+  protected async handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
