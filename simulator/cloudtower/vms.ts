@@ -238,18 +238,25 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     );
   }
 
+  /** The machine a template or a VM describes: its cluster, CPU, memory, firmware and HA. */
+  function machine(src: Entity) {
+    const cpu = src.cpu as { cores: number; sockets: number };
+    return {
+      clusterId: (src.cluster as Ref).id,
+      cores: cpu.cores,
+      sockets: cpu.sockets,
+      memory: Number(src.memory),
+      firmware: String(src.firmware),
+      ha: Boolean(src.ha),
+    };
+  }
+
   /** What a VM template makes: its disks (not its CD-ROMs), its NICs on the networks they name (by local id). */
   function blueprint(tpl: Entity): Blueprint {
     const disks = (tpl.vm_disks as Array<{ type: string; size: number; bus: string; boot: number }>) ?? [];
     const nics = (tpl.vm_nics as Array<{ index: number; vlan: { vlan_local_id: string }; model?: string; enabled?: boolean; mirror?: boolean }>) ?? [];
-    const cpu = tpl.cpu as { cores: number; sockets: number };
     return {
-      clusterId: (tpl.cluster as Ref).id,
-      cores: cpu.cores,
-      sockets: cpu.sockets,
-      memory: Number(tpl.memory),
-      firmware: String(tpl.firmware),
-      ha: Boolean(tpl.ha),
+      ...machine(tpl),
       disks: disks.filter((d) => d.type === "DISK").sort((a, b) => a.boot - b.boot),
       nics: [...nics]
         .sort((a, b) => a.index - b.index)
@@ -331,14 +338,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
       .filter((d): d is Entity => !!d && d.type === "DISK" && !!d.vm_volume)
       .map((d) => ({ size: Number(state.get("vmVolumes", (d.vm_volume as Ref).id)?.size ?? 0), bus: String(d.bus), boot: Number(d.boot) }))
       .sort((a, b) => a.boot - b.boot);
-    const cpu = src.cpu as { cores: number; sockets: number };
     return {
-      clusterId: (src.cluster as Ref).id,
-      cores: cpu.cores,
-      sockets: cpu.sockets,
-      memory: Number(src.memory),
-      firmware: String(src.firmware),
-      ha: Boolean(src.ha),
+      ...machine(src),
       disks,
       nics: nicsOf(src).map((n) => ({
         connect_vlan_id: (n.vlan as Ref | null)?.id,
