@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { cloudtower } from "pulumi-private-cloud";
+import { tagSet } from "./common";
 
 /** Policies for SmartX CloudTower VMs and networks. */
 export function cloudtowerPolicies(): ResourceValidationPolicy[] {
@@ -31,10 +32,14 @@ export function cloudtowerPolicies(): ResourceValidationPolicy[] {
     },
     {
       name: "cloudtower-vlan-tagged",
-      description: "VM networks carry a VLAN tag: an untagged (0) network shares the management segment.",
+      description:
+        "VM networks carry a VLAN tag: an untagged (0) network shares the management segment, so it is allowed only with the label `allowLabel` (default untagged; `key`, `key:value` or `key=value`).",
       enforcementLevel: "advisory",
-      validateResource: validateResourceOfType(cloudtower.Vlan, (vlan, _args, report) => {
-        if ((vlan.vlanId ?? 0) === 0) report(`VM network ${vlan.name} is untagged (vlanId 0)`);
+      configSchema: { properties: { allowLabel: { type: "string", default: "untagged" } } },
+      validateResource: validateResourceOfType(cloudtower.Vlan, (vlan, args, report) => {
+        const { allowLabel = "untagged" } = args.getConfig<{ allowLabel?: string }>();
+        if ((vlan.vlanId ?? 0) === 0 && !tagSet(vlan.labels).has(allowLabel))
+          report(`VM network ${vlan.name} is untagged (vlanId 0) without the label ${allowLabel}; give it a VLAN id, or the label if it must be untagged`);
       }),
     },
   ];

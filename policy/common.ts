@@ -25,7 +25,7 @@ export const DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
  * The tags a resource carries: a list as given, or labels (key to value, CloudTower's), which carry
  * `key`, `key:value` and `key=value`.
  */
-function tagSet(v: unknown): Set<string> {
+export function tagSet(v: unknown): Set<string> {
   if (Array.isArray(v)) return new Set(v as string[]);
   if (!v || typeof v !== "object") return new Set();
   return new Set(Object.entries(v as Record<string, string>).flatMap(([k, x]) => [k, `${k}:${x}`, `${k}=${x}`]));

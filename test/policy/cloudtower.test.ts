@@ -24,8 +24,15 @@ describe("cloudtower-vm-size", () => {
 describe("cloudtower-vm-ha, -vlan-tagged", () => {
   it("flags HA off and untagged networks", () => {
     expect(violations(byName("cloudtower-vm-ha"), VM, { name: "a", ha: false })).toEqual(["VM a has HA off"]);
-    expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n" })).toEqual(["VM network n is untagged (vlanId 0)"]);
+    expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n" })).toEqual([
+      "VM network n is untagged (vlanId 0) without the label untagged; give it a VLAN id, or the label if it must be untagged",
+    ]);
     expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n", vlanId: 110 })).toEqual([]);
+  });
+  it("allows an untagged network that carries the allowing label, as a key or key=value of the pack config", () => {
+    expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n", labels: { untagged: "yes" } })).toEqual([]);
+    expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n", labels: { segment: "mgmt" } }, { allowLabel: "segment=mgmt" })).toEqual([]);
+    expect(violations(byName("cloudtower-vlan-tagged"), VLAN, { name: "n", labels: { segment: "web" } }, { allowLabel: "segment=mgmt" })).toHaveLength(1);
   });
 });
 
