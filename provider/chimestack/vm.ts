@@ -9,14 +9,17 @@
  * passwords, a changed volume (no resize, and swapping it would lose its data: a `chimestack.Volume` with
  * `vmUuid` moves in place instead), the root volume and the primary NIC (neither can be detached) replace
  * the VM. The passwords are secrets, never in the outputs: a secret, salted hash
- * of them shows a change. The ownership marker rides at the end of the description.
+ * of them shows a change. The ownership marker rides at the end of the description, and of the
+ * descriptions of the volumes and NICs the VM makes. Delete (`force_del=true`, which deletes the volumes
+ * attached) first detaches the volumes it does not own (a `chimestack.Volume`), and detaches and deletes
+ * its secondary NICs (the reference does not say a VM's delete removes them).
  *
  * VM states are not documented: we read 1 as running and 2 as stopped, and anything else (0 and unknown
  * numbers) as still in progress until the deadline.
  */
 import { z } from "zod";
 import { Failure, LayerInputs, ProviderError, containsUnknown, defineResource, known, plain, splitMarker, uuid, waitFor, withMarker } from "../core";
-import { ChimeClient, azPath, clusterPath, settledAt } from "./client";
+import { Busy, ChimeClient, azPath, clusterPath, settledAt } from "./client";
 import { vendor } from "./config";
 
 const GIB = 1024 ** 3;
@@ -169,8 +172,21 @@ export const Vm = defineResource({
       await attachments(client, id, olds, news, have);
       await ready(client, id, news);
     },
-    async delete(id, _props, { client }) {
-      // force_del removes the VM's volumes with it.
+    async delete(id, props, { client }) {
+      const w = await client.getOne<WireVm>(`/v1/vm/${id}`, "vm");
+      if (!w) return;
+      // force_del deletes every volume attached with the VM ("the physical volumes"): another resource's
+      // (a chimestack.Volume) is detached first. The document says nothing of NICs: the secondary NICs the
+      // VM made are detached and deleted (the primary one cannot be detached).
+      const mine = owner(w, props);
+      const foreign = w.volumes.filter((v) => v.root !== 1 && !mine(v, "volumes"));
+      const made = w.nics.filter((n) => n.primary !== 1 && mine(n, "nics"));
+      if (foreign.length || made.length) await idle(client, id, props);
+      for (const v of foreign) await client.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: v.uuid }, { idempotent: true });
+      for (const n of made) {
+        await client.call("PUT", `/v1/vm/${id}/detach_nic`, { nic_uuid: n.uuid }, { idempotent: true });
+        await client.call("DELETE", `/v1/nic/${n.uuid}`, undefined, { idempotent: true });
+      }
       await client.call("DELETE", `/v1/vm/${id}?force_del=true`, undefined, { idempotent: true });
     },
     list: ({ name, earlier }, i, { client }) => client.found("/v1/vm", { name, az_uuid: i.azUuid, cluster_uuid: i.clusterUuid }, earlier),
@@ -226,6 +242,27 @@ const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify
 /** The items of `olds` that `news` drops or changes (matched by name): to detach. */
 const leaving = <T extends { name: string }>(olds: T[], news: T[]) => olds.filter((o) => !news.some((n) => n.name === o.name && !changed(o, n)));
 
+/** What the VM's outputs record of the volumes and NICs it owns, and what its inputs declare. */
+type Recorded = Partial<VmInputs> & { volumeDetails?: Array<{ uuid: string }>; nicDetails?: Array<{ uuid: string }> };
+
+/**
+ * Whether a volume or NIC on the VM is the VM's own. What it makes carries its marker (the one at the end of
+ * the VM's description); one that carries another marker is another resource's (a chimestack.Volume). One
+ * with no marker (made before markers, or an adopted VM's) is its own when its outputs recorded it, or, with
+ * nothing recorded (at adoption), when its inputs declare it by name.
+ */
+export function owner(vm: { description: string }, prior: Recorded) {
+  const marker = splitMarker(vm.description).marker;
+  return (x: { uuid: string; name: string; description?: string }, field: "volumes" | "nics"): boolean => {
+    const m = splitMarker(x.description).marker;
+    if (m) return m === marker;
+    const recorded = field === "volumes" ? prior.volumeDetails : prior.nicDetails;
+    if (recorded) return recorded.some((r) => r.uuid === x.uuid);
+    const declared = field === "volumes" ? [...(prior.volumes ?? []), ...(prior.cdrom ? [prior.cdrom] : [])] : (prior.nics ?? []);
+    return declared.some((d) => d.name === x.name);
+  };
+}
+
 // ---- Operations --------------------------------------------------------------------------------------
 
 /** A VM, read with the other VMs of its cluster asked for at the same time. */
@@ -256,6 +293,10 @@ async function settled(c: ChimeClient, uuid: string, want: "running" | "stopped"
     { timeoutMs: i.timeoutSeconds * 1000, intervalMs: c.settings.pollIntervalMs, what: `VM ${i.name} to be ${want === "any" ? "ready" : want}` },
   );
 }
+
+/** Waits until the VM has no operation under way (it refuses attach and detach until then), whatever its state. */
+const idle = (c: ChimeClient, uuid: string, i: Partial<VmInputs>) =>
+  settledAt<Busy>(c, `/v1/vm/${uuid}`, "vm", `VM ${i.name ?? uuid}`, i.timeoutSeconds ?? 900, (o) => !o.operation);
 
 /**
  * Waits for the VM's work to end (`tasksBefore`: ours began after that many tasks), then brings it to its
@@ -321,9 +362,25 @@ function createBody(i: VmInputs, marker: string) {
     password: i.password,
     vnc_password: i.vncPassword,
     volumes: i.volumes.map((v) =>
-      plain({ name: v.name, size: Math.round(v.sizeGb * GIB), volume_spec_uuid: v.volumeSpecUuid, image_uuid: v.imageUuid, root: v.root ? 1 : 0 }),
+      plain({
+        name: v.name,
+        description: withMarker("", marker),
+        size: Math.round(v.sizeGb * GIB),
+        volume_spec_uuid: v.volumeSpecUuid,
+        image_uuid: v.imageUuid,
+        root: v.root ? 1 : 0,
+      }),
     ),
-    nics: i.nics.map((n) => plain({ name: n.name, subnet_uuid: n.subnetUuid, sg_uuid: n.securityGroupUuid, ip: n.ip, primary: n.primary ? 1 : 0 })),
+    nics: i.nics.map((n) =>
+      plain({
+        name: n.name,
+        description: withMarker("", marker),
+        subnet_uuid: n.subnetUuid,
+        sg_uuid: n.securityGroupUuid,
+        ip: n.ip,
+        primary: n.primary ? 1 : 0,
+      }),
+    ),
     cdrom: i.cdrom
       ? { name: i.cdrom.name, image_uuid: i.cdrom.imageUuid, volume_spec_uuid: i.cdrom.volumeSpecUuid, bootable: i.cdrom.bootable ? 1 : 0 }
       : undefined,
@@ -343,8 +400,8 @@ interface WireVm {
   memory: number;
   state: number;
   operation: string;
-  nics: Array<{ uuid: string; name: string; ip: string; mac: string; subnet_uuid: string }>;
-  volumes: Array<{ uuid: string; name: string; size: number; root: number }>;
+  nics: Array<{ uuid: string; name: string; description?: string; ip: string; mac: string; subnet_uuid: string; primary: number }>;
+  volumes: Array<{ uuid: string; name: string; description?: string; size: number; root: number; volume_spec_uuid?: string; image_uuid?: string }>;
   /** The VM's operations: `state` 1 finished, 2 failed (with the reason in `description`). */
   tasks?: Array<{ uuid: string; operation_name: string; state: number; description?: string }>;
 }

@@ -62,6 +62,7 @@ export function vmHandlers(s: ChimeState) {
       return {
         uuid: randomUUID(),
         name: v.name,
+        description: v.description ?? "",
         size: v.size,
         root: v.root ?? 0,
         image_uuid: v.image_uuid ?? "",

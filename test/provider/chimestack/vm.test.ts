@@ -172,6 +172,32 @@ describe("chimestack.Vm lifecycle", () => {
     expect(await vm.read(id, outs)).toEqual({ id: "" });
   });
 
+  it("detaches a chimestack.Volume attached to it before its delete (force_del), so that volume and its snapshots outlive the VM", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const volume = asEngine(chimestack.Volume.provider);
+    const v = await volume.create(
+      await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "shared", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec, vmUuid: id }),
+    );
+    const snap = await ctx.api("POST", `/v1/volume/${v.id}/snapshot`, { name: "before" });
+    await vm.delete(id, outs);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+    expect((await ctx.sim.inventory("volumes")).find((x) => x.uuid === v.id)).toMatchObject({ state: 1, attached_vms: [] });
+    expect((await ctx.sim.inventory("snapshots")).map((x) => x.uuid)).toEqual([snap.snapshot.uuid]);
+  });
+
+  it("detaches and deletes the secondary NICs it made apart before its delete, which the VM's delete would leave holding their addresses", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const grown = await vm.update(
+      id,
+      outs,
+      await checked({ nics: [NIC0, { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup }] }),
+    );
+    expect((await ctx.sim.inventory("nics")).map((n) => n.name)).toEqual(["nic1"]);
+    await vm.delete(id, grown.outs);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+    expect(await ctx.sim.inventory("nics")).toEqual([]);
+  });
+
   it("logs in again, once, when the token has expired", async () => {
     await vm.create(await checked({ name: "vm-a" }));
     await ctx.sim.control("DELETE", "/_sim/requests");
