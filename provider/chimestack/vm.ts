@@ -12,7 +12,9 @@
  * of them shows a change. The ownership marker rides at the end of the description, and of the
  * descriptions of the volumes and NICs the VM makes. Delete (`force_del=true`, which deletes the volumes
  * attached) first detaches the volumes it does not own (a `chimestack.Volume`), and detaches and deletes
- * its secondary NICs (the reference does not say a VM's delete removes them).
+ * its secondary NICs (the reference does not say a VM's delete removes them). A volume or NIC an update
+ * makes but cannot attach is deleted; one it could not delete either is taken up by the next update (by
+ * its marker) instead of a second one.
  *
  * VM states are not documented: we read 1 as running and 2 as stopped, and anything else (0 and unknown
  * numbers) as still in progress until the deadline.
@@ -251,9 +253,9 @@ type Recorded = Partial<VmInputs> & { volumeDetails?: Array<{ uuid: string }>; n
  * with no marker (made before markers, or an adopted VM's) is its own when its outputs recorded it, or, with
  * nothing recorded (at adoption), when its inputs declare it by name.
  */
-export function owner(vm: { description: string }, prior: Recorded) {
-  const marker = splitMarker(vm.description).marker;
-  return (x: { uuid: string; name: string; description?: string }, field: "volumes" | "nics"): boolean => {
+export function owner(vm: { description: string }, prior: Recorded, fallback?: string) {
+  const marker = splitMarker(vm.description).marker ?? fallback;
+  return (x: Owned, field: "volumes" | "nics"): boolean => {
     const m = splitMarker(x.description).marker;
     if (m) return m === marker;
     const recorded = field === "volumes" ? prior.volumeDetails : prior.nicDetails;
@@ -316,35 +318,109 @@ async function ready(c: ChimeClient, uuid: string, i: VmInputs, tasksBefore?: nu
  */
 async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmInputs, have: WireVm) {
   const cluster = clusterPath(news.azUuid, news.clusterUuid);
+  const marker = splitMarker(have.description).marker ?? news.marker;
+  const mine = owner(have, olds, marker);
+  const removed = new Set<string>();
   for (const gone of leaving(olds.volumes, news.volumes)) {
     const w = have.volumes.find((x) => x.name === gone.name);
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: w.uuid }, { idempotent: true });
     // With its physical volume, as a chimestack.Volume is deleted (`force_del`).
     await c.call("DELETE", `${cluster}/volume/${w.uuid}?force_del=true`, undefined, { idempotent: true });
+    removed.add(w.uuid);
   }
   for (const gone of leaving(olds.nics, news.nics)) {
     const w = have.nics.find((x) => x.name === gone.name);
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_nic`, { nic_uuid: w.uuid }, { idempotent: true });
     await c.call("DELETE", `/v1/nic/${w.uuid}`, undefined, { idempotent: true });
+    removed.add(w.uuid);
   }
+  // Attached already: by an update whose answer was lost.
+  const onVm = (list: Array<Owned>, field: "volumes" | "nics", n: string) => list.some((x) => x.name === n && !removed.has(x.uuid) && mine(x, field));
   for (const add of leaving(news.volumes, olds.volumes)) {
-    const { volume } = await c.call<{ volume: { uuid: string } }>(
-      "POST",
-      `${cluster}/volume`,
-      plain({ name: add.name, size: Math.round(add.sizeGb * GIB), volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }),
-    );
-    await settledAt(c, `${cluster}/volume/${volume.uuid}`, "volume", `volume ${add.name}`, news.timeoutSeconds);
-    await c.call("PUT", `/v1/vm/${id}/attach_disk`, { volume_uuid: volume.uuid }, { idempotent: true });
+    if (onVm(have.volumes, "volumes", add.name)) continue;
+    const size = Math.round(add.sizeGb * GIB);
+    const description = withMarker("", marker);
+    await attachNew(c, id, news, {
+      name: add.name,
+      what: `volume ${add.name}`,
+      list: () => c.list<WireVolume>(`${cluster}/volume`, { name: add.name }),
+      fits: (x) =>
+        x.description === description && x.size === size && x.volume_spec_uuid === add.volumeSpecUuid && (x.image_uuid || undefined) === add.imageUuid,
+      make: async () =>
+        (
+          await c.call<{ volume: { uuid: string } }>(
+            "POST",
+            `${cluster}/volume`,
+            plain({ name: add.name, description, size, volume_spec_uuid: add.volumeSpecUuid, image_uuid: add.imageUuid }),
+          )
+        ).volume.uuid,
+      ready: (uuid) => settledAt(c, `${cluster}/volume/${uuid}`, "volume", `volume ${add.name}`, news.timeoutSeconds),
+      attach: (uuid) => c.call("PUT", `/v1/vm/${id}/attach_disk`, { volume_uuid: uuid }, { idempotent: true }),
+      remove: (uuid) => c.call("DELETE", `${cluster}/volume/${uuid}?force_del=true`, undefined, { idempotent: true }),
+    });
   }
   for (const add of leaving(news.nics, olds.nics)) {
-    const { nic } = await c.call<{ nic: { uuid: string } }>(
-      "POST",
-      "/v1/nic",
-      plain({ name: add.name, subnet_uuid: add.subnetUuid, sg_uuid: add.securityGroupUuid, ip: add.ip, primary: 0 }),
+    if (onVm(have.nics, "nics", add.name)) continue;
+    // The security group shows in no NIC answer: the description names it, so that only a NIC made for this
+    // one is taken up again.
+    const description = withMarker(`security group ${add.securityGroupUuid}`, marker);
+    await attachNew(c, id, news, {
+      name: add.name,
+      what: `NIC ${add.name}`,
+      list: () => c.list<WireNic>("/v1/nic", { name: add.name, subnet_uuid: add.subnetUuid }),
+      fits: (x) => x.description === description && x.subnet_uuid === add.subnetUuid && (!add.ip || x.ip === add.ip),
+      make: async () =>
+        (
+          await c.call<{ nic: { uuid: string } }>(
+            "POST",
+            "/v1/nic",
+            plain({ name: add.name, description, subnet_uuid: add.subnetUuid, sg_uuid: add.securityGroupUuid, ip: add.ip, primary: 0 }),
+          )
+        ).nic.uuid,
+      attach: (uuid) => c.call("PUT", `/v1/vm/${id}/attach_nic`, { nic_uuid: uuid }, { idempotent: true }),
+      remove: (uuid) => c.call("DELETE", `/v1/nic/${uuid}`, undefined, { idempotent: true }),
+    });
+  }
+}
+
+type Owned = { uuid: string; name: string; description?: string };
+
+/**
+ * A volume or NIC made apart for the VM, with the VM's marker in its description, and attached. A free one
+ * that carries the marker and fits (left by an update that failed after making it) is taken up instead of
+ * making another. When the wait or the attach fails, it is deleted (best effort; one left behind is taken
+ * up by the next update), and the error reported.
+ */
+async function attachNew<T extends Owned & { attached_vms: unknown[] }>(
+  c: ChimeClient,
+  vm: string,
+  i: VmInputs,
+  o: {
+    name: string;
+    what: string;
+    list: () => Promise<T[]>;
+    fits: (x: T) => boolean;
+    make: () => Promise<string>;
+    ready?: (uuid: string) => Promise<unknown>;
+    attach: (uuid: string) => Promise<unknown>;
+    remove: (uuid: string) => Promise<unknown>;
+  },
+) {
+  const spare = (await o.list()).find((x) => x.name === o.name && x.attached_vms.length === 0 && o.fits(x));
+  const uuid = spare?.uuid ?? (await o.make());
+  try {
+    await o.ready?.(uuid);
+    await idle(c, vm, i);
+    await o.attach(uuid);
+  } catch (e) {
+    const cleanup = await o.remove(uuid).then(
+      () => `${o.what} (${uuid}) was deleted`,
+      (d: Error) => `${o.what} (${uuid}) could not be deleted (${d.message}); the next update takes it up`,
     );
-    await c.call("PUT", `/v1/vm/${id}/attach_nic`, { nic_uuid: nic.uuid }, { idempotent: true });
+    if (e instanceof Error) e.message += ` (${cleanup})`;
+    throw e;
   }
 }
 
@@ -385,6 +461,19 @@ function createBody(i: VmInputs, marker: string) {
       ? { name: i.cdrom.name, image_uuid: i.cdrom.imageUuid, volume_spec_uuid: i.cdrom.volumeSpecUuid, bootable: i.cdrom.bootable ? 1 : 0 }
       : undefined,
   });
+}
+
+interface WireVolume extends Owned {
+  size: number;
+  volume_spec_uuid: string;
+  image_uuid: string;
+  attached_vms: unknown[];
+}
+
+interface WireNic extends Owned {
+  subnet_uuid: string;
+  ip: string;
+  attached_vms: unknown[];
 }
 
 interface WireVm {

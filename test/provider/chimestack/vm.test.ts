@@ -14,6 +14,7 @@ const MARKER = "pulumi:00000000000000bb";
 
 const ROOT = { name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true };
 const NIC0 = { name: "nic0", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
+const NIC1 = { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
 
 describe("chimestack.Vm lifecycle", () => {
   it("creates with only the required inputs, waits for the stub to fill in, and reads back", async () => {
@@ -143,6 +144,47 @@ describe("chimestack.Vm lifecycle", () => {
     // The primary NIC cannot be detached: a change to it replaces the VM.
     const primaryMoved = await checked({ nics: [{ ...nic0, securityGroupUuid: CATALOGUE.webSg }, nic1] });
     expect((await vm.diff(id, u.outs, primaryMoved)).replaces).toEqual(["nics"]);
+  });
+
+  it("deletes a data volume and a NIC it made when their attach fails, and reports the attach's error", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    await ctx.sim.control("POST", "/_sim/faults", { method: "PUT", path: `/v1/vm/${id}/attach_disk`, status: 400, message: "no disk slot left" });
+    await expect(vm.update(id, outs, await checked({ volumes: [ROOT, DATA] }))).rejects.toThrow(/no disk slot left.*volume data \(.*\) was deleted/);
+    expect((await ctx.sim.inventory("volumes")).map((v) => v.uuid)).toEqual([SEEDED.volume]);
+    await ctx.sim.control("POST", "/_sim/faults", { method: "PUT", path: `/v1/vm/${id}/attach_nic`, status: 400, message: "no PCI slot left" });
+    await expect(vm.update(id, outs, await checked({ nics: [NIC0, NIC1] }))).rejects.toThrow(/no PCI slot left.*NIC nic1 \(.*\) was deleted/);
+    expect(await ctx.sim.inventory("nics")).toEqual([]);
+  });
+
+  it("takes up the volume and the NIC (with its pinned address) that a failed update made but could not attach or delete, instead of making more", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const more = await checked({
+      volumes: [ROOT, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }],
+      nics: [NIC0, { ...NIC1, ip: "192.168.231.88" }],
+    });
+    for (const [path, method] of [
+      [`/v1/vm/${id}/attach_disk`, "PUT"],
+      [`/v1/az/${DEMO.az}/cluster/${SEEDED.cluster}/volume/`, "DELETE"],
+    ])
+      await ctx.sim.control("POST", "/_sim/faults", { method, path, status: 400, message: "refused" });
+    await expect(vm.update(id, outs, more)).rejects.toThrow(/could not be deleted.*the next update takes it up/);
+    const [left] = (await ctx.sim.inventory("volumes")).filter((v) => v.name === "data");
+    for (const [path, method] of [
+      [`/v1/vm/${id}/attach_nic`, "PUT"],
+      ["/v1/nic/", "DELETE"],
+    ])
+      await ctx.sim.control("POST", "/_sim/faults", { method, path, status: 400, message: "refused" });
+    await expect(vm.update(id, outs, more)).rejects.toThrow(/NIC nic1 .* could not be deleted/);
+    const [nic] = await ctx.sim.inventory("nics");
+    const done = await vm.update(id, outs, more);
+    expect(done.outs.volumeDetails.map((v: { name: string; uuid: string }) => [v.name, v.uuid])).toEqual([
+      ["root", outs.volumeDetails[0].uuid],
+      ["data", left.uuid],
+    ]);
+    expect(done.outs.nicDetails[1]).toMatchObject({ name: "nic1", uuid: nic.uuid, ip: "192.168.231.88" });
+    expect((await ctx.sim.inventory("volumes")).filter((v) => v.name === "data")).toHaveLength(1);
+    expect(await ctx.sim.inventory("nics")).toHaveLength(1);
   });
 
   it("replaces when a kept volume changes or the root volume moves", async () => {

@@ -183,6 +183,19 @@ describe("ChimeStack simulator: volumes, snapshots, images and security groups",
     return v.uuid as string;
   };
 
+  it("lists NICs, those made apart and those of VMs, filtered by name and subnet_uuid, with the description they were made with", async () => {
+    const token = await login();
+    await vm(token);
+    const made = (await call("POST", "/v1/nic", { name: "nic1", description: "mine", subnet_uuid: CATALOGUE.default1, sg_uuid: DEMO.securityGroup }, token))
+      .body.result.nic;
+    const all = (await call("GET", "/v1/nic", undefined, token)).body.result;
+    expect(all.elements.map((n: { name: string }) => n.name).sort()).toEqual(["nic0", "nic1"]);
+    const byName = (await call("GET", "/v1/nic?name=nic1", undefined, token)).body.result;
+    expect(byName).toMatchObject({ total: 1, elements: [{ uuid: made.uuid, description: "mine", attached_vms: [] }] });
+    expect((await call("GET", `/v1/nic?subnet_uuid=${CATALOGUE.default1}&name=nic0`, undefined, token)).body.result.total).toBe(1);
+    expect((await call("GET", "/v1/nic?subnet_uuid=none", undefined, token)).body.result.total).toBe(0);
+  });
+
   it("lists a cluster's volumes, those made apart and its VMs', and renames one in place", async () => {
     const token = await login();
     const { root } = await vm(token);
