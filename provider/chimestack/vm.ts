@@ -3,7 +3,9 @@
  * (by volume spec and image) and NICs on subnets. Create answers a stub at once; the VM is awaited until
  * its `operation` is empty and its state known, then brought to its power state. In place: name,
  * description (`PATCH`), power state (`start`/`stop`), data volumes and secondary NICs added (made apart,
- * awaited, attached) and removed (detached, deleted) one by one, matched by name; a changed secondary NIC
+ * awaited, attached) and removed (detached, deleted) one by one, matched by name among those the VM owns
+ * (never a `chimestack.Volume` of the same name); a data volume whose name alone changes is renamed
+ * (`updateVolume`), its data kept; a changed secondary NIC
  * (subnet, security group, address) is swapped for a new one (detached and deleted, then made and
  * attached), since ChimeStack's updateNic changes only a NIC's name. The spec, placement, CD-ROM,
  * passwords, a changed volume (no resize, and swapping it would lose its data: a `chimestack.Volume` with
@@ -44,7 +46,9 @@ const inputs = z
     volumes: z
       .array(
         z.strictObject({
-          name: name().describe("volumes are matched by name across updates"),
+          name: name().describe(
+            "volumes are matched by name across updates; a data volume whose name alone changes (same size, spec, image) is renamed in place, its data kept",
+          ),
           sizeGb: z
             .number()
             .positive("must be positive")
@@ -201,11 +205,14 @@ export type Vm = InstanceType<typeof Vm>;
 
 /**
  * The VM as outputs: what ChimeStack shows of the inputs (the declared volumes and NICs are kept), and what
- * only it knows. `volumeDetails` are the volumes the VM declares, CD-ROM included (all it shows when it declares none yet, as
- * at adoption): a chimestack.Volume attached to it is that resource's, and no change of the VM's.
+ * only it knows. `volumeDetails` are the volumes the VM owns (see `owner`), CD-ROM included (all it shows when
+ * it declares none yet, as at adoption): a chimestack.Volume attached to it, even of the same name as one of
+ * the VM's, is that resource's, and no change of the VM's.
  */
-export function model(w: WireVm, prior: Partial<VmInputs>) {
-  const declared = prior.volumes && [...prior.volumes.map((v) => v.name), ...(prior.cdrom ? [prior.cdrom.name] : [])];
+export function model(w: WireVm, prior: Recorded) {
+  const mine = owner(w, prior, prior.marker);
+  // At adoption, with no volume declared yet: all it shows.
+  const all = !prior.volumes?.length && !prior.volumeDetails;
   return {
     azUuid: w.az_uuid,
     clusterUuid: w.cluster_uuid,
@@ -221,9 +228,7 @@ export function model(w: WireVm, prior: Partial<VmInputs>) {
     memoryBytes: w.memory,
     ips: w.nics.map((n) => n.ip).filter(Boolean),
     nicDetails: w.nics.map((n) => ({ uuid: n.uuid, name: n.name, ip: n.ip, mac: n.mac, subnetUuid: n.subnet_uuid })),
-    volumeDetails: w.volumes
-      .filter((v) => !declared?.length || declared.includes(v.name))
-      .map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
+    volumeDetails: w.volumes.filter((v) => all || mine(v, "volumes")).map((v) => ({ uuid: v.uuid, name: v.name, sizeBytes: v.size, root: v.root === 1 })),
   };
 }
 
@@ -321,16 +326,28 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
   const marker = splitMarker(have.description).marker ?? news.marker;
   const mine = owner(have, olds, marker);
   const removed = new Set<string>();
-  for (const gone of leaving(olds.volumes, news.volumes)) {
-    const w = have.volumes.find((x) => x.name === gone.name);
+  const gone = leaving(olds.volumes, news.volumes);
+  const added = leaving(news.volumes, olds.volumes);
+  // A data volume whose name alone changes is renamed in place (updateVolume), its data kept.
+  for (const o of [...gone]) {
+    const n = added.find((a) => !o.root && !a.root && a.sizeGb === o.sizeGb && a.volumeSpecUuid === o.volumeSpecUuid && a.imageUuid === o.imageUuid);
+    const w = n && have.volumes.find((x) => x.name === o.name && mine(x, "volumes"));
+    if (!n || !w) continue;
+    await c.call("PATCH", `${cluster}/volume/${w.uuid}`, { name: n.name, description: withMarker(w.description ?? "", marker) }, { idempotent: true });
+    gone.splice(gone.indexOf(o), 1);
+    added.splice(added.indexOf(n), 1);
+  }
+  for (const o of gone) {
+    // Only a volume the VM made: never another resource's (a chimestack.Volume) of the same name.
+    const w = have.volumes.find((x) => x.name === o.name && mine(x, "volumes"));
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_disk`, { volume_uuid: w.uuid }, { idempotent: true });
     // With its physical volume, as a chimestack.Volume is deleted (`force_del`).
     await c.call("DELETE", `${cluster}/volume/${w.uuid}?force_del=true`, undefined, { idempotent: true });
     removed.add(w.uuid);
   }
-  for (const gone of leaving(olds.nics, news.nics)) {
-    const w = have.nics.find((x) => x.name === gone.name);
+  for (const o of leaving(olds.nics, news.nics)) {
+    const w = have.nics.find((x) => x.name === o.name && mine(x, "nics"));
     if (!w) continue;
     await c.call("PUT", `/v1/vm/${id}/detach_nic`, { nic_uuid: w.uuid }, { idempotent: true });
     await c.call("DELETE", `/v1/nic/${w.uuid}`, undefined, { idempotent: true });
@@ -338,7 +355,7 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
   }
   // Attached already: by an update whose answer was lost.
   const onVm = (list: Array<Owned>, field: "volumes" | "nics", n: string) => list.some((x) => x.name === n && !removed.has(x.uuid) && mine(x, field));
-  for (const add of leaving(news.volumes, olds.volumes)) {
+  for (const add of added) {
     if (onVm(have.volumes, "volumes", add.name)) continue;
     const size = Math.round(add.sizeGb * GIB);
     const description = withMarker("", marker);

@@ -187,6 +187,42 @@ describe("chimestack.Vm lifecycle", () => {
     expect(await ctx.sim.inventory("nics")).toHaveLength(1);
   });
 
+  it("drops only the data volume it made, never a chimestack.Volume of the same name attached to it, which is no volume of its own either", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const volume = asEngine(chimestack.Volume.provider);
+    const theirs = await volume.create(
+      await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec, vmUuid: id }),
+    );
+    const grown = await vm.update(id, outs, await checked({ volumes: [ROOT, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }] }));
+    const own = grown.outs.volumeDetails.map((v: { uuid: string }) => v.uuid);
+    expect(own).toHaveLength(2);
+    expect(own).not.toContain(theirs.id);
+    expect((await vm.read(id, grown.outs)).props).toEqual(grown.outs);
+    const shrunk = await vm.update(id, grown.outs, await checked());
+    expect(shrunk.outs.volumeDetails.map((v: { uuid: string }) => v.uuid)).toEqual([outs.volumeDetails[0].uuid]);
+    expect((await ctx.sim.inventory("volumes")).find((v) => v.uuid === theirs.id)).toMatchObject({
+      state: 2,
+      attached_vms: [id],
+    });
+    expect((await ctx.sim.inventory("volumes")).filter((v) => v.uuid === own[1])).toEqual([]);
+  });
+
+  it("renames a data volume in place (updateVolume): same volume, its data kept, and the preview shows no replacement", async () => {
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    const { id, outs } = await vm.create(await checked({ volumes: [ROOT, DATA] }));
+    const data = outs.volumeDetails[1].uuid;
+    const renamed = await checked({ volumes: [ROOT, { ...DATA, name: "logs" }] });
+    expect(await vm.diff(id, outs, renamed)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vm.update(id, outs, renamed);
+    expect(u.outs.volumeDetails.map((v: { name: string; uuid: string }) => [v.name, v.uuid])).toEqual([
+      ["root", outs.volumeDetails[0].uuid],
+      ["logs", data],
+    ]);
+    const requests = await ctx.sim.requests();
+    expect(requests.filter((r) => r.method === "PATCH" && r.path.endsWith(`/volume/${data}`))).toHaveLength(1);
+    expect(requests.filter((r) => r.method === "DELETE" || (r.method === "POST" && r.path.endsWith("/volume")))).toEqual([]);
+  });
+
   it("replaces when a kept volume changes or the root volume moves", async () => {
     const { id, outs } = await vm.create(await checked());
     const bigger = await checked({ volumes: [{ ...ROOT, sizeGb: 20 }] });
