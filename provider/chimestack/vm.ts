@@ -168,13 +168,19 @@ export const Vm = defineResource({
       const { vm } = await client.call<{ vm: WireVm }>("POST", "/v1/vm", createBody(i, marker));
       return { id: vm.uuid, wait: async () => ({ wire: await ready(client, vm.uuid, i, 0) }) };
     },
-    read: (id, { client }, prior) => get(client, id, prior),
+    // With the volumes and NICs the state recorded as the VM's (the model sees only the inputs).
+    read: async (id, { client }, prior) => {
+      const w = await get(client, id, prior);
+      const r = prior as Recorded;
+      return w && { ...w, recorded: plain({ volumeDetails: r.volumeDetails, nicDetails: r.nicDetails }) };
+    },
     async update(id, olds, news, { client }) {
       const have = await settled(client, id, "any", news);
       const { text, marker } = splitMarker(have.description);
       if (have.name !== news.name || text !== news.description) {
         await client.call("PATCH", `/v1/vm/${id}`, { name: news.name, description: withMarker(news.description, marker ?? news.marker) }, { idempotent: true });
       }
+      await marked(client, have, olds, news);
       await attachments(client, id, olds, news, have);
       await ready(client, id, news);
     },
@@ -210,9 +216,10 @@ export type Vm = InstanceType<typeof Vm>;
  * the VM's, is that resource's, and no change of the VM's.
  */
 export function model(w: WireVm, prior: Recorded) {
-  const mine = owner(w, prior, prior.marker);
+  const known = { ...w.recorded, ...prior };
+  const mine = owner(w, known, prior.marker);
   // At adoption, with no volume declared yet: all it shows.
-  const all = !prior.volumes?.length && !prior.volumeDetails;
+  const all = !prior.volumes?.length && !known.volumeDetails;
   return {
     azUuid: w.az_uuid,
     clusterUuid: w.cluster_uuid,
@@ -254,18 +261,20 @@ type Recorded = Partial<VmInputs> & { volumeDetails?: Array<{ uuid: string }>; n
 
 /**
  * Whether a volume or NIC on the VM is the VM's own. What it makes carries its marker (the one at the end of
- * the VM's description); one that carries another marker is another resource's (a chimestack.Volume). One
- * with no marker (made before markers, or an adopted VM's) is its own when its outputs recorded it, or, with
- * nothing recorded (at adoption), when its inputs declare it by name.
+ * the VM's description, or `fallback`); one that carries another marker is another resource's (a
+ * chimestack.Volume). One with no marker (made before markers, or an adopted VM's) is its own when the
+ * state recorded it (`volumeDetails`, `nicDetails`); with nothing recorded, when its inputs declare it by
+ * name: the CD-ROM (whose request has no description), and anything of a VM that carries no marker.
  */
 export function owner(vm: { description: string }, prior: Recorded, fallback?: string) {
-  const marker = splitMarker(vm.description).marker ?? fallback;
+  const own = splitMarker(vm.description).marker;
+  const marker = own ?? fallback;
   return (x: Owned, field: "volumes" | "nics"): boolean => {
     const m = splitMarker(x.description).marker;
     if (m) return m === marker;
     const recorded = field === "volumes" ? prior.volumeDetails : prior.nicDetails;
     if (recorded) return recorded.some((r) => r.uuid === x.uuid);
-    const declared = field === "volumes" ? [...(prior.volumes ?? []), ...(prior.cdrom ? [prior.cdrom] : [])] : (prior.nics ?? []);
+    const declared = [...(own ? [] : ((field === "volumes" ? prior.volumes : prior.nics) ?? [])), ...(field === "volumes" && prior.cdrom ? [prior.cdrom] : [])];
     return declared.some((d) => d.name === x.name);
   };
 }
@@ -405,6 +414,20 @@ async function attachments(c: ChimeClient, id: string, olds: VmInputs, news: VmI
 type Owned = { uuid: string; name: string; description?: string };
 
 /**
+ * Writes the VM's marker into the descriptions of its volumes made before markers (those its outputs
+ * recorded, `updateVolume`), so that from now on they are known as its own by the marker alone.
+ */
+async function marked(c: ChimeClient, have: WireVm, olds: Recorded, news: VmInputs) {
+  const marker = splitMarker(have.description).marker ?? news.marker;
+  if (!marker) return;
+  const cluster = clusterPath(news.azUuid, news.clusterUuid);
+  for (const v of have.volumes) {
+    if (splitMarker(v.description).marker || !olds.volumeDetails?.some((r) => r.uuid === v.uuid)) continue;
+    await c.call("PATCH", `${cluster}/volume/${v.uuid}`, { name: v.name, description: withMarker(v.description ?? "", marker) }, { idempotent: true });
+  }
+}
+
+/**
  * A volume or NIC made apart for the VM, with the VM's marker in its description, and attached. A free one
  * that carries the marker and fits (left by an update that failed after making it) is taken up instead of
  * making another. When the wait or the attach fails, it is deleted (best effort; one left behind is taken
@@ -510,4 +533,6 @@ interface WireVm {
   volumes: Array<{ uuid: string; name: string; description?: string; size: number; root: number; volume_spec_uuid?: string; image_uuid?: string }>;
   /** The VM's operations: `state` 1 finished, 2 failed (with the reason in `description`). */
   tasks?: Array<{ uuid: string; operation_name: string; state: number; description?: string }>;
+  /** Not ChimeStack's: what the state recorded as the VM's (see `read`). */
+  recorded?: Pick<Recorded, "volumeDetails" | "nicDetails">;
 }

@@ -276,6 +276,26 @@ describe("chimestack.Vm lifecycle", () => {
     expect(await ctx.sim.inventory("nics")).toEqual([]);
   });
 
+  it("goes by the volume uuids its outputs recorded for a VM made before markers (and marks them at its next update): a chimestack.Volume of the same name is no volume of its own, and is detached before its delete", async () => {
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    const { id, outs } = await vm.create(await checked({ volumes: [ROOT, DATA] }));
+    const cluster = `/v1/az/${DEMO.az}/cluster/${SEEDED.cluster}/volume`;
+    for (const v of outs.volumeDetails) await ctx.api("PATCH", `${cluster}/${v.uuid}`, { name: v.name, description: "" });
+    const volume = asEngine(chimestack.Volume.provider);
+    const theirs = await volume.create(await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, ...DATA, vmUuid: id }));
+    // Unmarked: the volume the VM made before, but another resource's (of the same name) too.
+    await ctx.api("PATCH", `${cluster}/${theirs.id}`, { name: "data", description: "" });
+    const refreshed = (await vm.read(id, outs)).props!;
+    expect(refreshed.volumeDetails).toEqual(outs.volumeDetails);
+    // An update writes the VM's marker into its own volumes' descriptions, none into the other's.
+    const u = await vm.update(id, refreshed, await checked({ volumes: [ROOT, DATA] }));
+    expect(u.outs.volumeDetails).toEqual(outs.volumeDetails);
+    const descriptions = new Map((await ctx.sim.inventory("volumes")).map((v) => [v.uuid, v.description]));
+    expect(descriptions.get(theirs.id)).toBe("");
+    await vm.delete(id, u.outs);
+    expect((await ctx.sim.inventory("volumes")).find((v) => v.uuid === theirs.id)).toMatchObject({ state: 1, attached_vms: [] });
+  });
+
   it("logs in again, once, when the token has expired", async () => {
     await vm.create(await checked({ name: "vm-a" }));
     await ctx.sim.control("DELETE", "/_sim/requests");
