@@ -20,6 +20,7 @@ export const FILTERS = {
   securityGroup: ["name", "uuid"],
   vm: ["name", "state", "uuid", "host_uuid", "az_uuid", "cluster_uuid"],
   volume: ["name", "state", "uuid", "host_uuid", "type"],
+  nic: ["name", "state", "uuid", "subnet_uuid"],
   snapshot: ["name", "state"],
 };
 

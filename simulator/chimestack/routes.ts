@@ -74,6 +74,7 @@ export function chimeRoutes(s: ChimeState): Route[] {
     { method: "GET", path: `${SNAP}/:snapshot`, handler: h.getSnapshot },
     { method: "PATCH", path: `${SNAP}/:snapshot`, handler: h.updateSnapshot },
     { method: "DELETE", path: `${SNAP}/:snapshot`, handler: h.deleteSnapshot },
+    { method: "GET", path: "/v1/nic", handler: h.listNic },
     { method: "POST", path: "/v1/nic", handler: h.createNic },
     { method: "GET", path: "/v1/nic/:nic", handler: h.getNic },
     { method: "DELETE", path: "/v1/nic/:nic", handler: h.deleteNic },

@@ -270,15 +270,17 @@ export class ChimeState {
   }
 
   /**
-   * Deletes a VM. The volumes and NICs made apart and attached to it are freed, or deleted with it when
-   * `force` (`force_del=true`: "the physical volumes are deleted as well"; the NICs too, our choice).
+   * Deletes a VM. The volumes and NICs made apart and attached to it are freed; with `force`
+   * (`force_del=true`: "the physical volumes are deleted as well") its volumes made apart are deleted with
+   * it, and the snapshots of its volumes. NICs made apart are freed either way: the document says nothing
+   * of NICs, so they outlive the VM (the user deletes them, `DELETE /v1/nic`).
    */
   deleteVm(uuid: string, force = false) {
     const v = this.vm(uuid);
     for (const field of ["volumes", "nics"] as const) {
       for (const x of v[field] as Obj[]) {
         if (!this.data[field].has(x.uuid)) continue;
-        if (force) this.data[field].delete(x.uuid);
+        if (force && field === "volumes") this.data[field].delete(x.uuid);
         else Object.assign(x, { state: 1, attached_vms: [] });
       }
     }

@@ -62,6 +62,7 @@ export function vmHandlers(s: ChimeState) {
       return {
         uuid: randomUUID(),
         name: v.name,
+        description: v.description ?? "",
         size: v.size,
         root: v.root ?? 0,
         image_uuid: v.image_uuid ?? "",
@@ -223,6 +224,16 @@ export function vmHandlers(s: ChimeState) {
       };
       data.nics.set(n.uuid, n);
       return ok({ nic: showNic(n, at) });
+    },
+    /** Every NIC: those made apart and those a VM was made with (the reference's example lists VMs' primary NICs). */
+    listNic: (req) => {
+      const ofVms = [...data.vms.keys()].flatMap((u) => s.vm(u).nics as Obj[]);
+      const all = new Map([...data.nics.values(), ...ofVms].map((n) => [n.uuid, n]));
+      return list(
+        [...all.values()].map((n) => showNic(n, at)),
+        req,
+        FILTERS.nic,
+      );
     },
     getNic: (req) => ok({ nic: showNic(s.get(data.nics, req.params.nic, "nic"), at) }),
     deleteNic: (req) => (s.deleteNic(s.get(data.nics, req.params.nic, "nic")), ok(1)),

@@ -14,6 +14,7 @@ const MARKER = "pulumi:00000000000000bb";
 
 const ROOT = { name: "root", sizeGb: 10, volumeSpecUuid: DEMO.volumeSpec, imageUuid: DEMO.image, root: true };
 const NIC0 = { name: "nic0", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
+const NIC1 = { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup };
 
 describe("chimestack.Vm lifecycle", () => {
   it("creates with only the required inputs, waits for the stub to fill in, and reads back", async () => {
@@ -145,6 +146,83 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await vm.diff(id, u.outs, primaryMoved)).replaces).toEqual(["nics"]);
   });
 
+  it("deletes a data volume and a NIC it made when their attach fails, and reports the attach's error", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    await ctx.sim.control("POST", "/_sim/faults", { method: "PUT", path: `/v1/vm/${id}/attach_disk`, status: 400, message: "no disk slot left" });
+    await expect(vm.update(id, outs, await checked({ volumes: [ROOT, DATA] }))).rejects.toThrow(/no disk slot left.*volume data \(.*\) was deleted/);
+    expect((await ctx.sim.inventory("volumes")).map((v) => v.uuid)).toEqual([SEEDED.volume]);
+    await ctx.sim.control("POST", "/_sim/faults", { method: "PUT", path: `/v1/vm/${id}/attach_nic`, status: 400, message: "no PCI slot left" });
+    await expect(vm.update(id, outs, await checked({ nics: [NIC0, NIC1] }))).rejects.toThrow(/no PCI slot left.*NIC nic1 \(.*\) was deleted/);
+    expect(await ctx.sim.inventory("nics")).toEqual([]);
+  });
+
+  it("takes up the volume and the NIC (with its pinned address) that a failed update made but could not attach or delete, instead of making more", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const more = await checked({
+      volumes: [ROOT, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }],
+      nics: [NIC0, { ...NIC1, ip: "192.168.231.88" }],
+    });
+    for (const [path, method] of [
+      [`/v1/vm/${id}/attach_disk`, "PUT"],
+      [`/v1/az/${DEMO.az}/cluster/${SEEDED.cluster}/volume/`, "DELETE"],
+    ])
+      await ctx.sim.control("POST", "/_sim/faults", { method, path, status: 400, message: "refused" });
+    await expect(vm.update(id, outs, more)).rejects.toThrow(/could not be deleted.*the next update takes it up/);
+    const [left] = (await ctx.sim.inventory("volumes")).filter((v) => v.name === "data");
+    for (const [path, method] of [
+      [`/v1/vm/${id}/attach_nic`, "PUT"],
+      ["/v1/nic/", "DELETE"],
+    ])
+      await ctx.sim.control("POST", "/_sim/faults", { method, path, status: 400, message: "refused" });
+    await expect(vm.update(id, outs, more)).rejects.toThrow(/NIC nic1 .* could not be deleted/);
+    const [nic] = await ctx.sim.inventory("nics");
+    const done = await vm.update(id, outs, more);
+    expect(done.outs.volumeDetails.map((v: { name: string; uuid: string }) => [v.name, v.uuid])).toEqual([
+      ["root", outs.volumeDetails[0].uuid],
+      ["data", left.uuid],
+    ]);
+    expect(done.outs.nicDetails[1]).toMatchObject({ name: "nic1", uuid: nic.uuid, ip: "192.168.231.88" });
+    expect((await ctx.sim.inventory("volumes")).filter((v) => v.name === "data")).toHaveLength(1);
+    expect(await ctx.sim.inventory("nics")).toHaveLength(1);
+  });
+
+  it("drops only the data volume it made, never a chimestack.Volume of the same name attached to it, which is no volume of its own either", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const volume = asEngine(chimestack.Volume.provider);
+    const theirs = await volume.create(
+      await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec, vmUuid: id }),
+    );
+    const grown = await vm.update(id, outs, await checked({ volumes: [ROOT, { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec }] }));
+    const own = grown.outs.volumeDetails.map((v: { uuid: string }) => v.uuid);
+    expect(own).toHaveLength(2);
+    expect(own).not.toContain(theirs.id);
+    expect((await vm.read(id, grown.outs)).props).toEqual(grown.outs);
+    const shrunk = await vm.update(id, grown.outs, await checked());
+    expect(shrunk.outs.volumeDetails.map((v: { uuid: string }) => v.uuid)).toEqual([outs.volumeDetails[0].uuid]);
+    expect((await ctx.sim.inventory("volumes")).find((v) => v.uuid === theirs.id)).toMatchObject({
+      state: 2,
+      attached_vms: [id],
+    });
+    expect((await ctx.sim.inventory("volumes")).filter((v) => v.uuid === own[1])).toEqual([]);
+  });
+
+  it("renames a data volume in place (updateVolume): same volume, its data kept, and the preview shows no replacement", async () => {
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    const { id, outs } = await vm.create(await checked({ volumes: [ROOT, DATA] }));
+    const data = outs.volumeDetails[1].uuid;
+    const renamed = await checked({ volumes: [ROOT, { ...DATA, name: "logs" }] });
+    expect(await vm.diff(id, outs, renamed)).toMatchObject({ changes: true, replaces: [] });
+    const u = await vm.update(id, outs, renamed);
+    expect(u.outs.volumeDetails.map((v: { name: string; uuid: string }) => [v.name, v.uuid])).toEqual([
+      ["root", outs.volumeDetails[0].uuid],
+      ["logs", data],
+    ]);
+    const requests = await ctx.sim.requests();
+    expect(requests.filter((r) => r.method === "PATCH" && r.path.endsWith(`/volume/${data}`))).toHaveLength(1);
+    expect(requests.filter((r) => r.method === "DELETE" || (r.method === "POST" && r.path.endsWith("/volume")))).toEqual([]);
+  });
+
   it("replaces when a kept volume changes or the root volume moves", async () => {
     const { id, outs } = await vm.create(await checked());
     const bigger = await checked({ volumes: [{ ...ROOT, sizeGb: 20 }] });
@@ -170,6 +248,52 @@ describe("chimestack.Vm lifecycle", () => {
     expect((await ctx.sim.requests()).some((r) => r.method === "DELETE" && r.path === `/v1/vm/${id}` && r.query === "?force_del=true")).toBe(true);
     await expect(vm.delete(id, outs)).resolves.toBeUndefined();
     expect(await vm.read(id, outs)).toEqual({ id: "" });
+  });
+
+  it("detaches a chimestack.Volume attached to it before its delete (force_del), so that volume and its snapshots outlive the VM", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const volume = asEngine(chimestack.Volume.provider);
+    const v = await volume.create(
+      await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, name: "shared", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec, vmUuid: id }),
+    );
+    const snap = await ctx.api("POST", `/v1/volume/${v.id}/snapshot`, { name: "before" });
+    await vm.delete(id, outs);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+    expect((await ctx.sim.inventory("volumes")).find((x) => x.uuid === v.id)).toMatchObject({ state: 1, attached_vms: [] });
+    expect((await ctx.sim.inventory("snapshots")).map((x) => x.uuid)).toEqual([snap.snapshot.uuid]);
+  });
+
+  it("detaches and deletes the secondary NICs it made apart before its delete, which the VM's delete would leave holding their addresses", async () => {
+    const { id, outs } = await vm.create(await checked());
+    const grown = await vm.update(
+      id,
+      outs,
+      await checked({ nics: [NIC0, { name: "nic1", subnetUuid: SEEDED.subnet, securityGroupUuid: DEMO.securityGroup }] }),
+    );
+    expect((await ctx.sim.inventory("nics")).map((n) => n.name)).toEqual(["nic1"]);
+    await vm.delete(id, grown.outs);
+    expect(await ctx.sim.inventory("vms")).toEqual([]);
+    expect(await ctx.sim.inventory("nics")).toEqual([]);
+  });
+
+  it("goes by the volume uuids its outputs recorded for a VM made before markers (and marks them at its next update): a chimestack.Volume of the same name is no volume of its own, and is detached before its delete", async () => {
+    const DATA = { name: "data", sizeGb: 5, volumeSpecUuid: DEMO.volumeSpec };
+    const { id, outs } = await vm.create(await checked({ volumes: [ROOT, DATA] }));
+    const cluster = `/v1/az/${DEMO.az}/cluster/${SEEDED.cluster}/volume`;
+    for (const v of outs.volumeDetails) await ctx.api("PATCH", `${cluster}/${v.uuid}`, { name: v.name, description: "" });
+    const volume = asEngine(chimestack.Volume.provider);
+    const theirs = await volume.create(await volume.checked({ azUuid: DEMO.az, clusterUuid: SEEDED.cluster, ...DATA, vmUuid: id }));
+    // Unmarked: the volume the VM made before, but another resource's (of the same name) too.
+    await ctx.api("PATCH", `${cluster}/${theirs.id}`, { name: "data", description: "" });
+    const refreshed = (await vm.read(id, outs)).props!;
+    expect(refreshed.volumeDetails).toEqual(outs.volumeDetails);
+    // An update writes the VM's marker into its own volumes' descriptions, none into the other's.
+    const u = await vm.update(id, refreshed, await checked({ volumes: [ROOT, DATA] }));
+    expect(u.outs.volumeDetails).toEqual(outs.volumeDetails);
+    const descriptions = new Map((await ctx.sim.inventory("volumes")).map((v) => [v.uuid, v.description]));
+    expect(descriptions.get(theirs.id)).toBe("");
+    await vm.delete(id, u.outs);
+    expect((await ctx.sim.inventory("volumes")).find((v) => v.uuid === theirs.id)).toMatchObject({ state: 1, attached_vms: [] });
   });
 
   it("logs in again, once, when the token has expired", async () => {

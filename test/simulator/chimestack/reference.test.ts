@@ -24,7 +24,7 @@ const ABSENT = [
   "getHostStatistic",
   ...["listClusterInstanceSpecRelation", "createClusterInstanceSpecRelation", "deleteClusterInstanceSpecRelation"],
   ...["createInstanceSpec", "deleteInstanceSpec", "updateInstanceSpec"],
-  ...["listNic", "updateNic", "getNicStatistic"],
+  ...["updateNic", "getNicStatistic"],
   ...["listStoragePool", "createStoragePool", "getStoragePool", "deleteStoragePool", "updateStoragePool", "listStoragePoolAll", "getStoragePoolStatistic"],
   "restoreVolume",
   "getVolumeStatistic",
