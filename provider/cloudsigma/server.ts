@@ -158,6 +158,8 @@ export const Server = defineResource({
     clonedDrives: z.array(z.string()).describe("a clone's copies of its source's drives (uuids): made by the clone, deleted with it; empty otherwise"),
   }),
   replaceOn: ["cloneOf"],
+  // How the provider stops and restarts (never sent): a state written before one existed shows no change.
+  local: ["allowRestart", "forceStop"],
   // Left out, the server boots from its first drive, which is no change.
   computed: ["boot"],
   secrets: ["vnc"],

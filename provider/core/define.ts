@@ -108,6 +108,12 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
   replaceOn?: readonly string[];
   /** Optional inputs the vendor fills in when they are not given (a VM's cluster): absent, they are no change. */
   computed?: readonly string[];
+  /**
+   * Inputs that only set a deadline or the provider's own behaviour (allowRestart-like flags) and are never
+   * sent to the vendor. Besides these, every input named `timeoutSeconds` or `…TimeoutSeconds` is one. Missing
+   * from a stored state (written before the input existed), they are no change.
+   */
+  local?: readonly string[];
   /** Inputs and outputs that are Pulumi secrets: encrypted in the state, never shown. */
   secrets?: readonly string[];
   /**
@@ -227,6 +233,9 @@ function partialCreate(what: string, id: string, properties: Obj, cause: unknown
   });
 }
 
+/** Inputs that by their name only set a deadline: local to the provider (see `local`). */
+const LOCAL_INPUT = /^(timeoutSeconds|[a-z][A-Za-z0-9]*TimeoutSeconds)$/;
+
 /** How many times a create is sent when each time nothing was made and no answer said why. */
 const CREATE_ATTEMPTS = 3;
 
@@ -325,6 +334,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   // the outputs: their hash shows their change).
   const compared = inputKeys.filter((k) => k !== "marker" && k !== "adopt" && !hidden.has(k));
   const replaceOn = [...(def.replaceOn ?? []), "endpoint"];
+  const local = new Set([...(def.local ?? []), ...inputKeys.filter((k) => LOCAL_INPUT.test(k))]);
   const secrets = [...(def.secrets ?? []), ...hidden, ...(def.hidden ? [def.hidden.hash] : [])];
   const hashOf = (id: string, i: Obj) =>
     secretHash(
@@ -528,7 +538,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
     async diff(id: string, olds: Obj, news: Obj) {
       hold(id, news.marker);
-      const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore: (def.computed ?? []).filter((k) => news[k] === undefined) });
+      // Computed inputs left out, and local ones a state written before they existed does not hold, are no change.
+      const ignore = [...(def.computed ?? []).filter((k) => news[k] === undefined), ...[...local].filter((k) => olds[k] === undefined)];
+      const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore });
       // Adoption: naming another object replaces; dropping `adopt`, or naming the object held, changes nothing.
       const a = news.adopt as LayerInputs["adopt"];
       const names = (x: LayerInputs["adopt"]) => x?.id === id || (x?.name !== undefined && x.name === olds.name);

@@ -40,4 +40,13 @@ describe("CloudSigma resources recorded by 0.1.0", () => {
     await old.delete(d.drive, read.props!);
     expect(await ctx.sim.inventory("drives")).toEqual([]);
   });
+
+  it("a Server stored before cloneTimeoutSeconds (and its other local settings) existed shows no change", async () => {
+    const server = asEngine(cloudsigma.serverProvider);
+    const { id, outs } = await server.create(await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024 }));
+    const { cloneTimeoutSeconds, allowRestart, forceStop, shutdownTimeoutSeconds, ...stored } = outs;
+    expect([cloneTimeoutSeconds, allowRestart, forceStop, shutdownTimeoutSeconds]).toEqual([1800, false, true, 120]);
+    expect(await server.diff(id, stored, await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024 }))).toMatchObject({ changes: false, replaces: [] });
+    expect((await server.diff(id, outs, await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024, cloneTimeoutSeconds: 60 }))).changes).toBe(true);
+  });
 });

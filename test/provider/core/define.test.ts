@@ -93,3 +93,44 @@ describe("the types a class gives users", () => {
     expect([args, wrong, outs, leaked]).toHaveLength(4);
   });
 });
+
+describe("inputs that only set a deadline or the provider's own behaviour", () => {
+  const Timed = defineResource({
+    vendor,
+    type: "Timed",
+    description: "A thing with a deadline, a local flag and a size, for tests.",
+    inputs: z.strictObject({
+      name: z.string(),
+      size: z.number().default(1),
+      timeoutSeconds: z.number().default(600),
+      waitTimeoutSeconds: z.number().default(60),
+      allowRestart: z.boolean().default(false),
+    }),
+    outputs: z.object({ uid: z.string() }),
+    local: ["allowRestart"],
+    adopt: false,
+    recovery: { marker: "its name" },
+    model: (w: { uid: string }) => ({ uid: w.uid }),
+    operations: {
+      create: async () => ({ id: "1" }),
+      read: async (id) => ({ uid: id }),
+      update: async () => {},
+      delete: async () => {},
+    },
+  });
+  const diff = (olds: Record<string, unknown>, news: Record<string, unknown>) => Timed.entry.provider.diff("1", olds, news);
+  const news = { name: "t", size: 1, timeoutSeconds: 600, waitTimeoutSeconds: 60, allowRestart: false };
+
+  it("are no change when a state written before they existed does not hold them (timeouts by name, flags declared local)", async () => {
+    expect(await diff({ name: "t", size: 1, uid: "1" }, news)).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("are a change when the stored state holds another value", async () => {
+    expect(await diff({ ...news, timeoutSeconds: 300, uid: "1" }, news)).toMatchObject({ changes: true });
+    expect(await diff({ ...news, allowRestart: true, uid: "1" }, news)).toMatchObject({ changes: true });
+  });
+
+  it("leave other inputs missing from the stored state a change", async () => {
+    expect(await diff({ name: "t", uid: "1" }, news)).toMatchObject({ changes: true });
+  });
+});
