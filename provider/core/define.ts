@@ -114,6 +114,11 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
    * from a stored state (written before the input existed), they are no change.
    */
   local?: readonly string[];
+  /**
+   * A stored state written by an older version, as this version would have written it (inputs it did not
+   * have, derived from what it stored): diff and update compare against it, so an upgrade shows no change.
+   */
+  upgrade?(olds: z.output<S> & LayerInputs & z.output<OS>): Partial<z.output<S>>;
   /** Inputs and outputs that are Pulumi secrets: encrypted in the state, never shown. */
   secrets?: readonly string[];
   /**
@@ -335,6 +340,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   const compared = inputKeys.filter((k) => k !== "marker" && k !== "adopt" && !hidden.has(k));
   const replaceOn = [...(def.replaceOn ?? []), "endpoint"];
   const local = new Set([...(def.local ?? []), ...inputKeys.filter((k) => LOCAL_INPUT.test(k))]);
+  const upgrade = (olds: Obj): Obj => (def.upgrade ? { ...olds, ...(def.upgrade as unknown as (o: Obj) => Obj)(olds) } : olds);
   const secrets = [...(def.secrets ?? []), ...hidden, ...(def.hidden ? [def.hidden.hash] : [])];
   const hashOf = (id: string, i: Obj) =>
     secretHash(
@@ -536,8 +542,9 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       return failures.length ? { inputs: i, failures: forEngine(failures, raw, secrets) } : { inputs: i };
     },
 
-    async diff(id: string, olds: Obj, news: Obj) {
+    async diff(id: string, stored: Obj, news: Obj) {
       hold(id, news.marker);
+      const olds = upgrade(stored);
       // Computed inputs left out, and local ones a state written before they existed does not hold, are no change.
       const ignore = [...(def.computed ?? []).filter((k) => news[k] === undefined), ...[...local].filter((k) => olds[k] === undefined)];
       const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore });
@@ -586,7 +593,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const n = news as I;
       hold(id, n.marker);
       const ctx = { ...context(n), what: whatOf(n as { name?: unknown }, id) };
-      await ops.update(id, olds as I, n, ctx);
+      await ops.update(id, upgrade(olds) as I, n, ctx);
       const w = await ops.read(id, ctx, n);
       if (!w) throw new ProviderError("not_found", `${ctx.what} (${id}) no longer exists`);
       return { outs: outputsOf(n, w, id) };

@@ -134,3 +134,34 @@ describe("inputs that only set a deadline or the provider's own behaviour", () =
     expect(await diff({ name: "t", uid: "1" }, news)).toMatchObject({ changes: true });
   });
 });
+
+describe("a stored state written by an older version (upgrade)", () => {
+  const Stored = defineResource({
+    vendor,
+    type: "Stored",
+    description: "A thing whose kind an older version did not store, for tests.",
+    inputs: z.strictObject({ name: z.string(), tags: z.array(z.string()).default([]), kind: z.enum(["a", "b"]).optional() }),
+    outputs: z.object({ uid: z.string() }),
+    replaceOn: ["kind"],
+    upgrade: (olds) => (olds.kind === undefined ? { kind: olds.tags.includes("b") ? ("b" as const) : ("a" as const) } : {}),
+    adopt: false,
+    recovery: { marker: "its name" },
+    model: (w: { uid: string }) => ({ uid: w.uid }),
+    operations: {
+      create: async () => ({ id: "1" }),
+      read: async (id) => ({ uid: id }),
+      update: async () => {},
+      delete: async () => {},
+    },
+  });
+  const diff = (olds: Record<string, unknown>, news: Record<string, unknown>) => Stored.entry.provider.diff("1", olds, news);
+
+  it("is compared as this version would have written it: what it derives is no replacement", async () => {
+    expect(await diff({ name: "t", tags: [], uid: "1" }, { name: "t", tags: [], kind: "a" })).toMatchObject({ changes: false, replaces: [] });
+    expect(await diff({ name: "t", tags: ["b"], uid: "1" }, { name: "t", tags: ["b"], kind: "b" })).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("still replaces when the derived value differs from the new one", async () => {
+    expect(await diff({ name: "t", tags: [], uid: "1" }, { name: "t", tags: [], kind: "b" })).toMatchObject({ changes: true, replaces: ["kind"] });
+  });
+});
