@@ -48,7 +48,9 @@ const inputs = z
     if (v.months !== undefined && v.startTime === undefined) need("startTime", "a subscription needs startTime beside months");
     if (v.months === undefined && v.startTime !== undefined) need("months", "startTime is for a subscription: give months too");
     if (v.months === undefined && v.quantity !== undefined) need("months", "quantity is for a subscription: give months and startTime too");
-  });
+  })
+  // A subscription buys one address unless quantity says: written out or left out, 1 is the same purchase.
+  .transform((v) => (v.months !== undefined && v.quantity === undefined ? { ...v, quantity: 1 } : v));
 type StaticIpInputs = z.output<typeof inputs>;
 
 export const StaticIp = defineResource({
@@ -69,6 +71,8 @@ export const StaticIp = defineResource({
     endTime: z.string().describe("when the subscription ends (its first item); empty without months"),
   }),
   replaceOn: ["quantity", "startTime"],
+  // A subscription stored without quantity (bought with the default) is of one address.
+  upgrade: (olds) => (olds.months !== undefined && olds.quantity === undefined ? { quantity: 1 } : {}),
   adopt: {
     byName: false,
     id: z.string().regex(new RegExp(`^${IPV4}(,${IPV4})*$`), "must be the address, or addresses joined by commas (185.12.6.23,185.12.6.24)"),

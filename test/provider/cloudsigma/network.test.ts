@@ -91,7 +91,18 @@ describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
     expect((await ip.diff(id, outs, await ip.checked({ quantity: 3, ...term }))).replaces).toEqual(["quantity"]);
     expect((await ip.diff(id, outs, await ip.checked({ quantity: 2, ...term, startTime: "2027-01-01 00:00" }))).replaces).toEqual(["startTime"]);
     const one = await ip.create(await ip.checked({}));
-    expect((await ip.diff(one.id, one.outs, await ip.checked(term))).replaces).toEqual(["startTime", "months"]);
+    expect((await ip.diff(one.id, one.outs, await ip.checked(term))).replaces).toEqual(["quantity", "startTime", "months"]);
+  });
+
+  it("treats quantity 1 written out and quantity left out as the same purchase (no replacement), also for a state stored without it", async () => {
+    expect(await ip.checked(term)).toMatchObject({ quantity: 1 });
+    const { id, outs } = await ip.create(await ip.checked(term));
+    expect(await ip.diff(id, outs, await ip.checked({ quantity: 1, ...term }))).toMatchObject({ changes: false, replaces: [] });
+    const { quantity, ...stored } = outs;
+    expect(quantity).toBe(1);
+    expect(await ip.diff(id, stored, await ip.checked({ quantity: 1, ...term }))).toMatchObject({ changes: false, replaces: [] });
+    expect(await ip.diff(id, stored, await ip.checked(term))).toMatchObject({ changes: false, replaces: [] });
+    expect((await ip.diff(id, stored, await ip.checked({ quantity: 2, ...term }))).replaces).toEqual(["quantity"]);
   });
 
   it("destroys every address it owns, warning that the subscription runs to its end, and tolerates them gone", async () => {
