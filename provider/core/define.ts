@@ -62,15 +62,21 @@ export interface Started<W> {
 const waitedWire = (v: unknown): unknown => (v && typeof v === "object" && "wire" in v ? v.wire : undefined);
 
 /** How a create whose outcome is unknown is resolved. */
-export type Recovery =
+export type Recovery<C = unknown> =
   /** The marker is written into the field this names (for the docs), which the vendor keeps and lists show. */
   | { marker: string; newObject?: undefined; join?: undefined; idempotent?: undefined }
   /**
    * No field keeps a marker: creates go one at a time per type and endpoint; a lost answer is the new object,
-   * or, with `join`, every new object (one create that makes several: the id joins their ids; `join` answers
-   * undefined for inputs whose create makes one object, which then must be the one new object).
+   * or, with `join`, the new objects the create made (one create that makes several: the id joins their ids;
+   * `join` answers undefined for inputs whose create makes one object, which then must be the one new object,
+   * and throws a conflict when the new objects are not what the create would have made).
    */
-  | { marker?: undefined; newObject: true; join?: (ids: string[], i: Record<string, unknown>) => string | undefined; idempotent?: undefined }
+  | {
+      marker?: undefined;
+      newObject: true;
+      join?: (ids: string[], i: Record<string, unknown>, ctx: Context<C>) => string | undefined | Promise<string | undefined>;
+      idempotent?: undefined;
+    }
   /** The create makes nothing (it adopts what exists), so it is simply repeated; says why, for the docs. */
   | { marker?: undefined; newObject?: undefined; join?: undefined; idempotent: string };
 
@@ -133,7 +139,7 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
    */
   adopt?: { byName: boolean; id?: z.ZodType<string> } | false;
   /** How a create whose outcome is unknown is resolved. */
-  recovery: Recovery;
+  recovery: Recovery<C>;
   /** Pure: the wire object as outputs (and the inputs the vendor shows, for refresh). */
   model(w: W, prior: z.output<S> & LayerInputs): Partial<Fields<z.output<S>>> & z.output<OS>;
   /** Look-ups at check time (what must exist); values still unknown at preview are skipped. */
@@ -387,9 +393,10 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     const all = await ops.list(def.recovery.marker ? { marker, ...(earlier ? { earlier } : {}) } : {}, i, ctx);
     const ours = def.recovery.marker ? all.filter((f) => f.marker === marker && !held.get(marker)?.has(f.id)) : all.filter((f) => !before!.has(f.id));
     const joined = ours.length
-      ? def.recovery.join?.(
+      ? await def.recovery.join?.(
           ours.map((f) => f.id),
           i as Obj,
+          ctx,
         )
       : undefined;
     if (joined !== undefined) return joined;

@@ -125,6 +125,29 @@ describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
     expect(id).toBe(outs.addresses.join(","));
   });
 
+  it("takes up only the new addresses its purchase's items hold when a stranger's address appears beside a lost answer", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/subscriptions/network/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({ quantity: 2, ...term }));
+    await new Promise((r) => setTimeout(r, 100));
+    const [stranger] = await ctx.api("POST", "/resources/ip/create");
+    const { id, outs } = await created;
+    const bought = (await items()).map((s) => s.resource);
+    expect(bought).toHaveLength(2);
+    expect(id.split(",").sort()).toEqual([...bought].sort());
+    expect(outs.addresses).not.toContain(stranger.resource);
+  });
+
+  it("refuses to guess when a lost purchase's term shows more addresses than its quantity (another purchase beside it), naming them", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/subscriptions/network/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({ quantity: 2, ...term })).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await ctx.api("POST", "/subscriptions/network/ip/create", { quantity: "1", start_time: term.startTime, months: String(term.months) });
+    const err = await created;
+    expect(err.code).toBe("conflict");
+    expect(err.message).toMatch(/3 new address\(es\) are held by ip subscription items of that term \((185\.12\.5\.\d+, ){2}185\.12\.5\.\d+\)/);
+    expect(await items()).toHaveLength(3);
+  });
+
   it("never takes a stranger's address for its own when a single address's answer is lost", async () => {
     await ctx.sim.control("POST", "/_sim/faults", { path: "/resources/ip/create", lostResponse: true, delayMs: 300 });
     const created = ip.create(await ip.checked({})).catch((e) => e);
