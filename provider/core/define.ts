@@ -27,7 +27,7 @@ import { z } from "zod";
 import { ENDPOINT_NAME, Vendor, configureProviders } from "./config";
 import type { EndpointSettings } from "./http";
 import { sleep } from "./retry";
-import { ProviderError, hasCode, isProviderError, unlessGone } from "./errors";
+import { ProviderError, hasCode, isProviderError, redact, unlessGone } from "./errors";
 import { Failure, checkWithSchema, containsUnknown, diffInputs, forEngine, isUnknown, plain } from "./resource";
 import * as stub from "../stub";
 
@@ -520,7 +520,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     return { id, outs: outputsOf(i, wire, id) };
   }
 
-  const implementation: Required<pulumi.dynamic.ResourceProvider> = {
+  const unguarded: Required<pulumi.dynamic.ResourceProvider> = {
     async configure(req) {
       configureProviders(req.config);
     },
@@ -617,6 +617,24 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     },
   };
 
+  /** Every call, with the values of the secret inputs (and outputs) it was given redacted from any error it throws. */
+  const guard = async <T>(p: Promise<T>, ...given: Array<Obj | undefined>): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      throw scrub(e, secretValues(given, secrets));
+    }
+  };
+  const implementation: Required<pulumi.dynamic.ResourceProvider> = {
+    configure: (req) => unguarded.configure(req),
+    check: (olds, news) => guard(unguarded.check(olds, news), olds, news),
+    diff: (id, olds, news) => guard(unguarded.diff(id, olds, news), olds, news),
+    create: (inputs) => guard(unguarded.create(inputs), inputs),
+    read: (id, props) => guard(unguarded.read(id, props), props),
+    update: (id, olds, news) => guard(unguarded.update(id, olds, news), olds, news),
+    delete: (id, props) => guard(unguarded.delete(id, props), props),
+  };
+
   const entry: RegistryEntry = {
     token,
     vendor,
@@ -654,6 +672,48 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
 function pick(o: Obj, keys: readonly string[]): Obj {
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+/** Values inside a secret object that say nothing (`vnc.ip: "auto"`): redacting them would only garble messages. */
+const PLAIN_WORD = /^(auto|on|off|none|true|false|yes|no)$/i;
+
+/**
+ * The text of the secret fields of the objects given: each string (inside a secret object, every string but
+ * plain words), and the password of a URL among them (`sftp://user:password@host`), raw and decoded.
+ */
+export function secretValues(given: Array<Obj | undefined>, keys: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (v: unknown, nested: boolean) => {
+    if (typeof v === "string") {
+      if (!v || (nested && PLAIN_WORD.test(v))) return;
+      out.add(v);
+      const password = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*?:([^@/?#]+)@/i.exec(v)?.[1];
+      if (password) {
+        out.add(password);
+        try {
+          out.add(decodeURIComponent(password));
+        } catch {
+          // not percent-encoded text: the raw value is redacted
+        }
+      }
+    } else if (Array.isArray(v)) v.forEach((x) => add(x, true));
+    else if (v && typeof v === "object") Object.values(v).forEach((x) => add(x, true));
+  };
+  for (const o of given) for (const k of keys) if (o) add(o[k], false);
+  // The longest first: a password inside its URL goes with the URL.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** An error with the given secret values redacted from its message, stack, vendor message, reasons and causes. */
+export function scrub<E>(e: E, values: readonly string[], depth = 0): E {
+  if (!values.length || !(e instanceof Error) || depth > 8) return e;
+  e.message = redact(e.message, values);
+  if (e.stack) e.stack = redact(e.stack, values);
+  const x = e as Error & { reasons?: unknown };
+  if (Array.isArray(x.reasons)) x.reasons = x.reasons.map((r) => (typeof r === "string" ? redact(r, values) : r));
+  if (isProviderError(e) && e.details.vendorMessage) e.details.vendorMessage = redact(e.details.vendorMessage, values);
+  if (e.cause !== undefined) scrub(e.cause, values, depth + 1);
+  return e;
 }
 
 /** True when a value given to check is still unknown (preview) anywhere inside. */

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
+  ProviderError,
   ResourceArgs,
   ResourceOutputs,
   VendorResource,
@@ -163,5 +164,44 @@ describe("a stored state written by an older version (upgrade)", () => {
 
   it("still replaces when the derived value differs from the new one", async () => {
     expect(await diff({ name: "t", tags: [], uid: "1" }, { name: "t", tags: [], kind: "b" })).toMatchObject({ changes: true, replaces: ["kind"] });
+  });
+});
+
+describe("secret inputs in errors", () => {
+  const URL = "sftp://user:pa%24s@files.example/x.qcow2";
+  let fail: (i: { url: string; vnc?: { password: string } }) => Error = () => new Error("none");
+  const Secretive = defineResource({
+    vendor,
+    type: "Secretive",
+    description: "A thing with a secret URL and a secret object, for tests.",
+    inputs: z.strictObject({ name: z.string(), url: z.string(), vnc: z.object({ ip: z.string(), password: z.string() }).optional() }),
+    outputs: z.object({ uid: z.string() }),
+    secrets: ["url", "vnc"],
+    adopt: false,
+    recovery: { marker: "its name" },
+    model: (w: { uid: string }) => ({ uid: w.uid }),
+    operations: {
+      create: async (i) => Promise.reject(fail(i)),
+      read: async (id) => ({ uid: id }),
+      update: async (_id, _o, n) => Promise.reject(fail(n)),
+      delete: async (_id, p) => Promise.reject(fail(p)),
+    },
+  });
+  const provider = Secretive.entry.provider;
+  const inputs = { name: "s", url: URL, vnc: { ip: "auto", password: "vncpw" }, marker: "pulumi:0000000000000001" };
+
+  it("are redacted from any error a call throws: the whole value, a URL's password raw and decoded, in the message, vendor message and cause", async () => {
+    fail = (i) =>
+      new ProviderError("server", `fetch ${i.url} failed: login user/pa$s refused (pa%24s); vnc ${i.vnc?.password} on auto`, {
+        vendorMessage: `no access to ${i.url}`,
+        cause: new Error(`inner ${i.url}`),
+      });
+    const err = await provider.create(inputs).catch((e) => e);
+    expect(err.code).toBe("server");
+    const text = JSON.stringify([err.message, err.stack, err.details.vendorMessage, err.cause.message]);
+    for (const secret of [URL, "pa$s", "pa%24s", "vncpw"]) expect(text).not.toContain(secret);
+    expect(err.message).toMatch(/^fetch \*\*\* failed: login user\/\*\*\* refused \(\*\*\*\); vnc \*\*\* on auto/);
+    await expect(provider.update("1", { ...inputs, uid: "1" }, inputs)).rejects.toThrow(/^fetch \*\*\* failed/);
+    await expect(provider.delete("1", { ...inputs, uid: "1" })).rejects.toThrow(/^fetch \*\*\* failed/);
   });
 });
