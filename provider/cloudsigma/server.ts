@@ -123,9 +123,12 @@ const inputs = fields.superRefine((v, ctx) => {
     seenDevice.set(d.device, i);
     seenDrive.set(d.driveUuid, i);
   });
-  (v.boot ?? []).forEach((b, i) => {
-    if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
-  });
+  // A clone's drives are its source's copies, on the devices its source had: CloudSigma checks its boot devices.
+  if (!v.cloneOf) {
+    (v.boot ?? []).forEach((b, i) => {
+      if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
+    });
+  }
 });
 
 type ServerInputs = z.output<typeof inputs>;

@@ -375,4 +375,14 @@ describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
     const d = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] });
     expect(failedPaths(d.failures)).toEqual(["drives"]);
   });
+
+  it("lets a clone name its boot devices (its drives, copies of its source's, are not inputs)", async () => {
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE, boot: ["ide:0:0"] });
+    expect(failedPaths(r.failures)).toEqual(["cloneOf"]);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    const { id } = await server.create(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id, boot: ["ide:1:0", "ide:0:0"] }));
+    vi.restoreAllMocks();
+    expect((await wire("servers", "server", id))?.boot).toBe("ide:1:0 ide:0:0");
+  });
 });
