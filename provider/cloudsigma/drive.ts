@@ -70,6 +70,8 @@ export const Drive = defineResource({
   replaceOn: ["cloneFrom", "encryptionCipher", "storage"],
   // Left out, the tags say which storage the drive is on, which is no change.
   computed: ["storage"],
+  // A state written before `storage` existed: the tags it stored say (so giving storage is no replacement).
+  upgrade: (olds) => (olds.storage === undefined ? { storage: (olds.tags ?? []).includes(SSD) ? ("ssd" as const) : ("hdd" as const) } : {}),
   adopt: { byName: true, id: uuid("a drive") },
   recovery: { marker: `the drive's ${MARKER_KEY} key` },
   model: (d: WireDrive, prior) => model(d, prior),

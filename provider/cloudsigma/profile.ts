@@ -12,7 +12,7 @@ import type { SigmaClient } from "./client";
 import { KvObject, escapeText, unescapeText } from "./codec";
 import { vendor } from "./config";
 
-/** Each input and the profile key it is (the manual's `/profile/set` table, with country and language). */
+/** Each input and the profile key it is (the manual's `/profile/set` table; the email is the login, not changed here). */
 const FIELDS = {
   firstName: "first_name",
   lastName: "last_name",
@@ -22,8 +22,6 @@ const FIELDS = {
   address: "address",
   postcode: "postcode",
   phone: "phone",
-  country: "country",
-  language: "language",
 } as const;
 type Field = keyof typeof FIELDS;
 
@@ -31,6 +29,20 @@ type Field = keyof typeof FIELDS;
 
 const required = (what: string) => z.string().trim().min(1, "must not be empty: the API requires it").max(256).optional().describe(what);
 const text = (what: string) => z.string().max(256).optional().describe(what);
+/**
+ * A profile key `/profile/info` shows but the manual's `/profile/set` table does not list: refused at
+ * preview rather than sent to an API that documents no such change (the getProfile look-up shows it).
+ */
+const refused = (key: string) =>
+  z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined,
+      `the manual's /profile/set does not take ${key} (it lists first_name, last_name, nick_name, title, company, address, postcode and phone): ` +
+        `set it in CloudSigma's web console and leave it out here; getProfile shows it`,
+    )
+    .describe(`refused: the manual's /profile/set does not take ${key} (getProfile shows it)`);
 
 const inputs = z.strictObject({
   firstName: required("the first name"),
@@ -41,16 +53,8 @@ const inputs = z.strictObject({
   address: text("the postal address (line breaks kept)"),
   postcode: text("the postcode"),
   phone: text("the phone number"),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/, "must be a two-letter country code such as CH")
-    .optional()
-    .describe("the country, a two-letter code"),
-  language: z
-    .string()
-    .regex(/^[a-z]{2}$/, "must be a two-letter language code such as en")
-    .optional()
-    .describe("the language, a two-letter code"),
+  country: refused("country"),
+  language: refused("language"),
 });
 type ProfileInputs = z.output<typeof inputs>;
 

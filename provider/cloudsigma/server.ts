@@ -9,7 +9,7 @@
  * hard stop: it has run nothing yet). The ownership marker is the `user:pulumi` key.
  */
 import { z } from "zod";
-import { ProviderError, Started, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, unlessGone, uuid, waitFor } from "../core";
+import { ProviderError, Started, UNKNOWN, containsUnknown, deepEqual, defineResource, hasCode, known, sleep, unlessGone, uuid, waitFor } from "../core";
 import { MARKER_KEY, SigmaClient } from "./client";
 import { KvObject, escapeText, tokens, unescapeText } from "./codec";
 import { vendor } from "./config";
@@ -98,8 +98,9 @@ const fields = z.strictObject({
     .optional()
     .describe(
       "make the server as a clone of this one (`/servers/<uuid>/clone`): the drives the source holds exclusively are copied (the " +
-        "`clonedDrives` output; they are deleted with this server), library and shared drives are mounted as they are, and the clone is " +
-        "then stopped, set to these inputs and started; leave `drives` out; changing it replaces the server",
+        "`clonedDrives` output; they are deleted with this server), library and shared drives are mounted as they are; the clone is " +
+        "stopped at once (a static address it has from its source cleared), and once its copies are made set to these inputs and started; " +
+        "leave `drives` out; changing it replaces the server",
     ),
   cloneTimeoutSeconds: z.number().int().positive("must be positive").default(1800).describe("deadline of a clone's drive copies, in seconds"),
 });
@@ -122,9 +123,12 @@ const inputs = fields.superRefine((v, ctx) => {
     seenDevice.set(d.device, i);
     seenDrive.set(d.driveUuid, i);
   });
-  (v.boot ?? []).forEach((b, i) => {
-    if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
-  });
+  // A clone's drives are its source's copies, on the devices its source had: CloudSigma checks its boot devices.
+  if (!v.cloneOf) {
+    (v.boot ?? []).forEach((b, i) => {
+      if (!seenDevice.has(b)) ctx.addIssue({ code: "custom", path: ["boot", i], message: `boot device ${b} has no drive` });
+    });
+  }
 });
 
 type ServerInputs = z.output<typeof inputs>;
@@ -157,6 +161,8 @@ export const Server = defineResource({
     clonedDrives: z.array(z.string()).describe("a clone's copies of its source's drives (uuids): made by the clone, deleted with it; empty otherwise"),
   }),
   replaceOn: ["cloneOf"],
+  // How the provider stops and restarts (never sent): a state written before one existed shows no change.
+  local: ["allowRestart", "forceStop"],
   // Left out, the server boots from its first drive, which is no change.
   computed: ["boot"],
   secrets: ["vnc"],
@@ -195,6 +201,11 @@ export const Server = defineResource({
     async update(id, olds, news, { client }) {
       const s = await client.object<WireServer>("servers", id);
       if (!s) throw new ProviderError("not_found", `server ${news.name} (${id}) no longer exists`);
+      // A clone whose create was recorded before it was (a partial create): its marker and copies, so that its delete leaves no copy.
+      if (news.cloneOf && news.marker && s[MARKER_KEY] !== news.marker) {
+        const source = await client.object<WireServer>("servers", news.cloneOf);
+        await recordClone(client, id, news.marker, source ? mounted(s).filter((d) => !mounted(source).includes(d)) : tokens(s[CLONES_KEY]));
+      }
       const stopFor = stoppedOnlyChanges(olds, news);
       if (s.status === "active" && stopFor.length) {
         if (!news.allowRestart) throw restartNeeded(news.name, stopFor);
@@ -346,51 +357,117 @@ function restartNeeded(name: string, inputs: string[]): ProviderError {
 // ---- Clone -----------------------------------------------------------------------------------------
 
 /**
- * `/servers/<source>/clone` (it takes only a name), then the clone's marker and copies recorded on it at once
- * (`user:*` keys, which `set` takes on a running server): its id and what its wait does. The clone takes no
- * marker with it, so a lost answer is resolved here by the one new server of this name.
+ * `/servers/<source>/clone` (it takes only a name): its id and what its wait does. Once the id is known no
+ * error here may make the layer clone again: recording the clone (its marker and copies, on the clone) is
+ * the wait's first step, so a failure there is a partial create (the clone is in the state). The clone takes
+ * no marker with it, so a lost answer is resolved here by the one new server of this name.
  */
 async function cloneServer(client: SigmaClient, i: ServerInputs, marker: string): Promise<Started<WireServer>> {
   const source = await client.object<WireServer>("servers", i.cloneOf!);
   if (!source) throw new ProviderError("validation", `cloneOf: no server ${i.cloneOf} in this CloudSigma account to clone`, { property: "cloneOf" });
-  const all = () => client.get<WireServer>("/servers/info");
-  const before = new Set((await all()).map((s) => s.server));
+  const before = new Set((await client.get<WireServer>("/servers/info")).map((s) => s.server));
   let clone: WireServer | undefined;
+  let lost: unknown;
   try {
     [clone] = await client.post<WireServer>(`/servers/${i.cloneOf}/clone`, { name: escapeText(i.name) }, { idempotent: false });
   } catch (e) {
     if (!hasCode(e, "connection", "timeout", "server")) throw e;
-    const fresh = (await all().catch(() => [])).filter((s) => !before.has(s.server) && unescapeText(s.name ?? "") === i.name);
-    if (fresh.length !== 1) throw e;
-    clone = fresh[0];
+    lost = e;
   }
-  if (!clone?.server) throw new ProviderError("server", `CloudSigma answered /servers/${i.cloneOf}/clone without a server uuid`);
+  if (!clone?.server) clone = await lostClone(client, i, before, lost);
   const id = clone.server;
   const copies = mounted(clone).filter((d) => !mounted(source).includes(d));
-  await client.post(`/servers/${id}/set`, { [MARKER_KEY]: marker, [CLONES_KEY]: copies.join(" ") }, { idempotent: true });
   return { id, wait: () => finishClone(client, id, { ...i, marker }, copies) };
 }
 
 /**
- * A clone brought to its inputs: its copies imaged (and marked as its own), then stopped (it has only just
- * booted), set to the inputs (what it has from its source and the inputs leave out is cleared) and brought
- * to its power state.
+ * The clone whose answer was lost (or came without a uuid): the one new server of its name, looked for until
+ * twice the request timeout has passed (a clone may appear seconds later). Only a search that proved no clone
+ * was made lets the create's own error through (the layer may send it again); any doubt is a final error.
+ */
+async function lostClone(client: SigmaClient, i: ServerInputs, before: Set<string>, e: unknown): Promise<WireServer> {
+  const path = `/servers/${i.cloneOf}/clone`;
+  const why = e ? `the answer of ${path} was lost (${(e as Error).message})` : `CloudSigma answered ${path} without a server uuid`;
+  if (hasCode(e, "connection") && e.details.notSent) throw e; // the request never reached CloudSigma: nothing was made
+  const until = Date.now() + 2 * (client.settings.requestTimeoutMs ?? 60_000);
+  for (;;) {
+    let fresh: WireServer[];
+    try {
+      fresh = (await client.get<WireServer>("/servers/info")).filter((s) => !before.has(s.server) && unescapeText(s.name ?? "") === i.name);
+    } catch (r) {
+      throw new ProviderError(
+        "conflict",
+        `${why}, and the servers could not be listed to find the clone (${(r as Error).message}): a server named "${i.name}" may have been made; ` +
+          "adopt it with adopt: {id} or delete it, then run the update again",
+        { cause: e },
+      );
+    }
+    if (fresh.length > 1) {
+      const ids = fresh.map((s) => s.server).join(", ");
+      throw new ProviderError(
+        "conflict",
+        `${why}, and ${fresh.length} new servers are named "${i.name}" (${ids}): adopt one with adopt: {id}, delete the others`,
+        {
+          cause: e,
+        },
+      );
+    }
+    if (fresh.length === 1) return fresh[0];
+    if (Date.now() >= until) break;
+    await sleep(client.pollMs);
+  }
+  const seconds = Math.round((2 * (client.settings.requestTimeoutMs ?? 60_000)) / 1000);
+  // Proven that nothing was made: a dropped connection or a 5xx is the layer's to send again.
+  if (e && !hasCode(e, "timeout")) throw e;
+  // A request that timed out (or an answer without a uuid) may still make a clone later: never send it again.
+  throw new ProviderError(
+    "wait_timeout",
+    `${why}, and no new server named "${i.name}" appeared in ${seconds}s; if one appears later, adopt it with adopt: {id} or delete it`,
+    { cause: e },
+  );
+}
+
+/** Records on a clone its marker and its copies of the source's drives (`user:*` keys, which `set` takes on a running server). */
+async function recordClone(client: SigmaClient, id: string, marker: string | undefined, copies: string[]) {
+  const keys: KvObject = { [CLONES_KEY]: copies.join(" "), ...(marker ? { [MARKER_KEY]: marker } : {}) };
+  if (!copies.length) delete keys[CLONES_KEY];
+  if (Object.keys(keys).length) await client.post(`/servers/${id}/set`, keys, { idempotent: true });
+}
+
+/**
+ * A clone brought to its inputs: recorded (marker and copies), stopped at once and a static address it has
+ * from its source cleared (it booted as made, on its source's configuration: two servers on one address),
+ * its copies imaged (and marked as its own), then set to the inputs (what it has from its source and the
+ * inputs leave out is cleared) and brought to its power state.
  */
 async function finishClone(client: SigmaClient, id: string, i: ServerInputs & { marker?: string }, copies: string[]) {
+  await recordClone(client, id, i.marker, copies);
+  await stopClone(client, id, i.name);
   for (const d of copies) await awaitImaging(client, d, `${i.name}'s copy ${d}`, i.cloneTimeoutSeconds * 1000, `cloudsigma.Server ${i.name}`);
   // Whatever user:* keys the copy has from its source drive (another resource's marker), it is this server's.
   if (i.marker) for (const d of copies) await client.post(`/drives/${d}/set`, { [MARKER_KEY]: i.marker }, { idempotent: true });
-  let s = await client.object<WireServer>("servers", id);
-  if (s?.status === "active") {
-    await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
-    s = await waitStatus(client, id, "stopped", 60_000, `clone ${i.name} to stop`);
-  }
-  if (!s) throw new ProviderError("not_found", `clone ${i.name} (${id}) vanished`);
+  const s = await stopClone(client, id, i.name);
   const config = serverConfig(i);
   const changes: KvObject = Object.fromEntries(Object.entries(config).filter(([k, v]) => s[k] !== v));
   for (const k of CLONED_KEYS) if (s[k] !== undefined && !(k in config)) changes[k] = "";
   if (Object.keys(changes).length) await client.post(`/servers/${id}/set`, changes, { idempotent: true });
   await settlePower(client, id, i, "stopped");
+}
+
+/** A clone stopped (a hard stop: it has only just booted) and without a static address of its source's. */
+async function stopClone(client: SigmaClient, id: string, name: string): Promise<WireServer> {
+  let s = await client.object<WireServer>("servers", id);
+  if (s?.status === "active") {
+    await client.post(`/servers/${id}/stop`, undefined, { idempotent: true });
+    s = await waitStatus(client, id, "stopped", 60_000, `clone ${name} to stop`);
+  }
+  if (!s) throw new ProviderError("not_found", `clone ${name} (${id}) vanished`);
+  const dhcp = s["nic:0:dhcp"];
+  if (dhcp && dhcp !== "auto") {
+    await client.post(`/servers/${id}/set`, { "nic:0:dhcp": "" }, { idempotent: true });
+    delete s["nic:0:dhcp"];
+  }
+  return s;
 }
 
 // ---- Power -----------------------------------------------------------------------------------------

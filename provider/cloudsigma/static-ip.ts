@@ -48,7 +48,9 @@ const inputs = z
     if (v.months !== undefined && v.startTime === undefined) need("startTime", "a subscription needs startTime beside months");
     if (v.months === undefined && v.startTime !== undefined) need("months", "startTime is for a subscription: give months too");
     if (v.months === undefined && v.quantity !== undefined) need("months", "quantity is for a subscription: give months and startTime too");
-  });
+  })
+  // A subscription buys one address unless quantity says: written out or left out, 1 is the same purchase.
+  .transform((v) => (v.months !== undefined && v.quantity === undefined ? { ...v, quantity: 1 } : v));
 type StaticIpInputs = z.output<typeof inputs>;
 
 export const StaticIp = defineResource({
@@ -69,12 +71,15 @@ export const StaticIp = defineResource({
     endTime: z.string().describe("when the subscription ends (its first item); empty without months"),
   }),
   replaceOn: ["quantity", "startTime"],
+  // A subscription stored without quantity (bought with the default) is of one address.
+  upgrade: (olds) => (olds.months !== undefined && olds.quantity === undefined ? { quantity: 1 } : {}),
   adopt: {
     byName: false,
     id: z.string().regex(new RegExp(`^${IPV4}(,${IPV4})*$`), "must be the address, or addresses joined by commas (185.12.6.23,185.12.6.24)"),
   },
-  // A purchase makes several addresses: every new one is its; a single address is the one new address.
-  recovery: { newObject: true, join: (ids, i) => (i.months === undefined ? undefined : ids.join(",")) },
+  // A purchase's addresses are the new ones held by new ip items of its term, exactly quantity of them; a single
+  // address is the one new address.
+  recovery: { newObject: true, join: (ids, i, { client }) => (i.months === undefined ? undefined : purchased(client, ids, i as StaticIpInputs)) },
   model: (w: IpsView, prior) => model(w, prior),
   async check(i, { client }, olds) {
     // The price at preview, before anything is bought: of the whole term, or of an extension.
@@ -154,6 +159,28 @@ export const addressModel = (ip: WireIp) => {
 /** The request of the subscription (or of its extension by `extra` months). */
 const term = (i: StaticIpInputs, extra?: number) =>
   ({ kind: "ip", quantity: i.quantity ?? 1, months: extra ?? i.months!, startTime: i.startTime! }) as Parameters<typeof request>[0];
+
+/**
+ * The addresses a purchase whose answer was lost made, of the new ones (`fresh`): those held by ip items of
+ * its term (months, and the start where the items show it), exactly `quantity` of them; anything else is a
+ * conflict that names what was found (another purchase, or addresses made beside it, cannot be told apart).
+ */
+async function purchased(client: SigmaClient, fresh: string[], i: StaticIpInputs): Promise<string> {
+  const start = (t: string | undefined) => t?.replace("T", " ").slice(0, 16);
+  const items = (await client.get<WireItem>("/subscriptions/list")).filter((s) => s.type === "ip" && fresh.includes(s.resource ?? ""));
+  const ofTerm = items.filter((s) => Number(s.months) === i.months && (s.start_time === undefined || start(s.start_time) === i.startTime));
+  const ours = fresh.filter((a) => ofTerm.some((s) => s.resource === a));
+  const quantity = i.quantity ?? 1;
+  if (ours.length === quantity) return ours.join(",");
+  const others = fresh.filter((a) => !ours.includes(a));
+  throw new ProviderError(
+    "conflict",
+    `cloudsigma.StaticIp: the answer of the purchase of ${quantity} address(es) for ${i.months} month(s) from ${i.startTime} was lost, and ` +
+      `${ours.length} new address(es) are held by ip subscription items of that term (${ours.join(", ") || "none"})` +
+      `${others.length ? `, besides ${others.length} other new address(es) (${others.join(", ")})` : ""}: ` +
+      "which are this purchase's cannot be told; adopt them with adopt: {id} (the addresses joined by commas) or destroy the extra ones",
+  );
+}
 
 /** The addresses of the id that still exist, and (subscribed) the items that hold them; undefined when none is left. */
 async function read(client: SigmaClient, id: string, subscribed: boolean): Promise<IpsView | undefined> {

@@ -27,7 +27,7 @@ import { z } from "zod";
 import { ENDPOINT_NAME, Vendor, configureProviders } from "./config";
 import type { EndpointSettings } from "./http";
 import { sleep } from "./retry";
-import { ProviderError, hasCode, isProviderError, unlessGone } from "./errors";
+import { ProviderError, hasCode, isProviderError, redact, unlessGone } from "./errors";
 import { Failure, checkWithSchema, containsUnknown, diffInputs, forEngine, isUnknown, plain } from "./resource";
 import * as stub from "../stub";
 
@@ -62,15 +62,21 @@ export interface Started<W> {
 const waitedWire = (v: unknown): unknown => (v && typeof v === "object" && "wire" in v ? v.wire : undefined);
 
 /** How a create whose outcome is unknown is resolved. */
-export type Recovery =
+export type Recovery<C = unknown> =
   /** The marker is written into the field this names (for the docs), which the vendor keeps and lists show. */
   | { marker: string; newObject?: undefined; join?: undefined; idempotent?: undefined }
   /**
    * No field keeps a marker: creates go one at a time per type and endpoint; a lost answer is the new object,
-   * or, with `join`, every new object (one create that makes several: the id joins their ids; `join` answers
-   * undefined for inputs whose create makes one object, which then must be the one new object).
+   * or, with `join`, the new objects the create made (one create that makes several: the id joins their ids;
+   * `join` answers undefined for inputs whose create makes one object, which then must be the one new object,
+   * and throws a conflict when the new objects are not what the create would have made).
    */
-  | { marker?: undefined; newObject: true; join?: (ids: string[], i: Record<string, unknown>) => string | undefined; idempotent?: undefined }
+  | {
+      marker?: undefined;
+      newObject: true;
+      join?: (ids: string[], i: Record<string, unknown>, ctx: Context<C>) => string | undefined | Promise<string | undefined>;
+      idempotent?: undefined;
+    }
   /** The create makes nothing (it adopts what exists), so it is simply repeated; says why, for the docs. */
   | { marker?: undefined; newObject?: undefined; join?: undefined; idempotent: string };
 
@@ -108,6 +114,17 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
   replaceOn?: readonly string[];
   /** Optional inputs the vendor fills in when they are not given (a VM's cluster): absent, they are no change. */
   computed?: readonly string[];
+  /**
+   * Inputs that only set a deadline or the provider's own behaviour (allowRestart-like flags) and are never
+   * sent to the vendor. Besides these, every input named `timeoutSeconds` or `…TimeoutSeconds` is one. Missing
+   * from a stored state (written before the input existed), they are no change.
+   */
+  local?: readonly string[];
+  /**
+   * A stored state written by an older version, as this version would have written it (inputs it did not
+   * have, derived from what it stored): diff and update compare against it, so an upgrade shows no change.
+   */
+  upgrade?(olds: z.output<S> & LayerInputs & z.output<OS>): Partial<z.output<S>>;
   /** Inputs and outputs that are Pulumi secrets: encrypted in the state, never shown. */
   secrets?: readonly string[];
   /**
@@ -122,7 +139,7 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
    */
   adopt?: { byName: boolean; id?: z.ZodType<string> } | false;
   /** How a create whose outcome is unknown is resolved. */
-  recovery: Recovery;
+  recovery: Recovery<C>;
   /** Pure: the wire object as outputs (and the inputs the vendor shows, for refresh). */
   model(w: W, prior: z.output<S> & LayerInputs): Partial<Fields<z.output<S>>> & z.output<OS>;
   /** Look-ups at check time (what must exist); values still unknown at preview are skipped. */
@@ -227,6 +244,9 @@ function partialCreate(what: string, id: string, properties: Obj, cause: unknown
   });
 }
 
+/** Inputs that by their name only set a deadline: local to the provider (see `local`). */
+const LOCAL_INPUT = /^(timeoutSeconds|[a-z][A-Za-z0-9]*TimeoutSeconds)$/;
+
 /** How many times a create is sent when each time nothing was made and no answer said why. */
 const CREATE_ATTEMPTS = 3;
 
@@ -325,6 +345,8 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
   // the outputs: their hash shows their change).
   const compared = inputKeys.filter((k) => k !== "marker" && k !== "adopt" && !hidden.has(k));
   const replaceOn = [...(def.replaceOn ?? []), "endpoint"];
+  const local = new Set([...(def.local ?? []), ...inputKeys.filter((k) => LOCAL_INPUT.test(k))]);
+  const upgrade = (olds: Obj): Obj => (def.upgrade ? { ...olds, ...(def.upgrade as unknown as (o: Obj) => Obj)(olds) } : olds);
   const secrets = [...(def.secrets ?? []), ...hidden, ...(def.hidden ? [def.hidden.hash] : [])];
   const hashOf = (id: string, i: Obj) =>
     secretHash(
@@ -371,9 +393,10 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     const all = await ops.list(def.recovery.marker ? { marker, ...(earlier ? { earlier } : {}) } : {}, i, ctx);
     const ours = def.recovery.marker ? all.filter((f) => f.marker === marker && !held.get(marker)?.has(f.id)) : all.filter((f) => !before!.has(f.id));
     const joined = ours.length
-      ? def.recovery.join?.(
+      ? await def.recovery.join?.(
           ours.map((f) => f.id),
           i as Obj,
+          ctx,
         )
       : undefined;
     if (joined !== undefined) return joined;
@@ -497,7 +520,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
     return { id, outs: outputsOf(i, wire, id) };
   }
 
-  const implementation: Required<pulumi.dynamic.ResourceProvider> = {
+  const unguarded: Required<pulumi.dynamic.ResourceProvider> = {
     async configure(req) {
       configureProviders(req.config);
     },
@@ -526,9 +549,12 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       return failures.length ? { inputs: i, failures: forEngine(failures, raw, secrets) } : { inputs: i };
     },
 
-    async diff(id: string, olds: Obj, news: Obj) {
+    async diff(id: string, stored: Obj, news: Obj) {
       hold(id, news.marker);
-      const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore: (def.computed ?? []).filter((k) => news[k] === undefined) });
+      const olds = upgrade(stored);
+      // Computed inputs left out, and local ones a state written before they existed does not hold, are no change.
+      const ignore = [...(def.computed ?? []).filter((k) => news[k] === undefined), ...[...local].filter((k) => olds[k] === undefined)];
+      const d = diffInputs(olds, news, { inputs: compared, replaceOn, ignore });
       // Adoption: naming another object replaces; dropping `adopt`, or naming the object held, changes nothing.
       const a = news.adopt as LayerInputs["adopt"];
       const names = (x: LayerInputs["adopt"]) => x?.id === id || (x?.name !== undefined && x.name === olds.name);
@@ -574,7 +600,7 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       const n = news as I;
       hold(id, n.marker);
       const ctx = { ...context(n), what: whatOf(n as { name?: unknown }, id) };
-      await ops.update(id, olds as I, n, ctx);
+      await ops.update(id, upgrade(olds) as I, n, ctx);
       const w = await ops.read(id, ctx, n);
       if (!w) throw new ProviderError("not_found", `${ctx.what} (${id}) no longer exists`);
       return { outs: outputsOf(n, w, id) };
@@ -589,6 +615,24 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
         if (!hasCode(e, "not_found")) throw e;
       }
     },
+  };
+
+  /** Every call, with the values of the secret inputs (and outputs) it was given redacted from any error it throws. */
+  const guard = async <T>(p: Promise<T>, ...given: Array<Obj | undefined>): Promise<T> => {
+    try {
+      return await p;
+    } catch (e) {
+      throw scrub(e, secretValues(given, secrets));
+    }
+  };
+  const implementation: Required<pulumi.dynamic.ResourceProvider> = {
+    configure: (req) => unguarded.configure(req),
+    check: (olds, news) => guard(unguarded.check(olds, news), olds, news),
+    diff: (id, olds, news) => guard(unguarded.diff(id, olds, news), olds, news),
+    create: (inputs) => guard(unguarded.create(inputs), inputs),
+    read: (id, props) => guard(unguarded.read(id, props), props),
+    update: (id, olds, news) => guard(unguarded.update(id, olds, news), olds, news),
+    delete: (id, props) => guard(unguarded.delete(id, props), props),
   };
 
   const entry: RegistryEntry = {
@@ -628,6 +672,48 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
 function pick(o: Obj, keys: readonly string[]): Obj {
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+/** Values inside a secret object that say nothing (`vnc.ip: "auto"`): redacting them would only garble messages. */
+const PLAIN_WORD = /^(auto|on|off|none|true|false|yes|no)$/i;
+
+/**
+ * The text of the secret fields of the objects given: each string (inside a secret object, every string but
+ * plain words), and the password of a URL among them (`sftp://user:password@host`), raw and decoded.
+ */
+export function secretValues(given: Array<Obj | undefined>, keys: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (v: unknown, nested: boolean) => {
+    if (typeof v === "string") {
+      if (!v || (nested && PLAIN_WORD.test(v))) return;
+      out.add(v);
+      const password = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*?:([^@/?#]+)@/i.exec(v)?.[1];
+      if (password) {
+        out.add(password);
+        try {
+          out.add(decodeURIComponent(password));
+        } catch {
+          // not percent-encoded text: the raw value is redacted
+        }
+      }
+    } else if (Array.isArray(v)) v.forEach((x) => add(x, true));
+    else if (v && typeof v === "object") Object.values(v).forEach((x) => add(x, true));
+  };
+  for (const o of given) for (const k of keys) if (o) add(o[k], false);
+  // The longest first: a password inside its URL goes with the URL.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+/** An error with the given secret values redacted from its message, stack, vendor message, reasons and causes. */
+export function scrub<E>(e: E, values: readonly string[], depth = 0): E {
+  if (!values.length || !(e instanceof Error) || depth > 8) return e;
+  e.message = redact(e.message, values);
+  if (e.stack) e.stack = redact(e.stack, values);
+  const x = e as Error & { reasons?: unknown };
+  if (Array.isArray(x.reasons)) x.reasons = x.reasons.map((r) => (typeof r === "string" ? redact(r, values) : r));
+  if (isProviderError(e) && e.details.vendorMessage) e.details.vendorMessage = redact(e.details.vendorMessage, values);
+  if (e.cause !== undefined) scrub(e.cause, values, depth + 1);
+  return e;
 }
 
 /** True when a value given to check is still unknown (preview) anywhere inside. */

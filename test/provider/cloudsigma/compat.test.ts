@@ -40,4 +40,34 @@ describe("CloudSigma resources recorded by 0.1.0", () => {
     await old.delete(d.drive, read.props!);
     expect(await ctx.sim.inventory("drives")).toEqual([]);
   });
+
+  it("a Drive stored before storage existed is no replacement when storage is first given as its tags say", async () => {
+    const old = asEngine(cloudsigma.driveProvider);
+    const stored = {
+      name: "d",
+      sizeGb: 1,
+      claimType: "exclusive",
+      readers: [],
+      encryptionCipher: "aes-xts-plain",
+      timeoutSeconds: 1800,
+      uuid: "u",
+      status: "active",
+    };
+    const hdd = await old.diff("u", { ...stored, tags: [] }, await old.checked({ name: "d", sizeGb: 1, storage: "hdd" }));
+    expect(hdd).toMatchObject({ changes: false, replaces: [] });
+    const ssd = await old.diff("u", { ...stored, tags: ["affinity:ssd"] }, await old.checked({ name: "d", sizeGb: 1, storage: "ssd" }));
+    expect(ssd.replaces).toEqual([]);
+    // Another storage than the tags say is still a move, which only a clone makes.
+    const moved = await old.diff("u", { ...stored, tags: [] }, await old.checked({ name: "d", sizeGb: 1, storage: "ssd" }));
+    expect(moved.replaces).toEqual(["storage"]);
+  });
+
+  it("a Server stored before cloneTimeoutSeconds (and its other local settings) existed shows no change", async () => {
+    const server = asEngine(cloudsigma.serverProvider);
+    const { id, outs } = await server.create(await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024 }));
+    const { cloneTimeoutSeconds, allowRestart, forceStop, shutdownTimeoutSeconds, ...stored } = outs;
+    expect([cloneTimeoutSeconds, allowRestart, forceStop, shutdownTimeoutSeconds]).toEqual([1800, false, true, 120]);
+    expect(await server.diff(id, stored, await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024 }))).toMatchObject({ changes: false, replaces: [] });
+    expect((await server.diff(id, outs, await server.checked({ name: "old", cpuMhz: 2000, memMb: 1024, cloneTimeoutSeconds: 60 }))).changes).toBe(true);
+  });
 });

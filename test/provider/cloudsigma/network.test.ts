@@ -91,7 +91,18 @@ describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
     expect((await ip.diff(id, outs, await ip.checked({ quantity: 3, ...term }))).replaces).toEqual(["quantity"]);
     expect((await ip.diff(id, outs, await ip.checked({ quantity: 2, ...term, startTime: "2027-01-01 00:00" }))).replaces).toEqual(["startTime"]);
     const one = await ip.create(await ip.checked({}));
-    expect((await ip.diff(one.id, one.outs, await ip.checked(term))).replaces).toEqual(["startTime", "months"]);
+    expect((await ip.diff(one.id, one.outs, await ip.checked(term))).replaces).toEqual(["quantity", "startTime", "months"]);
+  });
+
+  it("treats quantity 1 written out and quantity left out as the same purchase (no replacement), also for a state stored without it", async () => {
+    expect(await ip.checked(term)).toMatchObject({ quantity: 1 });
+    const { id, outs } = await ip.create(await ip.checked(term));
+    expect(await ip.diff(id, outs, await ip.checked({ quantity: 1, ...term }))).toMatchObject({ changes: false, replaces: [] });
+    const { quantity, ...stored } = outs;
+    expect(quantity).toBe(1);
+    expect(await ip.diff(id, stored, await ip.checked({ quantity: 1, ...term }))).toMatchObject({ changes: false, replaces: [] });
+    expect(await ip.diff(id, stored, await ip.checked(term))).toMatchObject({ changes: false, replaces: [] });
+    expect((await ip.diff(id, stored, await ip.checked({ quantity: 2, ...term }))).replaces).toEqual(["quantity"]);
   });
 
   it("destroys every address it owns, warning that the subscription runs to its end, and tolerates them gone", async () => {
@@ -112,6 +123,29 @@ describe("cloudsigma.StaticIp bought with an IP subscription (months)", () => {
     expect(await items()).toHaveLength(2);
     expect(outs.addresses).toEqual((await addresses()).sort());
     expect(id).toBe(outs.addresses.join(","));
+  });
+
+  it("takes up only the new addresses its purchase's items hold when a stranger's address appears beside a lost answer", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/subscriptions/network/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({ quantity: 2, ...term }));
+    await new Promise((r) => setTimeout(r, 100));
+    const [stranger] = await ctx.api("POST", "/resources/ip/create");
+    const { id, outs } = await created;
+    const bought = (await items()).map((s) => s.resource);
+    expect(bought).toHaveLength(2);
+    expect(id.split(",").sort()).toEqual([...bought].sort());
+    expect(outs.addresses).not.toContain(stranger.resource);
+  });
+
+  it("refuses to guess when a lost purchase's term shows more addresses than its quantity (another purchase beside it), naming them", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "/subscriptions/network/ip/create", lostResponse: true, delayMs: 300 });
+    const created = ip.create(await ip.checked({ quantity: 2, ...term })).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    await ctx.api("POST", "/subscriptions/network/ip/create", { quantity: "1", start_time: term.startTime, months: String(term.months) });
+    const err = await created;
+    expect(err.code).toBe("conflict");
+    expect(err.message).toMatch(/3 new address\(es\) are held by ip subscription items of that term \((185\.12\.5\.\d+, ){2}185\.12\.5\.\d+\)/);
+    expect(await items()).toHaveLength(3);
   });
 
   it("never takes a stranger's address for its own when a single address's answer is lost", async () => {

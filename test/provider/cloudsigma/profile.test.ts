@@ -12,9 +12,16 @@ const changes = async () => (await ctx.sim.requests()).filter((r) => r.method ==
 
 describe("cloudsigma.Profile lifecycle", () => {
   it("sets only the fields given, shows the email and currency, and owns no other field", async () => {
-    const { id, outs } = await profile.create(await profile.checked({ company: "Acme AG", address: "Hauptstrasse 1\n8000 Zürich", country: "CH" }));
+    const { id, outs } = await profile.create(await profile.checked({ company: "Acme AG", address: "Hauptstrasse 1\n8000 Zürich", postcode: "8000" }));
     expect(id).toBe(DEMO_ACCOUNT.uuid);
-    expect(outs).toEqual({ company: "Acme AG", address: "Hauptstrasse 1\n8000 Zürich", country: "CH", uuid: id, email: DEMO_ACCOUNT.email, currency: "EUR" });
+    expect(outs).toEqual({
+      company: "Acme AG",
+      address: "Hauptstrasse 1\n8000 Zürich",
+      postcode: "8000",
+      uuid: id,
+      email: DEMO_ACCOUNT.email,
+      currency: "EUR",
+    });
     // The fields left out are as they were (the demo's), and the line break went over the wire as `\n`.
     expect(await current()).toMatchObject({ company: "Acme AG", address: "Hauptstrasse 1\\n8000 Zürich", first_name: "Demo", nick_name: "demo" });
   });
@@ -44,10 +51,16 @@ describe("cloudsigma.Profile lifecycle", () => {
     expect((await current()).company).toBe("Acme AG");
   });
 
+  it("refuses country and language at preview, naming the keys the manual's /profile/set takes", async () => {
+    const r = await profile.check({}, { company: "Acme AG", country: "CH", language: "en" });
+    expect(r.failures?.map((f) => f.property)).toEqual(["country", "language"]);
+    expect(r.failures?.[0].reason).toMatch(/^the manual's \/profile\/set does not take country \(it lists first_name, .* phone\)/);
+  });
+
   it.each([
     [{ firstName: " " }, "firstName"],
-    [{ country: "Switzerland" }, "country"],
-    [{ language: "EN" }, "language"],
+    [{ country: "CH" }, "country"],
+    [{ language: "en" }, "language"],
     [{ email: "new@example.com" }, "email"],
     [{ currency: "USD" }, "currency"],
   ])("check of %j fails on %s", async (news, property) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import * as cloudsigma from "../../../provider/cloudsigma";
 import { asEngine, failedPaths } from "../../helpers/engine";
-import { useSigma } from "../../helpers/cloudsigma";
+import { sigmaConfig, useSigma } from "../../helpers/cloudsigma";
 import { NOWHERE } from "../../helpers/sim";
 
 const ctx = useSigma();
@@ -278,7 +278,75 @@ describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
     expect(await wire("servers", "server", id)).toMatchObject({ "user:pulumi": MARKER });
   });
 
-  it("records the clone when the wait for its copies passes its deadline (a partial create), and the next update (allowed to restart it) finishes it", async () => {
+  it("records a clone whose marker cannot be written as a partial create (one clone, never a second), and the next update records its marker and copies", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await ctx.sim.control("POST", "/_sim/faults", { method: "POST", path: "^/servers/[0-9a-f-]{36}/set$", status: 500, count: 1000 });
+    const inputs = { ...(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id })), marker: MARKER };
+    const err = await server.create(inputs).then(
+      () => undefined,
+      (e) => e,
+    );
+    await ctx.sim.control("DELETE", "/_sim/faults");
+    expect(err?.id, `a partial create: ${err?.message}`).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await ctx.sim.inventory<{ name: string; server: string }>("servers")).filter((s) => s.name === "copy").map((s) => s.server)).toEqual([err.id]);
+    expect((await ctx.sim.requests()).filter((r) => r.path === `/servers/${src.id}/clone`)).toHaveLength(1);
+    const u = await server.update(err.id, err.properties, { ...inputs, allowRestart: true });
+    log.mockRestore();
+    expect(await wire("servers", "server", err.id)).toMatchObject({ "user:pulumi": MARKER, "user:pulumi-clones": expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(u.outs.clonedDrives).toHaveLength(1);
+    await server.delete(err.id, u.outs);
+    expect(await wire("drives", "drive", u.outs.clonedDrives[0])).toBeUndefined();
+  });
+
+  it("finds a clone that appears seconds after its request timed out, and clones once", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    await server.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:requestTimeoutMs": "1000" });
+    await ctx.sim.control("POST", "/_sim/faults", { method: "POST", path: `/servers/${src.id}/clone`, delayMs: 2200 });
+    const { id } = await server.create({ ...(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id })), marker: MARKER });
+    vi.restoreAllMocks();
+    expect((await ctx.sim.inventory<{ name: string; server: string }>("servers")).filter((s) => s.name === "copy").map((s) => s.server)).toEqual([id]);
+    expect((await ctx.sim.requests()).filter((r) => r.path === `/servers/${src.id}/clone`)).toHaveLength(1);
+    expect(await wire("servers", "server", id)).toMatchObject({ "user:pulumi": MARKER });
+  });
+
+  it("fails without cloning again when a timed-out clone never appears", async () => {
+    const src = await source();
+    await server.configure({ ...sigmaConfig(ctx.sim.url), "cloudsigma:requestTimeoutMs": "500" });
+    await ctx.sim.control("POST", "/_sim/faults", { method: "POST", path: `/servers/${src.id}/clone`, delayMs: 2500, drop: true });
+    const err = await server.create(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id })).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(err?.code).toBe("wait_timeout");
+    expect(err.message).toMatch(/no new server named "copy" appeared/);
+    // The simulator handles the delayed request (and drops it) after the create gave up: it was sent once.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await ctx.sim.requests()).filter((r) => r.path === `/servers/${src.id}/clone`)).toHaveLength(1);
+  });
+
+  it("stops a clone and clears its source's static IP before it waits for its copies", async () => {
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const root = await newDrive("src-root");
+    const { id: srcId } = await server.create(
+      await server.checked({ name: "src", cpuMhz: 2000, memMb: 1024, drives: [{ device: "ide:0:0", driveUuid: root }], nic0: { dhcp: "185.12.9.9" } }),
+    );
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const { id, outs } = await server.create({ ...(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: srcId })), marker: MARKER });
+    vi.restoreAllMocks();
+    const posts = (await ctx.sim.requests()).filter((r) => r.method === "POST");
+    const at = (pred: (r: { path: string; body?: string }) => boolean) => posts.findIndex(pred);
+    const copyMarked = at((r) => r.path === `/drives/${outs.clonedDrives[0]}/set`);
+    expect(at((r) => r.path === `/servers/${id}/stop`)).toBeGreaterThan(-1);
+    expect(at((r) => r.path === `/servers/${id}/stop`)).toBeLessThan(copyMarked);
+    const cleared = at((r) => r.path === `/servers/${id}/set` && /^nic:0:dhcp\s*$/m.test(r.body ?? ""));
+    expect(cleared).toBeGreaterThan(-1);
+    expect(cleared).toBeLessThan(copyMarked);
+    expect(await wire("servers", "server", id)).toMatchObject({ "nic:0:dhcp": "auto" });
+  });
+
+  it("records the clone when the wait for its copies passes its deadline (a partial create), and the next update finishes it", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const src = await source();
     await ctx.sim.control("POST", "/_sim/faults", { path: "^/drives/[0-9a-f-]{36}/info$", status: 503, retryAfter: 0, count: 1000 });
@@ -292,11 +360,10 @@ describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
     expect(err?.id, `a partial create: ${err?.message}`).toMatch(/^[0-9a-f-]{36}$/);
     expect(err.message).toMatch(/recorded in the state/);
     expect(err.properties.clonedDrives).toHaveLength(1);
-    // The clone still has its source's configuration (NIC 1 on the VLAN), which only a stopped server changes.
-    const news = { ...inputs, allowRestart: true };
-    await expect(server.diff(err.id, err.properties, inputs)).rejects.toThrow(/^nic1: the server copy must be stopped/);
-    expect(await server.diff(err.id, err.properties, news)).toMatchObject({ changes: true, replaces: [] });
-    const u = await server.update(err.id, err.properties, news);
+    // The clone was stopped before its copies' wait; it still has its source's configuration (NIC 1 on the VLAN).
+    expect(err.properties.status).toBe("stopped");
+    expect(await server.diff(err.id, err.properties, inputs)).toMatchObject({ changes: true, replaces: [] });
+    const u = await server.update(err.id, err.properties, inputs);
     expect(u.outs).toMatchObject({ status: "active", clonedDrives: err.properties.clonedDrives });
     expect(u.outs.nic1).toBeUndefined();
     expect((await wire("servers", "server", err.id))?.["nic:1:vlan"]).toBeUndefined();
@@ -307,5 +374,15 @@ describe("cloudsigma.Server cloned from another server (cloneOf)", () => {
     expect(r.failures).toEqual([{ property: "cloneOf", reason: `no server ${NOWHERE} in this CloudSigma account to clone` }]);
     const d = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE, drives: [{ device: "ide:0:0", driveUuid: NOWHERE }] });
     expect(failedPaths(d.failures)).toEqual(["drives"]);
+  });
+
+  it("lets a clone name its boot devices (its drives, copies of its source's, are not inputs)", async () => {
+    const r = await server.check({}, { name: "x", cpuMhz: 2000, memMb: 1024, cloneOf: NOWHERE, boot: ["ide:0:0"] });
+    expect(failedPaths(r.failures)).toEqual(["cloneOf"]);
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const src = await source();
+    const { id } = await server.create(await server.checked({ name: "copy", cpuMhz: 2000, memMb: 1024, cloneOf: src.id, boot: ["ide:1:0", "ide:0:0"] }));
+    vi.restoreAllMocks();
+    expect((await wire("servers", "server", id))?.boot).toBe("ide:1:0 ide:0:0");
   });
 });
