@@ -339,8 +339,7 @@ export const Vm = defineResource({
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),
-    delete: (id, props, { client }) =>
-      deleteVm(client, id, props.deleteSnapshots ?? false, (props.timeoutSeconds ?? 600) * 1000, `VM ${props.name} to be deleted`),
+    delete: (id, props, { client }) => deleteVm(client, id, props),
     list: ({ name, marker, earlier }, _i, { client }) => (name ? findByName(client, name) : findOwned(client, marker, earlier)),
     settle: (id, i, { client }) => settleCreate(client, id, i.timeoutSeconds * 1000, `VM ${i.name} to be created`),
   },
