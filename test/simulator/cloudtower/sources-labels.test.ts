@@ -135,6 +135,24 @@ describe.each([
     expect((await t.api("/get-labels", { where: { id: label } })).body).toEqual([]);
     expect((await t.api("/get-vlans", { where: { id: vlan } })).body[0].labels ?? []).toEqual([]);
   });
+
+  it("labels: a VM deleted, the volumes deleted with it and a volume deleted leave their labels, counts and totals with them", async () => {
+    const label = (await t.done("/create-label", [{ key: "tier", value: "gone" }])).results[0].data.id;
+    const copy = (await t.done("/clone-vm", [{ src_vm_id: LEGACY_VM, name: "copy-labelled" }])).results[0].data.id;
+    const own = (await disksOf(copy)).filter((d: { type: string }) => d.type === "DISK")[0].vm_volume.id;
+    const free = (
+      await t.done("/create-vm-volume", [
+        { name: "vol-labelled", cluster_id: CLUSTER_A, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+      ])
+    ).results[0].data.id;
+    await t.done("/add-labels-to-resources", { where: { id: label }, data: { vms: { id: copy }, vm_volumes: { id_in: [own, free] } } });
+    const labelNow = async () => (await t.api("/get-labels", { where: { id: label } })).body[0];
+    expect(await labelNow()).toMatchObject({ vm_num: 1, vm_volume_num: 2, total_num: 3 });
+    await t.done("/delete-vm", { where: { id: copy } });
+    expect(await labelNow()).toMatchObject({ vms: [], vm_num: 0, vm_volumes: [{ id: free }], vm_volume_num: 1, total_num: 1 });
+    await t.done("/delete-vm-volume", { where: { id: free } });
+    expect(await labelNow()).toMatchObject({ vm_volumes: [], vm_volume_num: 0, total_num: 0 });
+  });
 });
 
 describe("CloudTower simulator placement groups", () => {
