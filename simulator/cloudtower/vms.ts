@@ -135,6 +135,12 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     });
   }
 
+  /** A volume is mounting while any VM's disk holds it (a sharing volume may be on several). */
+  function remount(volumeId: string) {
+    const vol = state.get("vmVolumes", volumeId);
+    if (vol) vol.mounting = state.list("vmDisks").some((d) => (d.vm_volume as Ref | null | undefined)?.id === volumeId);
+  }
+
   /** Removes a VM and everything of it (disks, their non-shared volumes, NICs, snapshots if asked), off its labels. */
   function dropVm(v: Entity, withSnapshots: boolean) {
     for (const d of v.vm_disks as Ref[]) {
@@ -143,6 +149,7 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
       const shared = vol && state.get("vmVolumes", vol.id)?.sharing;
       if (vol && !shared) removeLabelled(state, "vmVolumes", vol.id);
       state.remove("vmDisks", d.id);
+      if (vol && shared) remount(vol.id);
     }
     for (const n of v.vm_nics as Ref[]) state.remove("vmNics", n.id);
     if (withSnapshots) for (const s of state.list("vmSnapshots")) if ((s.vm as Ref | undefined)?.id === v.id) state.remove("vmSnapshots", s.id);
@@ -579,9 +586,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         effect: (v, p) => {
           for (const id of p.data.disk_ids) {
             const vol = state.get("vmDisks", id)?.vm_volume as Ref | null | undefined;
-            const volume = vol && state.get("vmVolumes", vol.id);
-            if (volume) volume.mounting = false;
             state.remove("vmDisks", id);
+            if (vol) remount(vol.id);
           }
           v.vm_disks = (v.vm_disks as Ref[]).filter((d) => !p.data.disk_ids.includes(d.id));
           refreshIds(v);
