@@ -47,6 +47,7 @@ export interface WireVolume {
   name: string;
   size: number;
   elf_storage_policy: string;
+  description?: string | null;
 }
 export interface WireNic {
   id: string;
@@ -220,8 +221,42 @@ export async function settleCreate(t: TowerClient, id: string, timeoutMs: number
   if (task) await t.waitTasks([{ task_id: task.id, data: undefined }], timeoutMs, what);
 }
 
-export async function deleteVm(t: TowerClient, id: string, withSnapshots: boolean, timeoutMs: number, what: string) {
-  await t.change("/delete-vm", { where: { id }, effect: { include_snapshots: withSnapshots } }, { id, lockOf: "/get-vms", timeoutMs, what });
+/**
+ * The disks of a VM whose volumes it did not make: the volumes `volumes` mounted at creation, those an
+ * ownership marker in their description claims (a cloudtower.VmVolume's), and, on a VM that declares its
+ * disks (made from scratch or an ISO, not adopted), every volume that is not one of them (attached by
+ * someone else). A VM made from a template, a clone or adopted declares none: its other volumes are its own.
+ */
+export function foreignDisks(v: VmView, i: Pick<VmInputs, "disks" | "volumes" | "template" | "source" | "adopt">): VmView["disks"] {
+  const mounted = new Set((i.volumes ?? []).map((x) => x.volumeId));
+  const declares = !(i.template || i.source?.cloneOf || i.source?.contentLibraryTemplate || i.adopt);
+  const declared = new Set((i.disks ?? []).map((d) => d.name));
+  return v.disks.filter(
+    (d) =>
+      d.volume &&
+      (mounted.has(d.volume.id) || splitMarker(d.volume.description ?? undefined).marker !== undefined || (declares && !declared.has(d.volume.name))),
+  );
+}
+
+/**
+ * Deletes a VM. CloudTower deletes a VM's non-shared volumes with it, so the disks whose volumes belong to
+ * something else (see foreignDisks) are detached first, their volumes and data kept.
+ */
+export async function deleteVm(t: TowerClient, id: string, i: VmInputs) {
+  const timeoutMs = (i.timeoutSeconds ?? 600) * 1000;
+  const o = { id, lockOf: "/get-vms", timeoutMs };
+  const v = await view(t, id);
+  if (!v) return;
+  const foreign = foreignDisks(v, i);
+  if (foreign.length) {
+    const names = foreign.map((d) => d.volume!.name).join(", ");
+    await t.change(
+      "/remove-vm-disk",
+      { where: { id }, data: { disk_ids: foreign.map((d) => d.id) } },
+      { ...o, what: `volumes ${names} to be detached from VM ${i.name}` },
+    );
+  }
+  await t.change("/delete-vm", { where: { id }, effect: { include_snapshots: i.deleteSnapshots ?? false } }, { ...o, what: `VM ${i.name} to be deleted` });
 }
 
 /**

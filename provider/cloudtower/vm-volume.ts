@@ -2,10 +2,12 @@
  * cloudtower.VmVolume: a virtual disk on its own (`/create-vm-volume`), attached to a VM and detached
  * again in place (`/add-vm-disk` with `mount_disks`, `/remove-vm-disk`). In place: name, description,
  * size (it only grows; `/update-vm-volume`), the VM it is attached to and its bus, labels. Replaced:
- * cluster, storage policy, sharing. Deleting it detaches it first.
+ * cluster, storage policy, sharing. Deleting it detaches it first. Its ownership marker rides at the end of
+ * its description (written right after the create, which takes no description): a cloudtower.Vm deleted
+ * while the volume is attached detaches it instead of deleting it with the VM.
  */
 import { z } from "zod";
-import { ProviderError, containsUnknown, defineResource, isUnknown } from "../core";
+import { ProviderError, containsUnknown, defineResource, isUnknown, splitMarker, withMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
 import { WireLabel, labelsInput, labelsOf, syncLabels } from "./labels";
@@ -54,7 +56,8 @@ export const VmVolume = defineResource({
   }),
   replaceOn: ["clusterId", "storagePolicy", "sharing"],
   adopt: { byName: true },
-  // Made with no field that could carry a marker (`description` only on update): creates go one at a time per endpoint.
+  // Made with no field that could carry a marker (`description` only on update, where the marker is written
+  // for cloudtower.Vm's delete to see): creates go one at a time per endpoint.
   recovery: { newObject: true },
   model: (w: VolumeView, prior) => fromWire(w, prior),
   async check(i, { client }) {
@@ -68,13 +71,13 @@ export const VmVolume = defineResource({
     return {};
   },
   operations: {
-    async create(i, { client }) {
+    async create(i, { client, marker }) {
       const body = [{ name: i.name, cluster_id: i.clusterId, size: bytes(i.sizeGb), elf_storage_policy: i.storagePolicy, sharing: i.sharing }];
       const [r] = await client.mutate<WireVolume>("/create-vm-volume", body);
       const id = r.data.id;
       const wait = async () => {
         await client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`);
-        if (i.description) await edit(client, id, { description: i.description }, i);
+        await edit(client, id, { description: withMarker(i.description, marker) }, i);
         if (i.vmId) await attach(client, id, i.vmId, i);
         if (Object.keys(i.labels).length) await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
       };
@@ -85,7 +88,8 @@ export const VmVolume = defineResource({
       const v = (await view(client, id))!;
       const data: Record<string, unknown> = {};
       if (news.name !== v.volume.name) data.name = news.name;
-      if (news.description !== (v.volume.description ?? "")) data.description = news.description;
+      const description = withMarker(news.description, splitMarker(v.volume.description ?? undefined).marker ?? news.marker);
+      if (description !== (v.volume.description ?? "")) data.description = description;
       if (bytes(news.sizeGb) > v.volume.size) data.size = bytes(news.sizeGb);
       if (Object.keys(data).length) await edit(client, id, data, news);
       // Attachment: detached from the VM it is on when another (or none, or another bus) is asked, then attached.
@@ -172,8 +176,9 @@ function fromWire(w: VolumeView, prior: Partial<VolumeInputs>) {
       ? { storagePolicy: w.volume.elf_storage_policy as VolumeInputs["storagePolicy"] }
       : {}),
     sharing: w.volume.sharing,
-    description: w.volume.description ?? "",
-    ...(w.disk ? { vmId: w.disk.vm.id, bus: w.disk.bus as VolumeInputs["bus"] } : { bus: prior.bus ?? "VIRTIO" }),
+    description: splitMarker(w.volume.description ?? undefined).text,
+    // Detached (out of band, or by the delete of its VM): no vmId, whatever the state held.
+    ...(w.disk ? { vmId: w.disk.vm.id, bus: w.disk.bus as VolumeInputs["bus"] } : { vmId: undefined, bus: prior.bus ?? "VIRTIO" }),
     labels: labelsOf(w.volume.labels),
     localId: w.volume.local_id,
     path: w.volume.path,

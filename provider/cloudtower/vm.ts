@@ -5,7 +5,8 @@
  * name, description, CPU, memory (powering off first only when the VM runs or is suspended, and only if
  * `restartOnChange`), HA, disks added/removed/grown, NICs added, removed and reconnected one by one, labels,
  * power state (running, stopped, suspended), placement. Replaced: cluster, firmware, guest OS type,
- * template, source, volumes, CD-ROMs. The ownership marker rides at the end of the description.
+ * template, source, volumes, CD-ROMs. The ownership marker rides at the end of the description. Deleted, it
+ * first detaches the volumes it did not make (see foreignDisks), which CloudTower would delete with it.
  */
 import { z } from "zod";
 import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
@@ -276,7 +277,8 @@ export type VmOutputs = VmInputs & z.output<typeof outputs>;
 export const Vm = defineResource({
   vendor,
   type: "Vm",
-  description: "A virtual machine, made from scratch, from an ISO, from a template or a content-library template, as a clone of a VM, or adopted.",
+  description:
+    "A virtual machine, made from scratch, from an ISO, from a template or a content-library template, as a clone of a VM, or adopted. Deleted, it first detaches (and so keeps) the volumes it did not make: those `volumes` mounted, those an ownership marker claims (a cloudtower.VmVolume's), and on a VM made from scratch or an ISO any volume not in `disks`.",
   inputs,
   outputs,
   replaceOn: ["clusterId", "firmware", "guestOsType", "template", "source", "volumes", "cdRoms"],
@@ -339,8 +341,7 @@ export const Vm = defineResource({
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),
-    delete: (id, props, { client }) =>
-      deleteVm(client, id, props.deleteSnapshots ?? false, (props.timeoutSeconds ?? 600) * 1000, `VM ${props.name} to be deleted`),
+    delete: (id, props, { client }) => deleteVm(client, id, props),
     list: ({ name, marker, earlier }, _i, { client }) => (name ? findByName(client, name) : findOwned(client, marker, earlier)),
     settle: (id, i, { client }) => settleCreate(client, id, i.timeoutSeconds * 1000, `VM ${i.name} to be created`),
   },

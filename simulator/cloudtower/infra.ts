@@ -3,6 +3,7 @@
  */
 import { Route, SimError } from "../core";
 import { BASE, TowerCtx, lockedError, ok, strip, withTask } from "./context";
+import { removeLabelled } from "./labels";
 import * as S from "./schemas";
 import { addCluster, frozenDisk, frozenNic } from "./seed";
 import { cuid } from "./state";
@@ -115,7 +116,7 @@ export function infraRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: bo
                 for (const v of state.list("vms").filter(of)) dropVm(v, true);
                 for (const h of state.list("hosts").filter(of)) state.remove("hosts", h.id);
                 for (const d of state.list("vdses").filter(of)) {
-                  for (const l of state.list("vlans").filter((l) => (l.vds as { id: string }).id === d.id)) state.remove("vlans", l.id);
+                  for (const l of state.list("vlans").filter((l) => (l.vds as { id: string }).id === d.id)) removeLabelled(state, "vlans", l.id);
                   state.remove("vdses", d.id);
                 }
                 state.remove("clusters", c.id);
@@ -206,7 +207,7 @@ export function infraRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: bo
                 resourceId: l.id,
                 resourceType: "Vlan",
                 locks: [{ c: "vlans", id: l.id, status: "DELETING" }],
-                onSuccess: () => state.remove("vlans", l.id),
+                onSuccess: () => removeLabelled(state, "vlans", l.id),
               }),
             ),
           ),

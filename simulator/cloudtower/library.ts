@@ -4,6 +4,7 @@
  */
 import { Route, SimError } from "../core";
 import { BASE, TowerCtx, lockedError, ok, strip, withTask } from "./context";
+import { removeLabelled } from "./labels";
 import * as S from "./schemas";
 import { frozenDisk, frozenNic, template, volume } from "./seed";
 import { cuid } from "./state";
@@ -168,7 +169,7 @@ export function libraryRoutes(ctx: TowerCtx, dropVm: (v: Entity, withSnapshots: 
                 resourceType: "VmVolume",
                 cluster: (v.cluster as Ref).id,
                 locks: [{ c: "vmVolumes", id: v.id, status: "DELETING" }],
-                onSuccess: () => state.remove("vmVolumes", v.id),
+                onSuccess: () => removeLabelled(state, "vmVolumes", v.id),
               }),
             ),
           ),

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { Route, SimError, SimRequest, SimResponse } from "../core";
 import { BASE, TowerCtx, lockedError, ok, strip, withTask } from "./context";
+import { removeLabelled } from "./labels";
 import * as S from "./schemas";
 import { vm as vmEntity, volume } from "./seed";
 import { cuid, mac } from "./state";
@@ -134,20 +135,26 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
     });
   }
 
-  /** Removes a VM and everything of it (disks, their non-shared volumes, NICs, snapshots if asked). */
+  /** A volume is mounting while any VM's disk holds it (a sharing volume may be on several). */
+  function remount(volumeId: string) {
+    const vol = state.get("vmVolumes", volumeId);
+    if (vol) vol.mounting = state.list("vmDisks").some((d) => (d.vm_volume as Ref | null | undefined)?.id === volumeId);
+  }
+
+  /** Removes a VM and everything of it (disks, their non-shared volumes, NICs, snapshots if asked), off its labels. */
   function dropVm(v: Entity, withSnapshots: boolean) {
     for (const d of v.vm_disks as Ref[]) {
       const disk = state.get("vmDisks", d.id);
       const vol = disk?.vm_volume as Ref | null;
       const shared = vol && state.get("vmVolumes", vol.id)?.sharing;
-      if (vol && !shared) state.remove("vmVolumes", vol.id);
+      if (vol && !shared) removeLabelled(state, "vmVolumes", vol.id);
       state.remove("vmDisks", d.id);
+      if (vol && shared) remount(vol.id);
     }
     for (const n of v.vm_nics as Ref[]) state.remove("vmNics", n.id);
     if (withSnapshots) for (const s of state.list("vmSnapshots")) if ((s.vm as Ref | undefined)?.id === v.id) state.remove("vmSnapshots", s.id);
     for (const g of state.list("vmPlacementGroups")) g.vms = ((g.vms as Ref[] | undefined) ?? []).filter((x) => x.id !== v.id);
-    for (const l of state.list("labels")) if (Array.isArray(l.vms)) l.vm_num = (l.vms = (l.vms as Ref[]).filter((x) => x.id !== v.id)).length;
-    state.remove("vms", v.id);
+    removeLabelled(state, "vms", v.id);
   }
 
   /** Starts a create task for a placeholder VM; a failure removes it unless asked to leave an orphan. */
@@ -580,9 +587,8 @@ export function vmModel(ctx: TowerCtx, faults: VmFaults) {
         effect: (v, p) => {
           for (const id of p.data.disk_ids) {
             const vol = state.get("vmDisks", id)?.vm_volume as Ref | null | undefined;
-            const volume = vol && state.get("vmVolumes", vol.id);
-            if (volume) volume.mounting = false;
             state.remove("vmDisks", id);
+            if (vol) remount(vol.id);
           }
           v.vm_disks = (v.vm_disks as Ref[]).filter((d) => !p.data.disk_ids.includes(d.id));
           refreshIds(v);

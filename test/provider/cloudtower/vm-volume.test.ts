@@ -9,7 +9,7 @@ const vm = asEngine(cloudtower.Vm.provider);
 type Disk = { id: string; vm: { id: string }; bus: string; vm_volume?: { id: string } | null };
 const diskOf = async (volumeId: string) => (await ctx.sim.inventory<Disk>("vmDisks")).find((d) => d.vm_volume?.id === volumeId);
 const volumeById = async (id: string) =>
-  (await ctx.sim.inventory<{ id: string; size: number; mounting: boolean; name: string }>("vmVolumes")).find((v) => v.id === id);
+  (await ctx.sim.inventory<{ id: string; size: number; mounting: boolean; name: string; description?: string }>("vmVolumes")).find((v) => v.id === id);
 const mutations = async () => (await ctx.sim.requests()).map((r) => r.path).filter((p) => !/\/(get-[a-z-]+|login)$/.test(p));
 const base = (extra: Record<string, unknown> = {}) => ({ name: "data-1", clusterId: CLUSTER_A, sizeGb: 10, ...extra });
 
@@ -89,6 +89,47 @@ describe("cloudtower.VmVolume lifecycle", () => {
     expect(await volumeById(id)).toBeUndefined();
     expect((await ctx.sim.inventory<{ id: string }>("vms")).some((v) => v.id === LEGACY_VM)).toBe(true);
     await volume.delete(id, outs);
+  });
+
+  it("keeps its ownership marker at the end of its description and shows the description without it", async () => {
+    const { id, outs } = await volume.create({ ...(await volume.checked(base({ description: "logs" }))), marker: "pulumi:00000000000000bb" });
+    expect((await volumeById(id))!.description).toBe("logs [pulumi:00000000000000bb]");
+    expect(outs.description).toBe("logs");
+    const u = await volume.update(id, outs, await volume.checked(base({ description: "audit" })));
+    expect(u.outs.description).toBe("audit");
+    expect((await volumeById(id))!.description).toBe("audit [pulumi:00000000000000bb]");
+  });
+
+  it("survives the delete of the VM it is attached to, detached first, with its size and path; the VM's own disks go with it", async () => {
+    const host = await vm.create(await vm.checked({ name: "vol-host", clusterId: CLUSTER_A, disks: [{ sizeGb: 5 }] }));
+    const { id, outs } = await volume.create(await volume.checked(base({ sizeGb: 30, vmId: host.id })));
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await vm.delete(host.id, host.outs);
+    expect(await mutations()).toEqual(["/v2/api/remove-vm-disk", "/v2/api/delete-vm"]);
+    expect((await ctx.sim.inventory<{ id: string }>("vms")).some((v) => v.id === host.id)).toBe(false);
+    expect((await ctx.sim.inventory<{ name: string }>("vmVolumes")).some((v) => v.name === "vol-host-disk-0")).toBe(false);
+    expect(await volumeById(id)).toMatchObject({ size: 30 * 1024 ** 3, mounting: false });
+    const props = (await volume.read(id, outs)).props!;
+    expect(props).toMatchObject({ sizeGb: 30, path: outs.path, localId: outs.localId, mounting: false });
+    expect(props.vmId).toBeUndefined();
+    await volume.delete(id, props);
+    expect(await volumeById(id)).toBeUndefined();
+  });
+
+  it("moves in place to the VM that replaces its VM delete-first, with its data", async () => {
+    const args = { name: "vol-host", clusterId: CLUSTER_A, disks: [{ sizeGb: 5 }] };
+    const old = await vm.create(await vm.checked(args));
+    const { id, outs } = await volume.create(await volume.checked(base({ vmId: old.id })));
+    // The engine's order for a delete-first replacement: the old VM goes, the new one is made, then the volume follows.
+    const replacement = await vm.checked({ ...args, firmware: "UEFI" });
+    expect(await vm.diff(old.id, old.outs, replacement)).toMatchObject({ replaces: ["firmware"], deleteBeforeReplace: true });
+    await vm.delete(old.id, old.outs);
+    const made = await vm.create(replacement);
+    const news = await volume.checked(base({ vmId: made.id }));
+    expect(await volume.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const u = await volume.update(id, outs, news);
+    expect(u.outs).toMatchObject({ vmId: made.id, vmName: "vol-host", mounting: true, sizeGb: 10, path: outs.path, localId: outs.localId });
+    expect((await diskOf(id))!.vm.id).toBe(made.id);
   });
 
   it.each([

@@ -197,6 +197,37 @@ describe("cloudtower.Vm lifecycle", () => {
     expect(await vm.read(id, outs)).toEqual({ id: "" });
   });
 
+  it.each([
+    ["keeps a volume mounted at creation (volumes)", scratch({ disks: [{ sizeGb: 5 }], volumes: [{ volumeId: FREE_VOLUME }] }), undefined, true],
+    ["keeps an unmarked volume attached out of band to a VM that declares its disks", scratch({ disks: [{ sizeGb: 5 }] }), "", true],
+    [
+      "keeps a volume an ownership marker claims, on a VM made from a template",
+      { name: "tpl-1", template: { templateId: TEMPLATE } },
+      "[pulumi:00000000000000cc]",
+      true,
+    ],
+    [
+      "deletes an unmarked volume attached out of band to a VM made from a template (its volumes are its own)",
+      { name: "tpl-1", template: { templateId: TEMPLATE } },
+      "",
+      false,
+    ],
+  ] as const)("on delete %s, detached first, and deletes the VM's own disks with it", async (_, args, description, kept) => {
+    const { id, outs } = await vm.create(await vm.checked(args));
+    if (description !== undefined) {
+      await ctx.done("/update-vm-volume", { where: { id: FREE_VOLUME }, data: { description } });
+      await ctx.done("/add-vm-disk", { where: { id }, data: { vm_disks: { mount_disks: [{ vm_volume_id: FREE_VOLUME, bus: "VIRTIO", boot: 9 }] } } });
+    }
+    const own = ((await vm.read(id, outs)).props!.diskDetails as Array<{ volumeId: string }>).map((d) => d.volumeId).filter((v) => v && v !== FREE_VOLUME);
+    expect(own.length).toBeGreaterThan(0);
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    await vm.delete(id, outs);
+    expect(await mutations()).toEqual([...(kept ? ["/v2/api/remove-vm-disk"] : []), "/v2/api/delete-vm"]);
+    const volumes = await ctx.sim.inventory<{ id: string; mounting: boolean }>("vmVolumes");
+    expect(volumes.filter((v) => own.includes(v.id))).toEqual([]);
+    expect(volumes.find((v) => v.id === FREE_VOLUME)).toEqual(kept ? expect.objectContaining({ mounting: false }) : undefined);
+  });
+
   it("shows an out-of-band change at refresh and puts a drifted power state back", async () => {
     const inputs = await vm.checked(scratch());
     const { id, outs } = await vm.create(inputs);

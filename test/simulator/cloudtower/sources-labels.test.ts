@@ -135,6 +135,39 @@ describe.each([
     expect((await t.api("/get-labels", { where: { id: label } })).body).toEqual([]);
     expect((await t.api("/get-vlans", { where: { id: vlan } })).body[0].labels ?? []).toEqual([]);
   });
+
+  it("a sharing volume stays mounting while any VM holds it: detached from one, then its other VM deleted, it is kept and no longer mounting", async () => {
+    const copy = (await t.done("/clone-vm", [{ src_vm_id: LEGACY_VM, name: "copy-sharing" }])).results[0].data.id;
+    const body = [{ name: "vol-sharing", cluster_id: CLUSTER_A, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: true }];
+    const vol = (await t.done("/create-vm-volume", body)).results[0].data.id;
+    for (const id of [LEGACY_VM, copy]) {
+      await t.done("/add-vm-disk", { where: { id }, data: { vm_disks: { mount_disks: [{ vm_volume_id: vol, bus: "VIRTIO", boot: 9 }] } } });
+    }
+    const volumeNow = async () => (await t.api("/get-vm-volumes", { where: { id: vol } })).body[0];
+    const diskOn = async (vm: string) => (await disksOf(vm)).find((d: { vm_volume?: { id: string } | null }) => d.vm_volume?.id === vol).id;
+    await t.done("/remove-vm-disk", { where: { id: LEGACY_VM }, data: { disk_ids: [await diskOn(LEGACY_VM)] } });
+    expect(await volumeNow()).toMatchObject({ mounting: true });
+    await t.done("/delete-vm", { where: { id: copy } });
+    expect(await volumeNow()).toMatchObject({ mounting: false, sharing: true });
+  });
+
+  it("labels: a VM deleted, the volumes deleted with it and a volume deleted leave their labels, counts and totals with them", async () => {
+    const label = (await t.done("/create-label", [{ key: "tier", value: "gone" }])).results[0].data.id;
+    const copy = (await t.done("/clone-vm", [{ src_vm_id: LEGACY_VM, name: "copy-labelled" }])).results[0].data.id;
+    const own = (await disksOf(copy)).filter((d: { type: string }) => d.type === "DISK")[0].vm_volume.id;
+    const free = (
+      await t.done("/create-vm-volume", [
+        { name: "vol-labelled", cluster_id: CLUSTER_A, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+      ])
+    ).results[0].data.id;
+    await t.done("/add-labels-to-resources", { where: { id: label }, data: { vms: { id: copy }, vm_volumes: { id_in: [own, free] } } });
+    const labelNow = async () => (await t.api("/get-labels", { where: { id: label } })).body[0];
+    expect(await labelNow()).toMatchObject({ vm_num: 1, vm_volume_num: 2, total_num: 3 });
+    await t.done("/delete-vm", { where: { id: copy } });
+    expect(await labelNow()).toMatchObject({ vms: [], vm_num: 0, vm_volumes: [{ id: free }], vm_volume_num: 1, total_num: 1 });
+    await t.done("/delete-vm-volume", { where: { id: free } });
+    expect(await labelNow()).toMatchObject({ vm_volumes: [], vm_volume_num: 0, total_num: 0 });
+  });
 });
 
 describe("CloudTower simulator placement groups", () => {
