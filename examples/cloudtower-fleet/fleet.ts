@@ -49,6 +49,11 @@ export interface FleetSettings {
   cacheHost?: string;
   /** The database VMs' placement rule (default MUST_DIFFERENT: never on one host). */
   dbPlacement?: "MUST_DIFFERENT" | "PREFER_DIFFERENT";
+  /**
+   * The fleet's extras: the placement group, the shared volume and the cache, tools and installer VMs
+   * (default true; false keeps the networks, web and database VMs and their snapshots).
+   */
+  extras?: boolean;
 }
 
 export interface WebRow {
@@ -126,6 +131,7 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
   const snapshots = dbVms.map(
     (vm, i) => new ct.VmSnapshot(`${db[i].name}-nightly`, { vmId: vm.id, name: `${db[i].name}-nightly-${s.snapshotTag ?? "initial"}` }),
   );
+  if (s.extras === false) return { front, back, webVms, dbVms, snapshots };
   const dbSpread = new ct.VmPlacementGroup("db-spread", {
     name: "db-spread",
     clusterId: cluster.id,
@@ -170,5 +176,5 @@ export function cloudtowerFleet(ct: typeof CloudTower, s: FleetSettings) {
     ejectIso: s.installerDone ?? false,
     labels: labels("installer"),
   });
-  return { front, back, webVms, dbVms, snapshots, dbSpread, fleetData, cache, tools, installer };
+  return { front, back, webVms, dbVms, snapshots, extras: { dbSpread, fleetData, cache, tools, installer } };
 }

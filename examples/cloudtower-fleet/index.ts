@@ -21,11 +21,14 @@ const fleet = cloudtowerFleet(cloudtower, {
   volumeGb: config.getNumber("volumeGb"),
   cacheHost: config.get("cacheHost"),
   dbPlacement: config.get("dbPlacement") as "MUST_DIFFERENT" | "PREFER_DIFFERENT" | undefined,
+  extras: config.getBoolean("extras"),
 });
 
 export const webVms = fleet.webVms.map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
 export const dbVms = fleet.dbVms.map((v) => pulumi.interpolate`${v.name}: ${v.status}, ${v.vcpu} vCPU, ${v.memoryMb} MiB`);
 export const snapshots = fleet.snapshots.map((s) => s.disks.apply((d) => d.map((x) => x.lunSnapshotName)));
-export const others = [fleet.cache, fleet.tools, fleet.installer].map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.ips}`);
-export const fleetData = pulumi.interpolate`${fleet.fleetData.name}: ${fleet.fleetData.sizeGb} GiB on ${fleet.fleetData.vmName}`;
-export const dbSpread = fleet.dbSpread.vmNames;
+const extras = fleet.extras;
+export const others =
+  extras && [extras.cache, extras.tools, extras.installer].map((v) => pulumi.interpolate`${v.name}: ${v.status} on ${v.hostName}, ${v.ips}`);
+export const fleetData = extras && pulumi.interpolate`${extras.fleetData.name}: ${extras.fleetData.sizeGb} GiB on ${extras.fleetData.vmName}`;
+export const dbSpread = extras?.dbSpread.vmNames;

@@ -64,6 +64,8 @@ export function useFlow(backendEnv: () => NodeJS.ProcessEnv = () => ({})): Flow 
     await set("clusterName", "cluster-a");
     await set("vdsName", "cluster-a-vds-vm");
     await set("templateName", "debian-12");
+    // The kit's flow needs a fleet, not the example's extras (its vendor depth is cloudtower-fleet.test.ts's).
+    await set("extras", "false");
     await set("webPassword", GUEST_PASSWORD, true);
     await set("pulumi-private-cloud:prices", JSON.stringify(PRICES));
     writeFileSync(join(project.dir, "policy-advisory.json"), JSON.stringify(ADVISORY));
