@@ -73,18 +73,26 @@ function cutToFit(text: string, max: number, size: (s: string) => number): strin
 
 /**
  * The body to post: `prefix` (the marker), the full Markdown and a link to the artifact; past the forge's limit,
- * the summary with the link instead (cut further if even that is too long).
+ * the summary with the link instead (cut further if even that is too long). `mask` is applied before measuring.
  */
-export function fitBody(report: Report, prefix: string, forge: ForgeKind, link: string | undefined, file: string): { text: string; overflow: boolean } {
+export function fitBody(
+  report: Report,
+  prefix: string,
+  forge: ForgeKind,
+  link: string | undefined,
+  file: string,
+  mask: (s: string) => string = (s) => s,
+): { text: string; overflow: boolean } {
   const { max, size } = LIMIT[forge];
   const head = prefix ? `${prefix}\n` : "";
   const markdown = renderMarkdown(report);
-  const full = `${head}${markdown}${link ? `\n---\n[The report as a pipeline artifact](${link}) (\`${file}\`)\n` : ""}`;
+  // Masked before it is measured: a masked secret can be longer than the secret (`[secret]` for a short one).
+  const full = mask(`${head}${markdown}${link ? `\n---\n[The report as a pipeline artifact](${link}) (\`${file}\`)\n` : ""}`);
   if (size(full) <= max) return { text: full, overflow: false };
   const pointer =
     `The full report (${markdown.length.toLocaleString("en-US")} characters) is past ${FORGE_NAME[forge]}'s limit of ${max.toLocaleString("en-US")}: ` +
     (link ? `read it in [the pipeline artifact](${link}) (\`${file}\`).` : `it is in the job's artifacts (\`${file}\`).`);
-  const text = `${head}${renderSummary(report, pointer)}\n`;
+  const text = mask(`${head}${renderSummary(report, pointer)}\n`);
   return { text: size(text) <= max ? text : cutToFit(text, max, size), overflow: true };
 }
 
@@ -119,10 +127,7 @@ export async function post(opts: PostOptions): Promise<Posted> {
   const masker = new Masker().addFromEnv().add(t.token);
   const forge = opts.forge ?? forgeFor(t);
   const m = marker(report.project, report.stack);
-  const body = (prefix: string) => {
-    const b = fitBody(report, prefix, t.forge, t.artifactUrl, file);
-    return { text: masker.mask(b.text), overflow: b.overflow };
-  };
+  const body = (prefix: string) => fitBody(report, prefix, t.forge, t.artifactUrl, file, (s) => masker.mask(s));
   const base = { kind: report.kind, project: report.project, stack: report.stack };
   let step = "";
   const at = async <T>(what: string, f: () => Promise<T>): Promise<T> => {

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../gitops/cli";
-import { marker } from "../../gitops/post";
+import { fitBody, marker } from "../../gitops/post";
 import { renderMarkdown } from "../../gitops/report";
 import { BOT, GitHubFake, PERSON } from "./forges/github-fake";
 import { githubSpec } from "./forges/github-openapi";
@@ -143,6 +143,34 @@ describe("the sticky pull request comment on GitHub", () => {
     expect(body).toMatch(/### Created and updated: \d+ to create, 60\d to update/);
     expect(body).toMatch(/### Policies \(pulumi-private-cloud@[^)]+\)\n\n\*\*Advisory\*\* \(1\)\n\n- `cloudtower-vm-size` on cloudtower:Vm db-1/);
     expect(body).not.toContain("yyyyyyyy");
+  });
+
+  it("masks before measuring: a body just under the limit that masking lengthens (a short secret becomes [secret]) posts as a summary under the limit", async () => {
+    const SECRET = "zq9x";
+    const withSecret = (n: number) => {
+      const r = bigPlan(n, 10);
+      for (const x of r.resources) if (x.name.startsWith("vm-")) x.changes = x.changes.map((c) => ({ ...c, new: `${SECRET} `.repeat(8) }));
+      return r;
+    };
+    const link = "https://github.com/acme/infra/actions/runs/9001#artifacts";
+    const fits = (n: number) => !fitBody(withSecret(n), MARK, "github", link, "plan.md").overflow;
+    // The most VMs whose unmasked body still fits whole.
+    let lo = 1;
+    let hi = 2000;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    const report = withSecret(lo);
+    expect(fitBody(report, MARK, "github", link, "plan.md").text.length).toBeGreaterThan(65536 - 400);
+    vi.stubEnv("GITOPS_MASKS", SECRET);
+    const r = await post(reportDir(report));
+    expect(r).toMatchObject({ code: 0, err: "" });
+    expect(r.out).toMatch(/\(summary: the full report is past the forge's limit\)/);
+    const body = ours()[0].body;
+    expect(body.length).toBeLessThanOrEqual(65536);
+    expect(body).not.toContain(SECRET);
   });
 
   it("cuts even the summary to fit when the replace/delete list alone passes the limit, closing its list cleanly", async () => {
