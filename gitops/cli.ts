@@ -8,7 +8,8 @@
  *   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
  *   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
  *   post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N]
- *           [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--cwd DIR]
+ *           [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--cwd DIR] [--soft]
+ *           (--soft: a failed post is a warning on stderr and exit 0, so that it never fails the pipeline's job)
  *
  * Exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 a mandatory policy fired,
  * 7 drift. See gitops/README.md.
@@ -26,7 +27,7 @@ const USAGE = `usage: pulumi-private-cloud-gitops <command> [options]
   apply   --stack S --manifest FILE [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR] [--lock-wait 10m] [--lock-expiry 2h]
   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
-  post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N] [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L]
+  post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N] [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--soft]
 exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 mandatory policy, 7 drift`;
 
 const STACK_OPTIONS = {
@@ -60,6 +61,7 @@ const OPTIONS = {
     "artifact-url": { type: "string" },
     "token-env": { type: "string" },
     label: { type: "string" },
+    soft: { type: "boolean", default: false },
   },
 } as const;
 
@@ -112,14 +114,25 @@ export async function main(argv: string[], print: Write = (s) => process.stdout.
         artifactUrl: values["artifact-url"] as string | undefined,
         tokenEnv: values["token-env"] as string | undefined,
       };
-      const r = await post({
-        report: dir,
-        cwd: values.cwd as string,
-        target: () => targetFrom(flags, process.env, dir),
-        ...(kind ? { kind: kind as Kind } : {}),
-        ...(values.stack ? { stack: values.stack as string } : {}),
-        ...(values.label ? { label: values.label as string } : {}),
-      });
+      let r: Awaited<ReturnType<typeof post>>;
+      try {
+        r = await post({
+          report: dir,
+          cwd: values.cwd as string,
+          target: () => targetFrom(flags, process.env, dir),
+          ...(kind ? { kind: kind as Kind } : {}),
+          ...(values.stack ? { stack: values.stack as string } : {}),
+          ...(values.label ? { label: values.label as string } : {}),
+        });
+      } catch (e) {
+        if (!values.soft) throw e;
+        // A report that could not be posted must not fail the job whose outcome it reports (nor hide its artifacts).
+        const line = fallback.mask(`the report was not posted (--soft: not failing the job): ${(e as Error).message}`);
+        warn(
+          `${process.env.GITHUB_ACTIONS === "true" ? "::warning title=pulumi-private-cloud-gitops post::" : "pulumi-private-cloud-gitops: warning: "}${line}\n`,
+        );
+        return EXIT.ok;
+      }
       print(
         fallback.mask(
           `post ${r.kind} ${r.project}/${r.stack}: ${r.action} ${r.where}${r.url ? ` ${r.url}` : ""}${r.overflow ? " (summary: the full report is past the forge's limit)" : ""}\n`,

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { main } from "../../gitops/cli";
 import { lockDecision, lockHolders, parseDuration } from "../../gitops/lock";
 import { Masker } from "../../gitops/mask";
@@ -47,6 +47,18 @@ describe("the command line", () => {
     const r = await cli(...args, ...(args[0] === "changed" || args[0] === "post" || args.length < 2 ? [] : ["--out", mkdtempSync(join(tmpdir(), "ppc-cli-"))]));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
+  });
+
+  it("post --soft turns a failed post into a warning naming the error, with exit 0; without it the same failure exits 1", async () => {
+    vi.stubEnv("GITHUB_ACTIONS", "");
+    const args = ["post", "--report", "/nowhere", "--forge", "github", "--repo", "a/b"];
+    expect(await cli(...args)).toMatchObject({ code: 1, err: expect.stringMatching(/--report \/nowhere: no plan.json/) });
+    const soft = await cli(...args, "--soft");
+    expect(soft).toMatchObject({ code: 0, out: "" });
+    expect(soft.err).toMatch(
+      /^pulumi-private-cloud-gitops: warning: the report was not posted \(--soft: not failing the job\): --report \/nowhere: no plan.json/,
+    );
+    vi.unstubAllEnvs();
   });
 
   it("still writes plan.md saying why when the command fails once it knows the stack", async () => {

@@ -228,6 +228,18 @@ describe("posting's errors on GitHub", () => {
     expect(gh.received.some((x) => x.includes(`token ${wrong}`))).toBe(true);
   });
 
+  it("with --soft, a refused post (HTTP 401) is a GitHub warning annotation naming the error, exit 0, the token not shown", async () => {
+    const wrong = `${TOKEN}-expired`;
+    vi.stubEnv("GH_WRONG", wrong);
+    const r = await post(reportDir(planReport()), "--token-env", "GH_WRONG", "--soft");
+    expect(r).toMatchObject({ code: 0, out: "" });
+    expect(r.err).toMatch(
+      /^::warning title=pulumi-private-cloud-gitops post::the report was not posted \(--soft: not failing the job\): GitHub pull request acme\/infra#7: looking for the comment of cloudtower-fleet\/e2e: HTTP 401: Bad credentials\b.*\n$/,
+    );
+    expect(r.err).not.toContain(TOKEN);
+    expect(ours()).toEqual([]);
+  });
+
   it("refuses a report folder with several reports unless --kind picks one, and a --stack that is not the report's", async () => {
     const dir = reportDir(planReport());
     writeFileSync(join(dir, "drift.json"), JSON.stringify(driftReport(true)));
