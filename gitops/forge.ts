@@ -120,6 +120,11 @@ export interface Found {
   url?: string;
 }
 
+/** A drift issue found by its marker, and whether it still has the kit's label (someone may have removed it). */
+export interface FoundIssue extends Found {
+  labelled: boolean;
+}
+
 /** What the kit asks of a forge. `number` is a pull request number or a merge request iid. */
 export interface Forge {
   /** `GitHub pull request #12`, for messages. */
@@ -129,7 +134,10 @@ export interface Forge {
   deleteComment(number: number, id: number): Promise<void>;
   createComment(number: number, body: string): Promise<Found>;
   updateComment(number: number, id: number, body: string): Promise<Found>;
-  findIssue(marker: string, label: string): Promise<Found | undefined>;
+  /** The open issue whose description starts with the marker, found among all the open issues (all pages), labelled or not. */
+  findIssue(marker: string, label: string): Promise<FoundIssue | undefined>;
+  /** Adds the label to the issue (its other labels kept). */
+  labelIssue(id: number, label: string): Promise<void>;
   createIssue(title: string, body: string, label: string): Promise<Found>;
   updateIssue(id: number, body: string): Promise<Found>;
   /** Comments on the issue, then closes it. */
@@ -167,13 +175,17 @@ class GitHub implements Forge {
     return { id: data.id, url: data.html_url };
   }
   async findIssue(marker: string, label: string) {
-    const pages = this.o.paginate.iterator(this.o.rest.issues.listForRepo, { owner: this.owner, repo: this.repo, state: "open", labels: label, per_page: 100 });
+    // Not filtered by the label, which a person may have removed: that issue is still the stack's.
+    const pages = this.o.paginate.iterator(this.o.rest.issues.listForRepo, { owner: this.owner, repo: this.repo, state: "open", per_page: 100 });
     for await (const { data } of pages) {
       // The issues list includes pull requests.
       const i = data.find((i) => !i.pull_request && ours(i.body, marker));
-      if (i) return { id: i.number, url: i.html_url };
+      if (i) return { id: i.number, url: i.html_url, labelled: i.labels.some((l) => (typeof l === "string" ? l : l.name) === label) };
     }
     return undefined;
+  }
+  async labelIssue(id: number, label: string) {
+    await this.o.rest.issues.addLabels({ owner: this.owner, repo: this.repo, issue_number: id, labels: [label] });
   }
   async createIssue(title: string, body: string, label: string) {
     const { data } = await this.o.rest.issues.create({ owner: this.owner, repo: this.repo, title, body, labels: [label] });
@@ -215,9 +227,15 @@ class GitLab implements Forge {
     return { id: note.id };
   }
   async findIssue(marker: string, label: string) {
-    const issues = await this.g.Issues.all({ projectId: this.project, labels: label, state: "opened", perPage: 100 });
+    // Not filtered by the label, which a person may have removed: that issue is still the stack's.
+    const issues = await this.g.Issues.all({ projectId: this.project, state: "opened", perPage: 100 });
     const i = issues.find((x) => ours(x.description as string | null, marker));
-    return i ? { id: i.iid, url: i.web_url } : undefined;
+    return i
+      ? { id: i.iid, url: i.web_url, labelled: ((i.labels ?? []) as (string | { name: string })[]).some((l) => (typeof l === "string" ? l : l.name) === label) }
+      : undefined;
+  }
+  async labelIssue(id: number, label: string) {
+    await this.g.Issues.edit(this.project, id, { addLabels: label });
   }
   async createIssue(title: string, body: string, label: string) {
     const i = await this.g.Issues.create(this.project, title, { description: body, labels: label });

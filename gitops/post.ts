@@ -137,8 +137,9 @@ export async function post(opts: PostOptions): Promise<Posted> {
   try {
     if (report.kind === "drift") {
       const label = opts.label ?? DRIFT_LABEL;
-      const found = await at(`looking for the open drift issue labelled ${label}`, () => forge.findIssue(m, label));
+      const found = await at("looking for the open drift issue", () => forge.findIssue(m, label));
       const where = (id?: number) => `drift issue${id ? ` #${id}` : ""} in ${forge.describe()}`;
+      if (found && !found.labelled) await at(`labelling ${where(found.id)} ${label} again`, () => forge.labelIssue(found.id, label));
       if (report.outcome === "drift" || report.outcome === "failed") {
         const b = body(m);
         const title = `Drift: ${report.project}/${report.stack}`;

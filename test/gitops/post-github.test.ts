@@ -203,6 +203,24 @@ describe("the drift issue on GitHub", () => {
     expect((await drift(false)).out).toMatch(/: nothing to close no open drift issue in GitHub repository acme\/infra/);
     expect(gh.log.filter((e) => e.operationId === "issues/list-for-repo").length).toBeGreaterThanOrEqual(8);
   });
+
+  it("finds its issue by the marker when a person removed the label: labels it again and updates it, never a second issue", async () => {
+    for (let i = 0; i < 150; i++) gh.addIssue({ title: `unrelated ${i}`, labels: i % 2 ? ["bug"] : [] });
+    const mine = gh.addIssue({ title: "Drift: cloudtower-fleet/e2e", labels: ["triage"], body: `${MARK}\nold drift` });
+    expect((await drift(true)).out).toMatch(new RegExp(`: updated drift issue #${mine.number} in`));
+    expect(open()).toEqual([
+      expect.objectContaining({ number: mine.number, labels: ["triage", "pulumi-drift"], body: expect.stringContaining("drift found") }),
+    ]);
+    expect(gh.log.map((e) => `${e.operationId} ${e.status}`)).toEqual([
+      "issues/list-for-repo 200",
+      "issues/list-for-repo 200",
+      "issues/add-labels 200",
+      "issues/update 200",
+    ]);
+    // Labelled now: the next run only updates.
+    await drift(true);
+    expect(gh.log.filter((e) => e.operationId === "issues/add-labels")).toHaveLength(1);
+  });
 });
 
 describe("posting's errors on GitHub", () => {

@@ -128,6 +128,16 @@ describe("the drift issue on GitLab", () => {
     ]);
     expect(gl.log.filter((e) => e.method === "GET" && e.path.startsWith("/projects/42/issues")).length).toBeGreaterThanOrEqual(6);
   });
+
+  it("finds its issue by the marker when a person removed the label: labels it again and updates it, never a second issue", async () => {
+    for (let i = 0; i < 150; i++) gl.addIssue({ title: `unrelated ${i}` });
+    const mine = gl.addIssue({ title: "Drift: cloudtower-fleet/e2e", labels: ["triage"], description: `${MARK}\nold drift` });
+    expect((await post(reportDir(driftReport(true)))).out).toMatch(new RegExp(`: updated drift issue #${mine.iid} in`));
+    expect(gl.issues.filter((i) => i.description?.startsWith(MARK))).toEqual([
+      expect.objectContaining({ iid: mine.iid, state: "opened", labels: ["triage", "pulumi-drift"], description: expect.stringContaining("drift found") }),
+    ]);
+    expect(gl.log.filter((e) => e.method === "PUT").map((e) => e.path)).toEqual([`/projects/42/issues/${mine.iid}`, `/projects/42/issues/${mine.iid}`]);
+  });
 });
 
 describe("posting's errors on GitLab", () => {

@@ -276,6 +276,15 @@ export class GitHubFake extends FakeServer {
         if (b.state_reason !== undefined) i.state_reason = b.state_reason as string | null;
         return send(200, this.issueJson(i));
       }
+      case "issues/add-labels": {
+        const i = issue();
+        if (!i) return send(404, { message: "Not Found", documentation_url: docs, status: "404" });
+        const add = (Array.isArray(b) ? b : ((b.labels as unknown[] | undefined) ?? [])).map((l) =>
+          typeof l === "string" ? l : String((l as { name: unknown }).name),
+        );
+        for (const l of add) if (!i.labels.includes(l)) i.labels.push(l);
+        return send(200, this.issueJson(i).labels);
+      }
       default:
         this.violations.push(`${matched.operationId}: not served by the fake`);
         return send(404, { message: "Not Found", documentation_url: docs, status: "404" });

@@ -381,6 +381,7 @@ export class GitLabFake extends FakeServer {
       case "PUT /projects/:id/issues/:issue_iid": {
         if (!issue) return send(404, { message: "404 Issue Not Found" });
         if (b.description !== undefined) issue.description = b.description;
+        for (const l of (b.add_labels ?? "").split(",").filter(Boolean)) if (!issue.labels.includes(l)) issue.labels.push(l);
         if (b.state_event === "close") issue.state = "closed";
         if (b.state_event === "reopen") issue.state = "opened";
         return send(200, this.issueJson(issue));
