@@ -8,7 +8,7 @@
  *   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
  *   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
  *   post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N]
- *           [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--cwd DIR] [--soft]
+ *           [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--author LOGIN] [--cwd DIR] [--soft]
  *           (--soft: a failed post is a warning on stderr and exit 0, so that it never fails the pipeline's job)
  *
  * Exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 a mandatory policy fired,
@@ -27,7 +27,7 @@ const USAGE = `usage: pulumi-private-cloud-gitops <command> [options]
   apply   --stack S --manifest FILE [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR] [--lock-wait 10m] [--lock-expiry 2h]
   drift   --stack S [--remediate] [--cwd DIR] [--policy-pack DIR]... [--policy-pack-config FILE] [--out DIR]
   changed (--base REV | --all) [--head REV] [--cwd DIR] [--json]
-  post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N] [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--soft]
+  post    --report DIR [--stack S] [--kind plan|apply|drift] [--forge github|gitlab] [--repo R] [--pr N] [--api-url URL] [--artifact-url URL] [--token-env NAME] [--label L] [--author LOGIN] [--soft]
 exit codes: 0 no changes / applied / no drift, 1 error or refused, 2 changes, 5 mandatory policy, 7 drift`;
 
 const STACK_OPTIONS = {
@@ -61,6 +61,7 @@ const OPTIONS = {
     "artifact-url": { type: "string" },
     "token-env": { type: "string" },
     label: { type: "string" },
+    author: { type: "string" },
     soft: { type: "boolean", default: false },
   },
 } as const;
@@ -113,6 +114,7 @@ export async function main(argv: string[], print: Write = (s) => process.stdout.
         apiUrl: values["api-url"] as string | undefined,
         artifactUrl: values["artifact-url"] as string | undefined,
         tokenEnv: values["token-env"] as string | undefined,
+        author: values.author as string | undefined,
       };
       let r: Awaited<ReturnType<typeof post>>;
       try {

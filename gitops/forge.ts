@@ -24,6 +24,11 @@ export interface Target {
   number?: number;
   /** A link to the report folder uploaded as a pipeline artifact, when known. */
   artifactUrl?: string;
+  /**
+   * The login the token posts as: only its comments and issues are the kit's. Unset: the forge says (GitHub and
+   * GitLab `GET /user`); GitHub Actions' `GITHUB_TOKEN` cannot read that, and posts as `github-actions[bot]`.
+   */
+  author?: string;
 }
 
 /** Flags that override what the CI environment says. */
@@ -35,7 +40,11 @@ export interface TargetFlags {
   repo?: string;
   number?: string;
   artifactUrl?: string;
+  author?: string;
 }
+
+/** Who a GitHub Actions workflow's `GITHUB_TOKEN` (an installation token, which cannot `GET /user`) posts as. */
+export const ACTIONS_BOT = "github-actions[bot]";
 
 export const TOKEN_ENV: Record<ForgeKind, string> = { github: "GITHUB_TOKEN", gitlab: "GITLAB_TOKEN" };
 /** The largest comment or issue body each forge accepts, and how it counts it. */
@@ -85,6 +94,8 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
     const repo = flags.repo ?? required(env, "GITHUB_REPOSITORY", "the repository (owner/name) to post to; or give --repo");
     if (!/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new Error(`--repo ${JSON.stringify(repo)}: expected owner/name`);
     const number = flags.number ? positiveInt("--pr", flags.number) : prFromEvent(env.GITHUB_EVENT_PATH);
+    // A token other than the workflow's own (a PAT, another app's) in GitHub Actions: give --author.
+    const author = flags.author ?? (env.GITHUB_ACTIONS === "true" ? ACTIONS_BOT : undefined);
     const run = env.GITHUB_SERVER_URL && env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL}/${repo}/actions/runs/${env.GITHUB_RUN_ID}#artifacts` : undefined;
     return {
       forge,
@@ -93,6 +104,7 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
       repo,
       ...(number ? { number } : {}),
       ...(flags.artifactUrl || run ? { artifactUrl: flags.artifactUrl || run } : {}),
+      ...(author ? { author } : {}),
     };
   }
   const token = required(env, tokenEnv, "a project or group access token with the api scope, as a masked CI/CD variable (CI_JOB_TOKEN cannot write notes)");
@@ -111,6 +123,7 @@ export function targetFrom(flags: TargetFlags, env: Env, reportDir: string): Tar
     repo,
     ...(number ? { number } : {}),
     ...(flags.artifactUrl || browse ? { artifactUrl: flags.artifactUrl || browse } : {}),
+    ...(flags.author ? { author: flags.author } : {}),
   };
 }
 
@@ -129,12 +142,14 @@ export interface FoundIssue extends Found {
 export interface Forge {
   /** `GitHub pull request #12`, for messages. */
   describe(number?: number): string;
-  /** Every comment of the pull request that starts with the marker, oldest first (all pages read). */
+  /** The login the token posts as (the target's `author`, or asked of the forge once). */
+  author(): Promise<string>;
+  /** Every comment of the pull request by `author()` that starts with the marker, oldest first (all pages read). */
   findComments(number: number, marker: string): Promise<Found[]>;
   deleteComment(number: number, id: number): Promise<void>;
   createComment(number: number, body: string): Promise<Found>;
   updateComment(number: number, id: number, body: string): Promise<Found>;
-  /** The open issue whose description starts with the marker, found among all the open issues (all pages), labelled or not. */
+  /** The open issue by `author()` whose description starts with the marker, found among all the open issues (all pages), labelled or not. */
   findIssue(marker: string, label: string): Promise<FoundIssue | undefined>;
   /** Adds the label to the issue (its other labels kept). */
   labelIssue(id: number, label: string): Promise<void>;
@@ -144,24 +159,38 @@ export interface Forge {
   closeIssue(id: number, comment: string): Promise<Found>;
 }
 
-/** The kit's own bodies start with their marker; a quote of one by a person (`> <!-- ...`) does not. */
-const ours = (body: string | null | undefined, marker: string) => !!body && body.startsWith(marker);
+/**
+ * The kit's own bodies start with their marker, and are written by the token's user: a quote of one by a person
+ * (`> <!-- ...`) does not start with it, and someone else's body that does is theirs (never edited nor deleted).
+ */
+const ours = (body: string | null | undefined, marker: string, by: string | undefined, me: string) =>
+  !!body && body.startsWith(marker) && !!by && by.toLowerCase() === me.toLowerCase();
+
+/** Asks the forge once who the token is, unless told. */
+function once(given: string | undefined, ask: () => Promise<string>): () => Promise<string> {
+  let me: Promise<string> | undefined = given ? Promise.resolve(given) : undefined;
+  return () => (me ??= ask());
+}
 
 class GitHub implements Forge {
   private readonly owner: string;
   private readonly repo: string;
+  readonly author: () => Promise<string>;
   constructor(
     private readonly o: Octokit,
     repo: string,
+    author?: string,
   ) {
     [this.owner, this.repo] = repo.split("/");
+    this.author = once(author, async () => (await this.o.rest.users.getAuthenticated()).data.login);
   }
   describe(n?: number) {
     return n ? `GitHub pull request ${this.owner}/${this.repo}#${n}` : `GitHub repository ${this.owner}/${this.repo}`;
   }
   async findComments(n: number, marker: string) {
+    const me = await this.author();
     const all = await this.o.paginate(this.o.rest.issues.listComments, { owner: this.owner, repo: this.repo, issue_number: n, per_page: 100 });
-    return all.filter((c) => ours(c.body, marker)).map((c) => ({ id: c.id, url: c.html_url }));
+    return all.filter((c) => ours(c.body, marker, c.user?.login, me)).map((c) => ({ id: c.id, url: c.html_url }));
   }
   async deleteComment(_n: number, id: number) {
     await this.o.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: id });
@@ -175,11 +204,12 @@ class GitHub implements Forge {
     return { id: data.id, url: data.html_url };
   }
   async findIssue(marker: string, label: string) {
+    const me = await this.author();
     // Not filtered by the label, which a person may have removed: that issue is still the stack's.
     const pages = this.o.paginate.iterator(this.o.rest.issues.listForRepo, { owner: this.owner, repo: this.repo, state: "open", per_page: 100 });
     for await (const { data } of pages) {
       // The issues list includes pull requests.
-      const i = data.find((i) => !i.pull_request && ours(i.body, marker));
+      const i = data.find((i) => !i.pull_request && ours(i.body, marker, i.user?.login, me));
       if (i) return { id: i.number, url: i.html_url, labelled: i.labels.some((l) => (typeof l === "string" ? l : l.name) === label) };
     }
     return undefined;
@@ -203,17 +233,23 @@ class GitHub implements Forge {
 }
 
 class GitLab implements Forge {
+  readonly author: () => Promise<string>;
   constructor(
     private readonly g: Gitlab<false>,
     private readonly project: string,
-  ) {}
+    author?: string,
+  ) {
+    // A project or group access token is a bot user of its own, which GET /user answers.
+    this.author = once(author, async () => (await this.g.Users.showCurrentUser()).username);
+  }
   describe(n?: number) {
     return n ? `GitLab merge request ${this.project}!${n}` : `GitLab project ${this.project}`;
   }
   async findComments(n: number, marker: string) {
     // gitbeaker's `all` follows the Link header through every page; oldest first.
+    const me = await this.author();
     const notes = await this.g.MergeRequestNotes.all(this.project, n, { perPage: 100, sort: "asc", orderBy: "created_at" });
-    return notes.filter((x) => !x.system && ours(x.body, marker)).map((x) => ({ id: x.id }));
+    return notes.filter((x) => !x.system && ours(x.body, marker, x.author?.username, me)).map((x) => ({ id: x.id }));
   }
   async deleteComment(n: number, id: number) {
     await this.g.MergeRequestNotes.remove(this.project, n, id);
@@ -227,9 +263,10 @@ class GitLab implements Forge {
     return { id: note.id };
   }
   async findIssue(marker: string, label: string) {
+    const me = await this.author();
     // Not filtered by the label, which a person may have removed: that issue is still the stack's.
     const issues = await this.g.Issues.all({ projectId: this.project, state: "opened", perPage: 100 });
-    const i = issues.find((x) => ours(x.description as string | null, marker));
+    const i = issues.find((x) => ours(x.description as string | null, marker, (x.author as { username?: string } | undefined)?.username, me));
     return i
       ? { id: i.iid, url: i.web_url, labelled: ((i.labels ?? []) as (string | { name: string })[]).some((l) => (typeof l === "string" ? l : l.name) === label) }
       : undefined;
@@ -268,11 +305,11 @@ export function forgeFor(t: Target): Forge {
         },
       );
     }
-    return new GitHub(new Octokit({ auth: t.token, baseUrl: t.apiUrl, userAgent: "pulumi-private-cloud-gitops", log: quiet }), t.repo);
+    return new GitHub(new Octokit({ auth: t.token, baseUrl: t.apiUrl, userAgent: "pulumi-private-cloud-gitops", log: quiet }), t.repo, t.author);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Gitlab } = require("@gitbeaker/rest") as typeof import("@gitbeaker/rest");
-  return new GitLab(new Gitlab({ host: t.apiUrl.replace(/\/api\/v4$/, ""), token: t.token }), t.repo);
+  return new GitLab(new Gitlab({ host: t.apiUrl.replace(/\/api\/v4$/, ""), token: t.token }), t.repo, t.author);
 }
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

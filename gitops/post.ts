@@ -135,6 +135,8 @@ export async function post(opts: PostOptions): Promise<Posted> {
     return f();
   };
   try {
+    // Only the token's own comments and issues are the kit's: someone else's is never edited nor deleted.
+    await at("finding out whom the token posts as (GET /user; give --author LOGIN when the token cannot read it)", () => forge.author());
     if (report.kind === "drift") {
       const label = opts.label ?? DRIFT_LABEL;
       const found = await at("looking for the open drift issue", () => forge.findIssue(m, label));

@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterAll(() => gh.stop());
 afterEach(() => {
   const violations = gh.violations.splice(0);
+  gh.poster = BOT;
   gh.comments.length = 0;
   gh.issues.length = 0;
   gh.log.length = 0;
@@ -34,7 +35,12 @@ afterEach(() => {
 
 /** The CLI's `post` as a GitHub Actions job for pull request 7 would run it. */
 async function post(dir: string, ...extra: string[]) {
-  vi.stubEnv("GITHUB_ACTIONS", "true");
+  return postIn(true, dir, ...extra);
+}
+
+/** The same, in GitHub Actions or (`actions` false) in another CI job. */
+async function postIn(actions: boolean, dir: string, ...extra: string[]) {
+  vi.stubEnv("GITHUB_ACTIONS", actions ? "true" : "");
   vi.stubEnv("GITHUB_TOKEN", TOKEN);
   vi.stubEnv("GITHUB_REPOSITORY", gh.repo);
   vi.stubEnv("GITHUB_API_URL", gh.url);
@@ -102,6 +108,38 @@ describe("the sticky pull request comment on GitHub", () => {
     expect(gh.comments.some((c) => c.id === second.id)).toBe(false);
     expect(gh.commentsOn(7)).toHaveLength(4);
     expect(gh.log.map((e) => `${e.operationId} ${e.status}`)).toContain("issues/delete-comment 204");
+  });
+
+  it("never edits nor deletes a comment someone else wrote that starts with the marker: only the token's own (github-actions[bot] in Actions)", async () => {
+    const theirs = gh.addComment(7, `${MARK}\nmy own notes, copied from the bot`, PERSON);
+    expect((await post(reportDir(planReport()))).out).toMatch(/: created comment on GitHub pull request acme\/infra#7 https/);
+    const mine = ours().find((c) => c.user.login === "github-actions[bot]")!;
+    expect(mine).toBeDefined();
+    expect((await post(reportDir(planReport()))).out).toMatch(/: updated comment on GitHub pull request acme\/infra#7 https[^(]*$/);
+    expect(gh.comments.find((c) => c.id === theirs.id)).toMatchObject({ updated: 0, body: expect.stringContaining("my own notes") });
+    expect(gh.comments.find((c) => c.id === mine.id)).toMatchObject({ updated: 1 });
+    expect(gh.log.map((e) => e.operationId)).not.toContain("issues/delete-comment");
+  });
+
+  it("outside GitHub Actions asks GET /user whom a person's token posts as; a token that cannot read it is named, --author given instead", async () => {
+    // `post` as a job outside GitHub Actions runs it: the forge and the repository given.
+    const outside = (...extra: string[]) => postIn(false, reportDir(planReport()), "--forge", "github", ...extra);
+    gh.poster = PERSON;
+    const bots = gh.addComment(7, `${MARK}\nposted by the workflow`, BOT);
+    const mine = gh.addComment(7, `${MARK}\nposted by octocat's token`, PERSON);
+    expect((await outside()).code).toBe(0);
+    expect(gh.log.map((e) => `${e.operationId} ${e.status}`).slice(0, 2)).toEqual(["users/get-authenticated 200", "issues/list-comments 200"]);
+    expect(gh.comments.find((c) => c.id === mine.id)).toMatchObject({ updated: 1 });
+    expect(gh.comments.find((c) => c.id === bots.id)).toMatchObject({ updated: 0 });
+    // An installation token outside Actions: GET /user is refused, and the error says what to give.
+    gh.poster = BOT;
+    const refused = await outside();
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /GitHub pull request acme\/infra#7: finding out whom the token posts as \(GET \/user; give --author LOGIN when the token cannot read it\): HTTP 403: Resource not accessible by integration/,
+    );
+    expect((await outside("--author", "github-actions[bot]")).code).toBe(0);
+    expect(gh.comments.find((c) => c.id === bots.id)).toMatchObject({ updated: 1 });
   });
 
   it("keeps stacks apart: another stack's comment on the same pull request is left alone", async () => {
@@ -220,6 +258,16 @@ describe("the drift issue on GitHub", () => {
     // Labelled now: the next run only updates.
     await drift(true);
     expect(gh.log.filter((e) => e.operationId === "issues/add-labels")).toHaveLength(1);
+  });
+});
+
+describe("the drift issue's author on GitHub", () => {
+  it("is never someone else's issue starting with the marker: that one is left as it is, the kit opens its own", async () => {
+    const theirs = gh.addIssue({ title: "Drift notes", labels: ["pulumi-drift"], body: `${MARK}\nwhat I saw`, user: PERSON });
+    expect((await post(reportDir(driftReport(true)))).out).toMatch(/: created drift issue #\d+ in/);
+    expect(gh.issues.find((i) => i.number === theirs.number)).toMatchObject({ state: "open", body: `${MARK}\nwhat I saw` });
+    expect((await post(reportDir(driftReport(false)))).out).toMatch(/: closed drift issue #\d+ in/);
+    expect(gh.issues.find((i) => i.number === theirs.number)).toMatchObject({ state: "open", body: `${MARK}\nwhat I saw` });
   });
 });
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { main } from "../../gitops/cli";
 import { marker } from "../../gitops/post";
 import { renderMarkdown } from "../../gitops/report";
-import { GitLabFake } from "./forges/gitlab-fake";
+import { GitLabFake, PERSON } from "./forges/gitlab-fake";
 import { bigPlan, driftReport, planReport, reportDir } from "./forges/reports";
 
 const TOKEN = "glpat-Q7xV3nT9kLm2pR8sW4yZ";
@@ -81,7 +81,7 @@ describe("the sticky merge request note on GitLab", () => {
     expect((await post(reportDir(planReport()))).code).toBe(0);
     expect(gl.notesOn("MergeRequest", 7)).toHaveLength(232);
     expect(ours().filter((n) => !n.system)).toEqual([expect.objectContaining({ id: mine.id, updated: 1 })]);
-    const pages = gl.log.filter((e) => e.method === "GET").map((e) => new URL(e.path, gl.url).searchParams.get("page") ?? "1");
+    const pages = gl.log.filter((e) => e.method === "GET" && e.path.includes("/notes")).map((e) => new URL(e.path, gl.url).searchParams.get("page") ?? "1");
     expect(pages).toEqual(["1", "2", "3"]);
   });
 
@@ -94,6 +94,19 @@ describe("the sticky merge request note on GitLab", () => {
     expect(ours()).toEqual([expect.objectContaining({ id: first.id, updated: 1 })]);
     expect(gl.notes.some((n) => n.id === second.id)).toBe(false);
     expect(gl.notesOn("MergeRequest", 7)).toHaveLength(2);
+  });
+
+  it("never edits nor deletes a note someone else wrote that starts with the marker: only the token's own user's (GET /user)", async () => {
+    const theirs = gl.addNote("MergeRequest", 7, `${MARK}\nmy notes`, false, PERSON);
+    await post(reportDir(planReport()));
+    await post(reportDir(planReport()));
+    expect(gl.notes.find((n) => n.id === theirs.id)).toMatchObject({ updated: 0, body: `${MARK}\nmy notes` });
+    expect(ours().map((n) => [n.author.username, n.updated])).toEqual([
+      ["alice", 0],
+      ["project_42_bot", 1],
+    ]);
+    expect(gl.log.filter((e) => e.method === "DELETE")).toEqual([]);
+    expect(gl.log.filter((e) => e.path === "/api/v4/user" || e.path === "/user")).toHaveLength(2);
   });
 
   it("keeps the whole report up to GitLab's 1,000,000 characters (past GitHub's limit), and summarises past it", async () => {
@@ -159,7 +172,9 @@ describe("posting's errors on GitLab", () => {
     vi.stubEnv("GL_OLD", `${TOKEN}x`);
     const r = await post(dir, "--token-env", "GL_OLD");
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/GitLab merge request 42!7: looking for the comment of cloudtower-fleet\/e2e: HTTP 401: 401 Unauthorized/);
+    expect(r.err).toMatch(
+      /GitLab merge request 42!7: finding out whom the token posts as \(GET \/user; give --author LOGIN when the token cannot read it\): HTTP 401: 401 Unauthorized/,
+    );
     expect(`${r.out}${r.err}${noMr.err}`).not.toContain(TOKEN);
   });
 });

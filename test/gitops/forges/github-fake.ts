@@ -71,6 +71,11 @@ export class GitHubFake extends FakeServer {
   /** Everything the fake received, for the tests that look for a leaked token. */
   readonly received: string[] = [];
   private nextId = 1000;
+  /**
+   * Whom the token posts as. A bot (GitHub Actions' GITHUB_TOKEN, an installation token) cannot read GET /user
+   * (403 "Resource not accessible by integration"); a person's token (a PAT) reads itself there.
+   */
+  poster = BOT;
 
   constructor(
     readonly token: string,
@@ -84,14 +89,14 @@ export class GitHubFake extends FakeServer {
     for (let i = 0; i < count; i++) this.comments.push({ id: this.nextId++, issue: n, body: `comment ${i}`, user: by, updated: 0 });
   }
 
-  addComment(n: number, body: string, by = BOT): Comment {
+  addComment(n: number, body: string, by = this.poster): Comment {
     const c = { id: this.nextId++, issue: n, body, user: by, updated: 0 };
     this.comments.push(c);
     return c;
   }
 
   addIssue(fields: Partial<Issue> & { title: string }): Issue {
-    const i: Issue = { number: this.nextId++, body: "", labels: [], state: "open", state_reason: null, pull_request: false, user: BOT, ...fields };
+    const i: Issue = { number: this.nextId++, body: "", labels: [], state: "open", state_reason: null, pull_request: false, user: this.poster, ...fields };
     this.issues.push(i);
     return i;
   }
@@ -212,6 +217,26 @@ export class GitHubFake extends FakeServer {
     const auth = req.headers.authorization ?? "";
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`)
       return send(401, { message: "Bad credentials", documentation_url: docs, status: "401" });
+    if (matched.operationId === "users/get-authenticated")
+      return this.poster.type === "Bot"
+        ? send(403, { message: "Resource not accessible by integration", documentation_url: docs, status: "403" })
+        : send(200, {
+            ...this.poster,
+            user_view_type: "public",
+            name: this.poster.login,
+            company: null,
+            blog: "",
+            location: null,
+            email: null,
+            hireable: null,
+            bio: null,
+            public_repos: 3,
+            public_gists: 0,
+            followers: 0,
+            following: 0,
+            created_at: NOW,
+            updated_at: NOW,
+          });
     const { owner, repo } = matched.pathParams;
     if (`${owner}/${repo}` !== this.repo) return send(404, { message: "Not Found", documentation_url: docs, status: "404" });
     const b = (body ?? {}) as Record<string, unknown>;

@@ -130,6 +130,12 @@ export const ROUTES: Route[] = [
     ok: { status: 200, schema: ISSUE },
   },
   {
+    method: "GET",
+    path: "/user",
+    query: closed({}),
+    ok: { status: 200, schema: open({ id: int, username: str, name: str, state: str, avatar_url: nullable(str), web_url: str, bot: bool }) },
+  },
+  {
     method: "POST",
     path: "/projects/:id/issues/:issue_iid/notes",
     query: closed({}),
@@ -145,6 +151,7 @@ export interface Note {
   body: string;
   system: boolean;
   updated: number;
+  author: typeof BOT;
 }
 export interface GlIssue {
   iid: number;
@@ -152,9 +159,11 @@ export interface GlIssue {
   description: string | null;
   labels: string[];
   state: "opened" | "closed";
+  author: typeof BOT;
 }
 
-const BOT = {
+/** A project access token's own user, which its notes and issues are by. */
+export const BOT = {
   id: 77,
   username: "project_42_bot",
   name: "pulumi-gitops",
@@ -162,7 +171,7 @@ const BOT = {
   avatar_url: null,
   web_url: "https://gitlab.example.com/project_42_bot",
 };
-const PERSON = { id: 5, username: "alice", name: "Alice", state: "active", avatar_url: null, web_url: "https://gitlab.example.com/alice" };
+export const PERSON = { id: 5, username: "alice", name: "Alice", state: "active", avatar_url: null, web_url: "https://gitlab.example.com/alice" };
 
 export class GitLabFake extends FakeServer {
   readonly notes: Note[] = [];
@@ -186,14 +195,14 @@ export class GitLabFake extends FakeServer {
     return `${this.url}/api/v4`;
   }
 
-  addNote(on: Note["on"], iid: number, body: string, system = false): Note {
-    const n = { id: this.nextId++, on, iid, body, system, updated: 0 };
+  addNote(on: Note["on"], iid: number, body: string, system = false, by = system ? PERSON : BOT): Note {
+    const n = { id: this.nextId++, on, iid, body, system, updated: 0, author: by };
     this.notes.push(n);
     return n;
   }
 
   addIssue(fields: Partial<GlIssue> & { title: string }): GlIssue {
-    const i: GlIssue = { iid: this.nextId++, description: null, labels: [], state: "opened", ...fields };
+    const i: GlIssue = { iid: this.nextId++, description: null, labels: [], state: "opened", author: BOT, ...fields };
     this.issues.push(i);
     return i;
   }
@@ -219,7 +228,7 @@ export class GitLabFake extends FakeServer {
       id: n.id,
       type: null,
       body: n.body,
-      author: n.system ? PERSON : BOT,
+      author: n.author,
       created_at: NOW,
       updated_at: NOW,
       system: n.system,
@@ -245,7 +254,7 @@ export class GitLabFake extends FakeServer {
       updated_at: NOW,
       closed_at: i.state === "closed" ? NOW : null,
       labels: i.labels,
-      author: BOT,
+      author: i.author,
       assignees: [],
       user_notes_count: this.notesOn("Issue", i.iid).length,
       confidential: false,
@@ -331,6 +340,8 @@ export class GitLabFake extends FakeServer {
       return send(400, { message: `400 Bad request - ${problems.join("; ")}` });
     }
     if (req.headers["private-token"] !== this.token) return send(401, { message: "401 Unauthorized" });
+    // The token's own user (a project access token's bot user).
+    if (route.path === "/user") return send(200, { ...BOT, bot: true });
     if (params.id !== String(this.projectId) && params.id !== this.projectPath) return send(404, { message: "404 Project Not Found" });
     const b = (body ?? {}) as Record<string, string>;
     for (const field of ["body", "description"])
