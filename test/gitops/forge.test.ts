@@ -77,6 +77,10 @@ describe("the post target", () => {
       { repo: "acme/infra", number: 8, artifactUrl: "https://x/y" },
     ],
     ["a report outside the project folder has no GitLab link", GL, {}, "/tmp/drift", { artifactUrl: undefined }],
+    ["GitHub Actions' token posts as github-actions[bot]", GH, {}, "/tmp/x", { author: "github-actions[bot]" }],
+    ["another token in Actions: --author says whom it posts as", GH, { author: "deploy-app[bot]" }, "/tmp/x", { author: "deploy-app[bot]" }],
+    ["outside Actions the forge is asked (GET /user)", { ...GH, GITHUB_ACTIONS: "" }, { forge: "github" }, "/tmp/x", { author: undefined }],
+    ["GitLab asks GET /user unless --author is given", GL, {}, "/tmp/x", { author: undefined }],
   ])("%s", (_name, env, flags, dir, want) => {
     const t = targetFrom(flags, env, dir);
     const entries = Object.entries(want);
