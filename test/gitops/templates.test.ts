@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// js-yaml comes with @pulumi/pulumi (without type declarations).
+// js-yaml (a devDependency; it ships no type declarations).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { load } = require("js-yaml") as { load: (text: string) => unknown };
 const ROOT = join(__dirname, "../..");
