@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ProviderError, containsUnknown, defineResource, isUnknown, splitMarker, withMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
-import { WireLabel, labelsInput, labelsOf, syncLabels } from "./labels";
+import { WireLabel, labelsInput, labelsModel, syncLabels } from "./labels";
 import { GIB, WireDisk, WireVm } from "./vm-operations";
 
 const POLICIES = [
@@ -55,6 +55,7 @@ export const VmVolume = defineResource({
     diskId: z.string().optional().describe("the id of its disk on that VM (it changes whenever the VM's disks change)"),
   }),
   replaceOn: ["clusterId", "storagePolicy", "sharing"],
+  computed: ["labels"],
   adopt: { byName: true },
   // Made with no field that could carry a marker (`description` only on update, where the marker is written
   // for cloudtower.Vm's delete to see): creates go one at a time per endpoint.
@@ -79,7 +80,7 @@ export const VmVolume = defineResource({
         await client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`);
         await edit(client, id, { description: withMarker(i.description, marker) }, i);
         if (i.vmId) await attach(client, id, i.vmId, i);
-        if (Object.keys(i.labels).length) await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
+        if (Object.keys(i.labels ?? {}).length) await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
       };
       return { id, wait };
     },
@@ -179,7 +180,7 @@ function fromWire(w: VolumeView, prior: Partial<VolumeInputs>) {
     description: splitMarker(w.volume.description ?? undefined).text,
     // Detached (out of band, or by the delete of its VM): no vmId, whatever the state held.
     ...(w.disk ? { vmId: w.disk.vm.id, bus: w.disk.bus as VolumeInputs["bus"] } : { vmId: undefined, bus: prior.bus ?? "VIRTIO" }),
-    labels: labelsOf(w.volume.labels),
+    ...labelsModel(w.volume.labels, prior),
     localId: w.volume.local_id,
     path: w.volume.path,
     mounting: w.volume.mounting,

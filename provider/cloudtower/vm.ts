@@ -12,7 +12,7 @@ import { z } from "zod";
 import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
-import { labelsInput, labelsOf } from "./labels";
+import { labelsInput, labelsModel } from "./labels";
 import {
   GIB,
   MIB,
@@ -282,7 +282,11 @@ export const Vm = defineResource({
   inputs,
   outputs,
   replaceOn: ["clusterId", "firmware", "guestOsType", "template", "source", "volumes", "cdRoms"],
-  computed: ["clusterId"],
+  // Labels left out are not managed; a state written before an input existed holds none of these.
+  computed: ["clusterId", "labels"],
+  local: ["restartOnChange", "allowRestart", "forceStop", "deleteSnapshots"],
+  // ejectIso acts on the VM: a state written before it existed had ejected nothing.
+  upgrade: (olds) => (olds.ejectIso === undefined ? { ejectIso: false } : {}),
   secrets: ["template", "source"],
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
@@ -310,6 +314,9 @@ export const Vm = defineResource({
       }
     }
     return {
+      // NICs a VM made from a template or a clone does not manage are no change (a state of an older version
+      // stored the template's NICs as its input).
+      ...(containsUnknown(news.nics) || nicsManaged(news) ? {} : { unchanged: ["nics"] }),
       // A power state changed out of band (seen at refresh) is put back.
       changes: POWER_STATES.includes(olds.status) && olds.status !== news.powerState,
       // CloudTower refuses two VMs of one name: a VM replaced under the same name goes first.
@@ -417,7 +424,7 @@ export function model(v: VmView, prior: Partial<VmInputs>) {
       enabled: n.enabled ?? true,
     })),
     ...(POWER_STATES.includes(v.vm.status) ? { powerState: v.vm.status as VmInputs["powerState"] } : {}),
-    labels: labelsOf(v.vm.labels),
+    ...labelsModel(v.vm.labels, prior),
     localId: v.vm.local_id,
     status: v.vm.status,
     vcpu: v.vm.vcpu,

@@ -149,7 +149,7 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
     olds: z.output<S> & LayerInputs & z.output<OS>,
     news: z.output<S> & LayerInputs,
     d: { changed: string[]; replaces: string[]; id: string },
-  ): { changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } | void;
+  ): { changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean; unchanged?: string[] } | void;
   /** What `delete` means when it does not delete (cvm.Vm releases); for the docs. */
   deleteNote?: string;
   operations: Operations<z.output<S> & LayerInputs, z.output<OS>, W, C>;
@@ -571,9 +571,12 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       d.replaces.push(...changedHidden.filter((k) => replaceOn.includes(k)));
       type Hook = (o: Obj, n: Obj, d: { changed: string[]; replaces: string[]; id: string }) => ReturnType<NonNullable<typeof def.diff>>;
       const extra = (def.diff as Hook | undefined)?.(olds, news, { changed: d.changed, replaces: d.replaces, id }) ?? {};
-      const replaces = [...new Set([...d.replaces, ...(extra.replaces ?? [])])];
+      // Inputs the hook says are no change (their difference means nothing to do), unless it replaces them itself.
+      const same = new Set(extra.unchanged ?? []);
+      const changed = d.changed.filter((k) => !same.has(k));
+      const replaces = [...new Set([...d.replaces.filter((k) => !same.has(k)), ...(extra.replaces ?? [])])];
       return {
-        changes: d.changed.length > 0 || replaces.length > 0 || !!extra.changes,
+        changes: changed.length > 0 || replaces.length > 0 || !!extra.changes,
         replaces,
         deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt"),
       };
