@@ -109,7 +109,20 @@ export const VmVolume = defineResource({
         { id, lockOf: "/get-vm-volumes", timeoutMs: props.timeoutSeconds * 1000, what: `volume ${props.name} to be deleted` },
       );
     },
-    list: ({ name }, i, { client }) => client.getAll<WireVolume>("/get-vm-volumes", { cluster: { id: i.clusterId }, ...(name ? { name } : {}) }),
+    // By name for adoption; for a lost create, only volumes this create would have made: same name, size, policy
+    // and sharing, mounted by no VM (a new VM's own disk volume, made meanwhile, is never taken for it).
+    list: async ({ name }, i, { client }) =>
+      name
+        ? client.getAll<WireVolume>("/get-vm-volumes", { cluster: { id: i.clusterId }, name })
+        : (
+            await client.getAll<WireVolume>("/get-vm-volumes", {
+              cluster: { id: i.clusterId },
+              name: i.name,
+              size: bytes(i.sizeGb),
+              elf_storage_policy: i.storagePolicy,
+              sharing: i.sharing,
+            })
+          ).filter((v) => !v.mounting),
   },
 });
 export type VmVolume = InstanceType<typeof VmVolume>;

@@ -145,3 +145,39 @@ describe("cloudtower.VmVolume lifecycle", () => {
     expect(await mutations()).toEqual([]);
   });
 });
+
+describe("cloudtower.VmVolume whose create answer was lost", () => {
+  const vmVolumes = () => ctx.sim.inventory<{ id: string; name: string; mounting: boolean }>("vmVolumes");
+  /** The volume's create, its answer delayed then lost (or dropped unhandled), while a VM with a disk like it is made. */
+  async function createBesideVm(fault: { lostResponse: true } | { drop: true }) {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/create-vm-volume$", delayMs: 400, ...fault });
+    const made = volume.create(await volume.checked(base()));
+    const vmInputs = await vm.checked({ name: "app-1", clusterId: CLUSTER_A, disks: [{ sizeGb: 10 }], powerState: "STOPPED" });
+    const other = await vm.create(vmInputs);
+    return { made: await made, vmDisk: (other.outs.diskDetails as Array<{ volumeId: string }>)[0].volumeId };
+  }
+
+  it("takes up the volume it made, never a VM's new disk volume of the same size and policy", async () => {
+    const { made, vmDisk } = await createBesideVm({ lostResponse: true });
+    expect(made.id).not.toBe(vmDisk);
+    expect((await vmVolumes()).filter((v) => v.name === "data-1").map((v) => v.id)).toEqual([made.id]);
+  });
+
+  it("makes the volume again when the create was never handled, leaving the VM's new disk volume alone", async () => {
+    const { made, vmDisk } = await createBesideVm({ drop: true });
+    expect(made.id).not.toBe(vmDisk);
+    expect((await volumeById(made.id))?.name).toBe("data-1");
+    await volume.delete(made.id, made.outs);
+    expect(await volumeById(vmDisk)).toBeDefined();
+  });
+
+  it("refuses, naming them, when two new volumes look like the one it made", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/create-vm-volume$", delayMs: 400, lostResponse: true });
+    const made = volume.create(await volume.checked(base()));
+    await new Promise((r) => setTimeout(r, 100));
+    const [twin] = await ctx.done("/create-vm-volume", [
+      { name: "data-1", cluster_id: CLUSTER_A, size: 10 * 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+    ]);
+    await expect(made).rejects.toThrow(new RegExp(`2 objects \\(.*${twin.data.id}.*\\) look like the one this create made`));
+  });
+});
