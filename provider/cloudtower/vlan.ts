@@ -57,11 +57,12 @@ export const Vlan = defineResource({
   operations: {
     async create(i, { client }) {
       const [r] = await client.mutate<WireVlan>("/create-vm-vlan", [{ vds_id: i.vdsId, ...toWire(i) }]);
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`);
-        if (Object.keys(i.labels ?? {}).length) await syncLabels(client, "vlans", r.data.id, [], i.labels, i.timeoutSeconds * 1000, `VM network ${i.name}`);
+      return {
+        id: r.data.id,
+        wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`),
+        // Labelling failing leaves the network made (a partial create), not deleted.
+        after: () => syncLabels(client, "vlans", r.data.id, [], i.labels, i.timeoutSeconds * 1000, `VM network ${i.name}`),
       };
-      return { id: r.data.id, wait };
     },
     async read(id, { client }) {
       const vlan = await client.one<WireVlan>("/get-vlans", id);

@@ -199,7 +199,7 @@ async function ejectIsos(t: TowerClient, v: VmView, i: VmInputs): Promise<void> 
 export async function afterCreate(t: TowerClient, id: string, i: VmInputs): Promise<void> {
   if (i.ejectIso) await ejectIsos(t, (await view(t, id))!, i);
   if (i.powerState === "SUSPENDED") await power(t, (await view(t, id))!, "SUSPENDED", i);
-  if (Object.keys(i.labels ?? {}).length) await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
+  await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
 }
 
 const found = (vms: WireVm[]): Found[] => vms.map((v) => ({ id: v.id, marker: splitMarker(v.description).marker }));

@@ -76,13 +76,14 @@ export const VmVolume = defineResource({
       const body = [{ name: i.name, cluster_id: i.clusterId, size: bytes(i.sizeGb), elf_storage_policy: i.storagePolicy, sharing: i.sharing }];
       const [r] = await client.mutate<WireVolume>("/create-vm-volume", body);
       const id = r.data.id;
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`);
+      // Marking, attaching and labelling failing leave the volume made (a partial create the next update
+      // converges), not deleted.
+      const after = async () => {
         await edit(client, id, { description: withMarker(i.description, marker) }, i);
         if (i.vmId) await attach(client, id, i.vmId, i);
-        if (Object.keys(i.labels ?? {}).length) await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
+        await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
       };
-      return { id, wait };
+      return { id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`), after };
     },
     read: (id, { client }) => view(client, id),
     async update(id, olds, news, { client }) {

@@ -340,11 +340,12 @@ export const Vm = defineResource({
           ).results
         : await client.mutate<{ id: string }>(path, body);
       // Made RUNNING when asked SUSPENDED (CloudTower creates a VM stopped or running), then suspended; labelled last.
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`);
-        await afterCreate(client, r.data.id, i);
+      // Those later steps failing leave the VM made (a partial create the next update converges), not deleted.
+      return {
+        id: r.data.id,
+        wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`),
+        after: () => afterCreate(client, r.data.id, i),
       };
-      return { id: r.data.id, wait };
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),

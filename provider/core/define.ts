@@ -56,6 +56,11 @@ export interface Started<W> {
    * it. Resolving to `{ wire }` (the object as the wait last saw it) saves the read after it.
    */
   wait?: () => Promise<unknown>;
+  /**
+   * Steps on the made object after its wait (labels, a power change, an attachment): any failure of theirs,
+   * a `task_failed` too, is a partial create (the object is kept; the next update converges), never a delete.
+   */
+  after?: () => Promise<unknown>;
 }
 
 /** The object a create's wait resolved to (`{ wire }`), if it said. */
@@ -510,6 +515,15 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       }
       const w = await ops.read(id, ctxId, i).catch(() => undefined);
       throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
+    }
+    if (started.after) {
+      try {
+        await started.after();
+        wire = undefined;
+      } catch (e) {
+        const w = await ops.read(id, ctxId, i).catch(() => undefined);
+        throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
+      }
     }
     try {
       wire ??= await ops.read(id, ctxId, i);
