@@ -9,7 +9,7 @@
  * first detaches the volumes it did not make (see foreignDisks), which CloudTower would delete with it.
  */
 import { z } from "zod";
-import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
+import { LayerInputs, ProviderError, containsUnknown, deepEqual, defineResource, isUnknown, known, splitMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
 import { labelsInput, labelsModel } from "./labels";
@@ -291,14 +291,17 @@ export const Vm = defineResource({
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
   model: (v: VmView, prior) => model(v, prior),
-  async check(i, { client }) {
+  async check(i, { client }, olds) {
     // Name what does not exist at preview, before anything is created.
     const nics = known(i.nics) ? i.nics : [];
+    // What a VM was made from matters only to its create: a made VM whose template or source is unchanged is not
+    // held to it (the golden VM, ISO or template may be gone since).
+    const made = (k: "template" | "source") => olds !== undefined && i[k] !== undefined && deepEqual(olds[k], i[k]);
     const failures = await Promise.all([
       client.missing("/get-clusters", i.clusterId, "clusterId", "cluster"),
       ...nics.map((n, k) => client.missing("/get-vlans", n.vlanId, `nics[${k}].vlanId`, "VM network")),
-      templateFailure(client, i),
-      sourceFailure(client, i),
+      made("template") ? undefined : templateFailure(client, i),
+      made("source") ? undefined : sourceFailure(client, i),
     ]);
     return failures.filter((f) => f !== undefined);
   },
