@@ -45,7 +45,8 @@ type VolumeInputs = z.output<typeof inputs>;
 export const VmVolume = defineResource({
   vendor,
   type: "VmVolume",
-  description: "A virtual disk on its own, attached to a VM and detached again in place.",
+  description:
+    "A virtual disk on its own, attached to a VM and detached again in place. A shared volume manages only its attachment to `vmId` (other VMs' are left alone) and is not deleted while other VMs hold it.",
   inputs,
   outputs: z.object({
     localId: z.string().describe("the volume's id inside the cluster"),
@@ -85,9 +86,10 @@ export const VmVolume = defineResource({
       };
       return { id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`), after };
     },
-    read: (id, { client }) => view(client, id),
+    read: (id, { client }, prior) => view(client, id, prior?.vmId),
     async update(id, olds, news, { client }) {
-      const v = (await view(client, id))!;
+      // Only this resource's attachment is touched: the one on the VM asked, else the one on the VM it was on.
+      const v = (await view(client, id, news.vmId, olds.vmId))!;
       const data: Record<string, unknown> = {};
       if (news.name !== v.volume.name) data.name = news.name;
       const description = withMarker(news.description, splitMarker(v.volume.description ?? undefined).marker ?? news.marker);
@@ -101,8 +103,16 @@ export const VmVolume = defineResource({
       await syncLabels(client, "vm_volumes", id, v.volume.labels, news.labels, news.timeoutSeconds * 1000, `volume ${news.name}`);
     },
     async delete(id, props, { client }) {
-      const v = await view(client, id);
+      const v = await view(client, id, props.vmId);
       if (!v) return;
+      // A shared volume other VMs still hold is theirs too: refused, before anything is detached.
+      if (v.holders.length) {
+        throw new ProviderError(
+          "conflict",
+          `volume ${props.name} (${id}) is shared and still attached to VM(s) ${v.holders.join(", ")} besides this resource's; detach it from them first`,
+          { property: "vmId" },
+        );
+      }
       if (v.disk) await detach(client, id, v.disk, props);
       await client.change(
         "/delete-vm-volume",
@@ -143,12 +153,17 @@ async function vmFailure(client: TowerClient, i: VolumeInputs): Promise<{ proper
 
 // ---- Operations ------------------------------------------------------------------------------------
 
-async function view(t: TowerClient, id: string): Promise<VolumeView | undefined> {
+/**
+ * The volume and its attachment: the one on the VM asked (`vmIds`, first found wins), else (not sharing, or no
+ * VM asked) the only one; a shared volume's attachments to other VMs are theirs, shown in `holders` only.
+ */
+async function view(t: TowerClient, id: string, ...vmIds: Array<string | undefined>): Promise<VolumeView | undefined> {
   const [volume, disks] = await Promise.all([t.one<WireVolume>("/get-vm-volumes", id), t.children<WireDisk>("/get-vm-disks", "vm_volume", id)]);
   if (!volume) return undefined;
-  const disk = disks[0];
+  const asked = vmIds.filter((v): v is string => !!v);
+  const disk = asked.map((vm) => disks.find((d) => d.vm.id === vm)).find((d) => d !== undefined) ?? (!volume.sharing || !asked.length ? disks[0] : undefined);
   const vm = disk ? await t.one<WireVm>("/get-vms", disk.vm.id) : undefined;
-  return { volume, disk, vmName: vm?.name };
+  return { volume, disk, vmName: vm?.name, holders: disks.filter((d) => d !== disk).map((d) => d.vm.id) };
 }
 
 function edit(t: TowerClient, id: string, data: Record<string, unknown>, i: VolumeInputs) {
@@ -224,4 +239,6 @@ interface VolumeView {
   volume: WireVolume;
   disk?: WireDisk;
   vmName?: string;
+  /** The other VMs a shared volume is attached to. */
+  holders: string[];
 }

@@ -181,3 +181,20 @@ describe("cloudtower.VmVolume whose create answer was lost", () => {
     await expect(made).rejects.toThrow(new RegExp(`2 objects \\(.*${twin.data.id}.*\\) look like the one this create made`));
   });
 });
+
+describe("cloudtower.VmVolume shared with VMs it does not manage", () => {
+  const disksOn = async (volumeId: string) => (await ctx.sim.inventory<Disk>("vmDisks")).filter((d) => d.vm_volume?.id === volumeId).map((d) => d.vm.id);
+  it("attaches to its VM beside another VM's attachment, reads its own, leaves the other alone, and refuses a delete while the other holds it", async () => {
+    const own = await vm.create(await vm.checked({ name: "vol-host", clusterId: CLUSTER_A }));
+    const { id, outs } = await volume.create(await volume.checked(base({ sharing: true })));
+    // Another VM mounts the shared volume out of band, first.
+    await ctx.done("/add-vm-disk", { where: { id: LEGACY_VM }, data: { vm_disks: { mount_disks: [{ vm_volume_id: id, bus: "VIRTIO", boot: 9 }] } } });
+    const news = await volume.checked(base({ sharing: true, vmId: own.id }));
+    const u = await volume.update(id, outs, news);
+    expect(u.outs).toMatchObject({ vmId: own.id, vmName: "vol-host" });
+    expect((await disksOn(id)).sort()).toEqual([LEGACY_VM, own.id].sort());
+    expect((await volume.read(id, u.outs)).props).toMatchObject({ vmId: own.id });
+    await expect(volume.delete(id, u.outs)).rejects.toThrow(new RegExp(`shared and still attached to VM\\(s\\) ${LEGACY_VM}`));
+    expect((await disksOn(id)).sort()).toEqual([LEGACY_VM, own.id].sort());
+  });
+});
