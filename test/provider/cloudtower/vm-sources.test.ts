@@ -167,7 +167,7 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     for (const [want, path] of [
       ["RUNNING", "/resume-vm"],
       ["SUSPENDED", "/suspend-vm"],
-      ["STOPPED", "/poweroff-vm"],
+      ["STOPPED", "/shutdown-vm"],
       ["SUSPENDED", "/suspend-vm"],
     ] as const) {
       await ctx.sim.control("DELETE", "/_sim/requests");
@@ -179,7 +179,7 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     }
   });
 
-  it("refuses to resize a suspended VM at preview without restartOnChange, and with it powers off, resizes and suspends again", async () => {
+  it("refuses to resize a suspended VM at preview without restartOnChange, and with it resumes, shuts down, resizes and suspends again", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch({ powerState: "SUSPENDED" })));
     await expect(vm.diff(id, outs, await vm.checked(scratch({ powerState: "SUSPENDED", cpuCores: 2 })))).rejects.toThrow(
       /cpuCores: .*needs it powered off, and it is suspended; set restartOnChange: true/,
@@ -187,7 +187,16 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const u = await vm.update(id, outs, await vm.checked(scratch({ powerState: "SUSPENDED", cpuCores: 2, restartOnChange: true })));
     expect(u.outs).toMatchObject({ vcpu: 2, status: "SUSPENDED" });
-    expect(await mutations()).toEqual(["/v2/api/poweroff-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm", "/v2/api/suspend-vm"]);
+    expect(await mutations()).toEqual(["/v2/api/resume-vm", "/v2/api/shutdown-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm", "/v2/api/suspend-vm"]);
+  });
+
+  it("stops a suspended VM by resuming it and shutting it down gracefully, never powering it off with forceStop: false", async () => {
+    const args = scratch({ powerState: "SUSPENDED", forceStop: false });
+    const { id, outs } = await vm.create(await vm.checked(args));
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const u = await vm.update(id, outs, await vm.checked({ ...args, powerState: "STOPPED" }));
+    expect(u.outs.status).toBe("STOPPED");
+    expect(await mutations()).toEqual(["/v2/api/resume-vm", "/v2/api/shutdown-vm"]);
   });
 });
 
