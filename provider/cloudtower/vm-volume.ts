@@ -87,6 +87,14 @@ export const VmVolume = defineResource({
       return { id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`), after };
     },
     read: (id, { client }, prior) => view(client, id, prior?.vmId),
+    // Marked as a cloudtower.VmVolume's, so that the delete of a VM it is attached to (a template's or a clone's,
+    // whose other volumes are its own) detaches and keeps it.
+    async adopted(id, i, { client, marker }) {
+      const v = await view(client, id, i.vmId);
+      if (v && splitMarker(v.volume.description ?? undefined).marker === undefined) {
+        await edit(client, id, { description: withMarker(splitMarker(v.volume.description ?? undefined).text, marker) }, i);
+      }
+    },
     async update(id, olds, news, { client }) {
       // Only this resource's attachment is touched: the one on the VM asked, else the one on the VM it was on.
       const v = (await view(client, id, news.vmId, olds.vmId))!;

@@ -90,6 +90,11 @@ export interface Operations<I, O, W, C> {
   create(i: I, ctx: Context<C> & { marker: string }): Promise<Started<W>>;
   /** The object as the vendor shows it now, or undefined when it does not exist. `prior` is the stored state. */
   read(id: string, ctx: Context<C>, prior: I & Partial<O>): Promise<W | undefined>;
+  /**
+   * After an adoption: marks the adopted object as this resource's where the marker lives in a field written
+   * after the create (its read follows).
+   */
+  adopted?(id: string, i: I, ctx: Context<C> & { marker: string }): Promise<unknown>;
   /** Brings the object from `olds` to `news`: the calls and their waits. */
   update(id: string, olds: I & O, news: I, ctx: Context<C>): Promise<void>;
   /** Deletes the object (waiting where the vendor's answer is not the end of it); a vendor "not found" is success. */
@@ -460,11 +465,16 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
   async function create(i: I): Promise<{ id: string; outs: Obj }> {
     const ctx = context(i);
+    const marker = i.marker ?? markerOf(`${token}::${i.name ?? ""}`);
     if (i.adopt) {
-      const { id, wire } = await adopt(i, ctx);
+      const adopted = await adopt(i, ctx);
+      const { id } = adopted;
+      if (!ops.adopted) return { id, outs: outputsOf(i, adopted.wire, id) };
+      await ops.adopted(id, { ...i, marker }, { ...ctx, marker });
+      const wire = await ops.read(id, ctx, i);
+      if (!wire) throw new ProviderError("not_found", `${whatOf(i as { name?: unknown }, id)} (${id}) vanished while it was adopted`);
       return { id, outs: outputsOf(i, wire, id) };
     }
-    const marker = i.marker ?? markerOf(`${token}::${i.name ?? ""}`);
     if (def.recovery.idempotent) return finish(i, ctx, await ops.create({ ...i, marker }, { ...ctx, marker }));
     const run = async (): Promise<Started<unknown>> => {
       // A marker written by an earlier run that was killed before Pulumi recorded the id: go on with that object.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
 import { asEngine, failedPaths } from "../../helpers/engine";
-import { CLUSTER_A, CLUSTER_B, LEGACY_VM, useTower } from "../../helpers/cloudtower";
+import { CLUSTER_A, CLUSTER_B, LEGACY_VM, TEMPLATE, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
 const volume = asEngine(cloudtower.VmVolume.provider);
@@ -196,5 +196,21 @@ describe("cloudtower.VmVolume shared with VMs it does not manage", () => {
     expect((await volume.read(id, u.outs)).props).toMatchObject({ vmId: own.id });
     await expect(volume.delete(id, u.outs)).rejects.toThrow(new RegExp(`shared and still attached to VM\\(s\\) ${LEGACY_VM}`));
     expect((await disksOn(id)).sort()).toEqual([LEGACY_VM, own.id].sort());
+  });
+});
+
+describe("cloudtower.VmVolume adopted", () => {
+  it("is marked as this resource's, so the delete of the template VM it is attached to detaches and keeps it", async () => {
+    const host = await vm.create(await vm.checked({ name: "tpl-host", template: { templateId: TEMPLATE } }));
+    const [made] = await ctx.done("/create-vm-volume", [
+      { name: "data-old", cluster_id: CLUSTER_A, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+    ]);
+    await ctx.done("/add-vm-disk", { where: { id: host.id }, data: { vm_disks: { mount_disks: [{ vm_volume_id: made.data.id, bus: "VIRTIO", boot: 9 }] } } });
+    const adopted = await volume.create(
+      await volume.checked({ name: "data-old", clusterId: CLUSTER_A, sizeGb: 1, vmId: host.id, adopt: { name: "data-old" } }),
+    );
+    expect(adopted).toMatchObject({ id: made.data.id, outs: { vmId: host.id, description: "" } });
+    await vm.delete(host.id, host.outs);
+    expect(await volumeById(made.data.id)).toMatchObject({ name: "data-old", mounting: false });
   });
 });
