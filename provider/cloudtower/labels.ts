@@ -14,8 +14,15 @@ const READ: Record<Labelled, string> = { vms: "/get-vms", vlans: "/get-vlans", v
 
 export const labelsInput = z
   .record(z.string().trim().min(1, "a label key must not be empty").max(255), z.string().max(255))
-  .default({})
-  .describe("CloudTower labels, key to value; labels made for them are kept (others may carry them)");
+  .optional()
+  .describe(
+    "CloudTower labels, key to value; absent: labels are not managed (those set in CloudTower stay); labels made for them are kept (others may carry them)",
+  );
+
+/** The labels as an input shows them: only where the prior inputs manage labels (absent, they are not managed). */
+export function labelsModel(labels: WireLabel[] | null | undefined, prior: { labels?: Record<string, string> }): { labels?: Record<string, string> } {
+  return prior.labels === undefined ? {} : { labels: labelsOf(labels) };
+}
 
 export interface WireLabel {
   id: string;
@@ -55,7 +62,7 @@ async function ensure(t: TowerClient, pairs: Array<[string, string]>, timeoutMs:
 }
 
 /**
- * Brings the labels of one object from `have` (as read) to `want`: detaches those not wanted (or of another
+ * Brings the labels of one object from `have` (as read) to `want` (undefined: not managed, nothing done): detaches those not wanted (or of another
  * value), attaches the missing ones (made first when needed). In place: the object is not touched otherwise.
  */
 export async function syncLabels(
@@ -63,10 +70,12 @@ export async function syncLabels(
   kind: Labelled,
   id: string,
   have: WireLabel[] | null | undefined,
-  want: Record<string, string>,
+  want: Record<string, string> | undefined,
   timeoutMs: number,
   what: string,
 ): Promise<void> {
+  // Labels not given are not managed: those an operator set in CloudTower stay.
+  if (want === undefined) return;
   const current = have ?? [];
   const drop = current.filter((l) => want[l.key] !== (l.value ?? ""));
   const add = Object.entries(want).filter(([k, v]) => !current.some((l) => l.key === k && (l.value ?? "") === v));

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineResource } from "../core";
 import { vendor } from "./config";
-import { WireLabel, labelsInput, labelsOf, syncLabels } from "./labels";
+import { WireLabel, labelsInput, labelsModel, syncLabels } from "./labels";
 
 const MODES = ["VLAN_ACCESS", "VLAN_TRUNK"] as const;
 type Mode = (typeof MODES)[number];
@@ -45,11 +45,11 @@ export const Vlan = defineResource({
     type: z.string().describe("CloudTower's network type (VM)"),
   }),
   replaceOn: ["vdsId"],
-  computed: ["qosPriority"],
+  computed: ["qosPriority", "labels"],
   adopt: { byName: true },
   // A VM network has no field that could carry a marker: creates go one at a time per VDS and endpoint.
   recovery: { newObject: true },
-  model: (w: VlanView) => fromWire(w),
+  model: (w: VlanView, prior) => fromWire(w, prior),
   async check(i, { client }) {
     const failure = await client.missing("/get-vdses", i.vdsId, "vdsId", "VDS");
     return failure ? [failure] : [];
@@ -57,11 +57,12 @@ export const Vlan = defineResource({
   operations: {
     async create(i, { client }) {
       const [r] = await client.mutate<WireVlan>("/create-vm-vlan", [{ vds_id: i.vdsId, ...toWire(i) }]);
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`);
-        if (Object.keys(i.labels).length) await syncLabels(client, "vlans", r.data.id, [], i.labels, i.timeoutSeconds * 1000, `VM network ${i.name}`);
+      return {
+        id: r.data.id,
+        wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM network ${i.name} to be created`),
+        // Labelling failing leaves the network made (a partial create), not deleted.
+        after: () => syncLabels(client, "vlans", r.data.id, [], i.labels, i.timeoutSeconds * 1000, `VM network ${i.name}`),
       };
-      return { id: r.data.id, wait };
     },
     async read(id, { client }) {
       const vlan = await client.one<WireVlan>("/get-vlans", id);
@@ -101,7 +102,7 @@ export type Vlan = InstanceType<typeof Vlan>;
 // ---- Model -------------------------------------------------------------------------------------------
 
 /** The network as outputs (and the inputs it shows, for refresh). */
-function fromWire(w: VlanView) {
+function fromWire(w: VlanView, prior: { labels?: Record<string, string> } = {}) {
   return {
     name: w.vlan.name,
     vlanId: w.vlan.vlan_id,
@@ -109,7 +110,7 @@ function fromWire(w: VlanView) {
     ...(MODES.includes(w.vlan.mode_type as Mode) ? { modeType: w.vlan.mode_type as Mode } : {}),
     ...(w.vlan.mode_type === "VLAN_TRUNK" ? { networkIds: w.vlan.network_ids } : {}),
     ...(w.vlan.qos_priority != null ? { qosPriority: w.vlan.qos_priority } : {}),
-    labels: labelsOf(w.vlan.labels),
+    ...labelsModel(w.vlan.labels, prior),
     localId: w.vlan.local_id,
     vdsName: w.vlan.vds.name,
     clusterId: w.clusterId,

@@ -199,7 +199,7 @@ async function ejectIsos(t: TowerClient, v: VmView, i: VmInputs): Promise<void> 
 export async function afterCreate(t: TowerClient, id: string, i: VmInputs): Promise<void> {
   if (i.ejectIso) await ejectIsos(t, (await view(t, id))!, i);
   if (i.powerState === "SUSPENDED") await power(t, (await view(t, id))!, "SUSPENDED", i);
-  if (Object.keys(i.labels).length) await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
+  await syncLabels(t, "vms", id, [], i.labels, i.timeoutSeconds * 1000, `VM ${i.name}`);
 }
 
 const found = (vms: WireVm[]): Found[] => vms.map((v) => ({ id: v.id, marker: splitMarker(v.description).marker }));
@@ -261,7 +261,7 @@ export async function deleteVm(t: TowerClient, id: string, i: VmInputs) {
 
 /**
  * Brings a VM to a power state: start or resume to run; shut down (powering off when the guest ignores it
- * and `forceStop`) to stop, or power off a suspended VM; suspend a running VM (a stopped one is started first).
+ * and `forceStop`) to stop, a suspended VM resumed first; suspend a running VM (a stopped one is started first).
  */
 export async function power(t: TowerClient, v: VmView, want: VmInputs["powerState"], i: VmInputs) {
   if (v.vm.status === want) return;
@@ -282,8 +282,8 @@ export async function power(t: TowerClient, v: VmView, want: VmInputs["powerStat
     if (v.vm.status !== "RUNNING") await start();
     return change("/suspend-vm", { where: { id } }, `VM ${i.name} to suspend`, "SUSPENDED");
   }
-  // A suspended VM has no guest to shut down: it is powered off.
-  if (v.vm.status === "SUSPENDED") return change("/poweroff-vm", { where: { id } }, `VM ${i.name} to power off`, "STOPPED");
+  // A suspended VM's guest is resumed first, to be shut down like a running one (powered off only as forceStop's fallback).
+  if (v.vm.status === "SUSPENDED") await change("/resume-vm", { where: { id } }, `VM ${i.name} to resume`, "RUNNING");
   try {
     await change("/shutdown-vm", { where: { id } }, `VM ${i.name} to shut down`, "STOPPED");
   } catch (e) {

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { ProviderError, containsUnknown, defineResource, isUnknown, splitMarker, withMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
-import { WireLabel, labelsInput, labelsOf, syncLabels } from "./labels";
+import { WireLabel, labelsInput, labelsModel, syncLabels } from "./labels";
 import { GIB, WireDisk, WireVm } from "./vm-operations";
 
 const POLICIES = [
@@ -45,7 +45,8 @@ type VolumeInputs = z.output<typeof inputs>;
 export const VmVolume = defineResource({
   vendor,
   type: "VmVolume",
-  description: "A virtual disk on its own, attached to a VM and detached again in place.",
+  description:
+    "A virtual disk on its own, attached to a VM and detached again in place. A shared volume manages only its attachment to `vmId` (other VMs' are left alone) and is not deleted while other VMs hold it.",
   inputs,
   outputs: z.object({
     localId: z.string().describe("the volume's id inside the cluster"),
@@ -55,6 +56,7 @@ export const VmVolume = defineResource({
     diskId: z.string().optional().describe("the id of its disk on that VM (it changes whenever the VM's disks change)"),
   }),
   replaceOn: ["clusterId", "storagePolicy", "sharing"],
+  computed: ["labels"],
   adopt: { byName: true },
   // Made with no field that could carry a marker (`description` only on update, where the marker is written
   // for cloudtower.Vm's delete to see): creates go one at a time per endpoint.
@@ -75,17 +77,27 @@ export const VmVolume = defineResource({
       const body = [{ name: i.name, cluster_id: i.clusterId, size: bytes(i.sizeGb), elf_storage_policy: i.storagePolicy, sharing: i.sharing }];
       const [r] = await client.mutate<WireVolume>("/create-vm-volume", body);
       const id = r.data.id;
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`);
+      // Marking, attaching and labelling failing leave the volume made (a partial create the next update
+      // converges), not deleted.
+      const after = async () => {
         await edit(client, id, { description: withMarker(i.description, marker) }, i);
         if (i.vmId) await attach(client, id, i.vmId, i);
-        if (Object.keys(i.labels).length) await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
+        await syncLabels(client, "vm_volumes", id, [], i.labels, i.timeoutSeconds * 1000, `volume ${i.name}`);
       };
-      return { id, wait };
+      return { id, wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `volume ${i.name} to be created`), after };
     },
-    read: (id, { client }) => view(client, id),
+    read: (id, { client }, prior) => view(client, id, prior?.vmId),
+    // Marked as a cloudtower.VmVolume's, so that the delete of a VM it is attached to (a template's or a clone's,
+    // whose other volumes are its own) detaches and keeps it.
+    async adopted(id, i, { client, marker }) {
+      const v = await view(client, id, i.vmId);
+      if (v && splitMarker(v.volume.description ?? undefined).marker === undefined) {
+        await edit(client, id, { description: withMarker(splitMarker(v.volume.description ?? undefined).text, marker) }, i);
+      }
+    },
     async update(id, olds, news, { client }) {
-      const v = (await view(client, id))!;
+      // Only this resource's attachment is touched: the one on the VM asked, else the one on the VM it was on.
+      const v = (await view(client, id, news.vmId, olds.vmId))!;
       const data: Record<string, unknown> = {};
       if (news.name !== v.volume.name) data.name = news.name;
       const description = withMarker(news.description, splitMarker(v.volume.description ?? undefined).marker ?? news.marker);
@@ -99,8 +111,16 @@ export const VmVolume = defineResource({
       await syncLabels(client, "vm_volumes", id, v.volume.labels, news.labels, news.timeoutSeconds * 1000, `volume ${news.name}`);
     },
     async delete(id, props, { client }) {
-      const v = await view(client, id);
+      const v = await view(client, id, props.vmId);
       if (!v) return;
+      // A shared volume other VMs still hold is theirs too: refused, before anything is detached.
+      if (v.holders.length) {
+        throw new ProviderError(
+          "conflict",
+          `volume ${props.name} (${id}) is shared and still attached to VM(s) ${v.holders.join(", ")} besides this resource's; detach it from them first`,
+          { property: "vmId" },
+        );
+      }
       if (v.disk) await detach(client, id, v.disk, props);
       await client.change(
         "/delete-vm-volume",
@@ -108,7 +128,20 @@ export const VmVolume = defineResource({
         { id, lockOf: "/get-vm-volumes", timeoutMs: props.timeoutSeconds * 1000, what: `volume ${props.name} to be deleted` },
       );
     },
-    list: ({ name }, i, { client }) => client.getAll<WireVolume>("/get-vm-volumes", { cluster: { id: i.clusterId }, ...(name ? { name } : {}) }),
+    // By name for adoption; for a lost create, only volumes this create would have made: same name, size, policy
+    // and sharing, mounted by no VM (a new VM's own disk volume, made meanwhile, is never taken for it).
+    list: async ({ name }, i, { client }) =>
+      name
+        ? client.getAll<WireVolume>("/get-vm-volumes", { cluster: { id: i.clusterId }, name })
+        : (
+            await client.getAll<WireVolume>("/get-vm-volumes", {
+              cluster: { id: i.clusterId },
+              name: i.name,
+              size: bytes(i.sizeGb),
+              elf_storage_policy: i.storagePolicy,
+              sharing: i.sharing,
+            })
+          ).filter((v) => !v.mounting),
   },
 });
 export type VmVolume = InstanceType<typeof VmVolume>;
@@ -128,12 +161,17 @@ async function vmFailure(client: TowerClient, i: VolumeInputs): Promise<{ proper
 
 // ---- Operations ------------------------------------------------------------------------------------
 
-async function view(t: TowerClient, id: string): Promise<VolumeView | undefined> {
+/**
+ * The volume and its attachment: the one on the VM asked (`vmIds`, first found wins), else (not sharing, or no
+ * VM asked) the only one; a shared volume's attachments to other VMs are theirs, shown in `holders` only.
+ */
+async function view(t: TowerClient, id: string, ...vmIds: Array<string | undefined>): Promise<VolumeView | undefined> {
   const [volume, disks] = await Promise.all([t.one<WireVolume>("/get-vm-volumes", id), t.children<WireDisk>("/get-vm-disks", "vm_volume", id)]);
   if (!volume) return undefined;
-  const disk = disks[0];
+  const asked = vmIds.filter((v): v is string => !!v);
+  const disk = asked.map((vm) => disks.find((d) => d.vm.id === vm)).find((d) => d !== undefined) ?? (!volume.sharing || !asked.length ? disks[0] : undefined);
   const vm = disk ? await t.one<WireVm>("/get-vms", disk.vm.id) : undefined;
-  return { volume, disk, vmName: vm?.name };
+  return { volume, disk, vmName: vm?.name, holders: disks.filter((d) => d !== disk).map((d) => d.vm.id) };
 }
 
 function edit(t: TowerClient, id: string, data: Record<string, unknown>, i: VolumeInputs) {
@@ -179,7 +217,7 @@ function fromWire(w: VolumeView, prior: Partial<VolumeInputs>) {
     description: splitMarker(w.volume.description ?? undefined).text,
     // Detached (out of band, or by the delete of its VM): no vmId, whatever the state held.
     ...(w.disk ? { vmId: w.disk.vm.id, bus: w.disk.bus as VolumeInputs["bus"] } : { vmId: undefined, bus: prior.bus ?? "VIRTIO" }),
-    labels: labelsOf(w.volume.labels),
+    ...labelsModel(w.volume.labels, prior),
     localId: w.volume.local_id,
     path: w.volume.path,
     mounting: w.volume.mounting,
@@ -209,4 +247,6 @@ interface VolumeView {
   volume: WireVolume;
   disk?: WireDisk;
   vmName?: string;
+  /** The other VMs a shared volume is attached to. */
+  holders: string[];
 }

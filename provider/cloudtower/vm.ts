@@ -9,10 +9,10 @@
  * first detaches the volumes it did not make (see foreignDisks), which CloudTower would delete with it.
  */
 import { z } from "zod";
-import { LayerInputs, ProviderError, containsUnknown, defineResource, isUnknown, known, splitMarker } from "../core";
+import { LayerInputs, ProviderError, containsUnknown, deepEqual, defineResource, isUnknown, known, splitMarker } from "../core";
 import { TowerClient } from "./client";
 import { vendor } from "./config";
-import { labelsInput, labelsOf } from "./labels";
+import { labelsInput, labelsModel } from "./labels";
 import {
   GIB,
   MIB,
@@ -282,19 +282,26 @@ export const Vm = defineResource({
   inputs,
   outputs,
   replaceOn: ["clusterId", "firmware", "guestOsType", "template", "source", "volumes", "cdRoms"],
-  computed: ["clusterId"],
+  // Labels left out are not managed; a state written before an input existed holds none of these.
+  computed: ["clusterId", "labels"],
+  local: ["restartOnChange", "allowRestart", "forceStop", "deleteSnapshots"],
+  // ejectIso acts on the VM: a state written before it existed had ejected nothing.
+  upgrade: (olds) => (olds.ejectIso === undefined ? { ejectIso: false } : {}),
   secrets: ["template", "source"],
   adopt: { byName: true },
   recovery: { marker: "the end of the VM's description" },
   model: (v: VmView, prior) => model(v, prior),
-  async check(i, { client }) {
+  async check(i, { client }, olds) {
     // Name what does not exist at preview, before anything is created.
     const nics = known(i.nics) ? i.nics : [];
+    // What a VM was made from matters only to its create: a made VM whose template or source is unchanged is not
+    // held to it (the golden VM, ISO or template may be gone since).
+    const made = (k: "template" | "source") => olds !== undefined && i[k] !== undefined && deepEqual(olds[k], i[k]);
     const failures = await Promise.all([
       client.missing("/get-clusters", i.clusterId, "clusterId", "cluster"),
       ...nics.map((n, k) => client.missing("/get-vlans", n.vlanId, `nics[${k}].vlanId`, "VM network")),
-      templateFailure(client, i),
-      sourceFailure(client, i),
+      made("template") ? undefined : templateFailure(client, i),
+      made("source") ? undefined : sourceFailure(client, i),
     ]);
     return failures.filter((f) => f !== undefined);
   },
@@ -310,6 +317,9 @@ export const Vm = defineResource({
       }
     }
     return {
+      // NICs a VM made from a template or a clone does not manage are no change (a state of an older version
+      // stored the template's NICs as its input).
+      ...(containsUnknown(news.nics) || nicsManaged(news) ? {} : { unchanged: ["nics"] }),
       // A power state changed out of band (seen at refresh) is put back.
       changes: POWER_STATES.includes(olds.status) && olds.status !== news.powerState,
       // CloudTower refuses two VMs of one name: a VM replaced under the same name goes first.
@@ -333,11 +343,12 @@ export const Vm = defineResource({
           ).results
         : await client.mutate<{ id: string }>(path, body);
       // Made RUNNING when asked SUSPENDED (CloudTower creates a VM stopped or running), then suspended; labelled last.
-      const wait = async () => {
-        await client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`);
-        await afterCreate(client, r.data.id, i);
+      // Those later steps failing leave the VM made (a partial create the next update converges), not deleted.
+      return {
+        id: r.data.id,
+        wait: () => client.waitTasks([r], i.timeoutSeconds * 1000, `VM ${i.name} to be created`),
+        after: () => afterCreate(client, r.data.id, i),
       };
-      return { id: r.data.id, wait };
     },
     read: (id, { client }) => view(client, id),
     update: (id, olds, news, { client }) => converge(client, id, olds, news),
@@ -417,7 +428,7 @@ export function model(v: VmView, prior: Partial<VmInputs>) {
       enabled: n.enabled ?? true,
     })),
     ...(POWER_STATES.includes(v.vm.status) ? { powerState: v.vm.status as VmInputs["powerState"] } : {}),
-    labels: labelsOf(v.vm.labels),
+    ...labelsModel(v.vm.labels, prior),
     localId: v.vm.local_id,
     status: v.vm.status,
     vcpu: v.vm.vcpu,

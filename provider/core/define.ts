@@ -56,6 +56,11 @@ export interface Started<W> {
    * it. Resolving to `{ wire }` (the object as the wait last saw it) saves the read after it.
    */
   wait?: () => Promise<unknown>;
+  /**
+   * Steps on the made object after its wait (labels, a power change, an attachment): any failure of theirs,
+   * a `task_failed` too, is a partial create (the object is kept; the next update converges), never a delete.
+   */
+  after?: () => Promise<unknown>;
 }
 
 /** The object a create's wait resolved to (`{ wire }`), if it said. */
@@ -85,6 +90,11 @@ export interface Operations<I, O, W, C> {
   create(i: I, ctx: Context<C> & { marker: string }): Promise<Started<W>>;
   /** The object as the vendor shows it now, or undefined when it does not exist. `prior` is the stored state. */
   read(id: string, ctx: Context<C>, prior: I & Partial<O>): Promise<W | undefined>;
+  /**
+   * After an adoption: marks the adopted object as this resource's where the marker lives in a field written
+   * after the create (its read follows).
+   */
+  adopted?(id: string, i: I, ctx: Context<C> & { marker: string }): Promise<unknown>;
   /** Brings the object from `olds` to `news`: the calls and their waits. */
   update(id: string, olds: I & O, news: I, ctx: Context<C>): Promise<void>;
   /** Deletes the object (waiting where the vendor's answer is not the end of it); a vendor "not found" is success. */
@@ -149,7 +159,7 @@ export interface ResourceDefinition<S extends z.ZodType, OS extends z.ZodObject,
     olds: z.output<S> & LayerInputs & z.output<OS>,
     news: z.output<S> & LayerInputs,
     d: { changed: string[]; replaces: string[]; id: string },
-  ): { changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean } | void;
+  ): { changes?: boolean; replaces?: string[]; deleteBeforeReplace?: boolean; unchanged?: string[] } | void;
   /** What `delete` means when it does not delete (cvm.Vm releases); for the docs. */
   deleteNote?: string;
   operations: Operations<z.output<S> & LayerInputs, z.output<OS>, W, C>;
@@ -455,11 +465,16 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
 
   async function create(i: I): Promise<{ id: string; outs: Obj }> {
     const ctx = context(i);
+    const marker = i.marker ?? markerOf(`${token}::${i.name ?? ""}`);
     if (i.adopt) {
-      const { id, wire } = await adopt(i, ctx);
+      const adopted = await adopt(i, ctx);
+      const { id } = adopted;
+      if (!ops.adopted) return { id, outs: outputsOf(i, adopted.wire, id) };
+      await ops.adopted(id, { ...i, marker }, { ...ctx, marker });
+      const wire = await ops.read(id, ctx, i);
+      if (!wire) throw new ProviderError("not_found", `${whatOf(i as { name?: unknown }, id)} (${id}) vanished while it was adopted`);
       return { id, outs: outputsOf(i, wire, id) };
     }
-    const marker = i.marker ?? markerOf(`${token}::${i.name ?? ""}`);
     if (def.recovery.idempotent) return finish(i, ctx, await ops.create({ ...i, marker }, { ...ctx, marker }));
     const run = async (): Promise<Started<unknown>> => {
       // A marker written by an earlier run that was killed before Pulumi recorded the id: go on with that object.
@@ -510,6 +525,15 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       }
       const w = await ops.read(id, ctxId, i).catch(() => undefined);
       throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
+    }
+    if (started.after) {
+      try {
+        await started.after();
+        wire = undefined;
+      } catch (e) {
+        const w = await ops.read(id, ctxId, i).catch(() => undefined);
+        throw partialCreate(ctxId.what, id, { ...(w ? outputsOf(i, w, id) : inputsOf(i)), __provider: (i as Obj).__provider }, e);
+      }
     }
     try {
       wire ??= await ops.read(id, ctxId, i);
@@ -571,9 +595,12 @@ export function defineResource<S extends z.ZodType, OS extends z.ZodObject, W, C
       d.replaces.push(...changedHidden.filter((k) => replaceOn.includes(k)));
       type Hook = (o: Obj, n: Obj, d: { changed: string[]; replaces: string[]; id: string }) => ReturnType<NonNullable<typeof def.diff>>;
       const extra = (def.diff as Hook | undefined)?.(olds, news, { changed: d.changed, replaces: d.replaces, id }) ?? {};
-      const replaces = [...new Set([...d.replaces, ...(extra.replaces ?? [])])];
+      // Inputs the hook says are no change (their difference means nothing to do), unless it replaces them itself.
+      const same = new Set(extra.unchanged ?? []);
+      const changed = d.changed.filter((k) => !same.has(k));
+      const replaces = [...new Set([...d.replaces.filter((k) => !same.has(k)), ...(extra.replaces ?? [])])];
       return {
-        changes: d.changed.length > 0 || replaces.length > 0 || !!extra.changes,
+        changes: changed.length > 0 || replaces.length > 0 || !!extra.changes,
         replaces,
         deleteBeforeReplace: extra.deleteBeforeReplace ?? replaces.includes("adopt"),
       };

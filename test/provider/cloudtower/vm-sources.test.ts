@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
 import { asEngine, failedPaths } from "../../helpers/engine";
-import { CLUSTER_A, CLUSTER_B, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, useTower } from "../../helpers/cloudtower";
+import { CLUSTER_A, CLUSTER_B, DEFAULT_VLAN_A, LEGACY_VM, TEMPLATE, towerConfig, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
 const vm = asEngine(cloudtower.Vm.provider);
@@ -31,6 +31,20 @@ describe("cloudtower.Vm sources", () => {
     expect((await disksOf(id)).filter((d) => d.type === "DISK")).toHaveLength(legacy.vm_disks.length);
     expect((await vm.read(id, outs)).props).toEqual(outs);
     expect((await vm.diff(id, outs, await vm.checked({ name: "clone-1", source: { cloneOf: { vmId: LEGACY_VM } }, memoryMb: 2048 }))).changes).toBe(false);
+  });
+
+  it("a clone whose source VM was deleted since previews without failure; a changed or new source is still checked", async () => {
+    const golden = await vm.create(await vm.checked({ name: "golden", clusterId: CLUSTER_A, powerState: "STOPPED" }));
+    const args = { name: "clone-2", source: { cloneOf: { vmId: golden.id } } };
+    const olds = await vm.checked(args);
+    const clone = await vm.create(olds);
+    await vm.delete(golden.id, golden.outs);
+    await vm.configure(towerConfig(ctx.sim.url)); // a later run: nothing seen is remembered
+    expect((await vm.check(olds, args)).failures).toBeUndefined();
+    expect(await vm.diff(clone.id, clone.outs, (await vm.check(olds, args)).inputs)).toMatchObject({ changes: false, replaces: [] });
+    expect(failedPaths((await vm.check({}, args)).failures)).toEqual(["source.cloneOf.vmId"]);
+    const other = { ...args, source: { cloneOf: { vmId: golden.id, fullCopy: true } } };
+    expect(failedPaths((await vm.check(olds, other)).failures)).toEqual(["source.cloneOf.vmId"]);
   });
 
   it("creates from a content-library template on the cluster asked, with static IPv4, DNS, SSH keys and user data by cloud-init", async () => {
@@ -153,7 +167,7 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     for (const [want, path] of [
       ["RUNNING", "/resume-vm"],
       ["SUSPENDED", "/suspend-vm"],
-      ["STOPPED", "/poweroff-vm"],
+      ["STOPPED", "/shutdown-vm"],
       ["SUSPENDED", "/suspend-vm"],
     ] as const) {
       await ctx.sim.control("DELETE", "/_sim/requests");
@@ -165,7 +179,7 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     }
   });
 
-  it("refuses to resize a suspended VM at preview without restartOnChange, and with it powers off, resizes and suspends again", async () => {
+  it("refuses to resize a suspended VM at preview without restartOnChange, and with it resumes, shuts down, resizes and suspends again", async () => {
     const { id, outs } = await vm.create(await vm.checked(scratch({ powerState: "SUSPENDED" })));
     await expect(vm.diff(id, outs, await vm.checked(scratch({ powerState: "SUSPENDED", cpuCores: 2 })))).rejects.toThrow(
       /cpuCores: .*needs it powered off, and it is suspended; set restartOnChange: true/,
@@ -173,7 +187,16 @@ describe("cloudtower.Vm power states and restartOnChange", () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     const u = await vm.update(id, outs, await vm.checked(scratch({ powerState: "SUSPENDED", cpuCores: 2, restartOnChange: true })));
     expect(u.outs).toMatchObject({ vcpu: 2, status: "SUSPENDED" });
-    expect(await mutations()).toEqual(["/v2/api/poweroff-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm", "/v2/api/suspend-vm"]);
+    expect(await mutations()).toEqual(["/v2/api/resume-vm", "/v2/api/shutdown-vm", "/v2/api/update-vm-basic-info", "/v2/api/start-vm", "/v2/api/suspend-vm"]);
+  });
+
+  it("stops a suspended VM by resuming it and shutting it down gracefully, never powering it off with forceStop: false", async () => {
+    const args = scratch({ powerState: "SUSPENDED", forceStop: false });
+    const { id, outs } = await vm.create(await vm.checked(args));
+    await ctx.sim.control("DELETE", "/_sim/requests");
+    const u = await vm.update(id, outs, await vm.checked({ ...args, powerState: "STOPPED" }));
+    expect(u.outs.status).toBe("STOPPED");
+    expect(await mutations()).toEqual(["/v2/api/resume-vm", "/v2/api/shutdown-vm"]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as cloudtower from "../../../provider/cloudtower";
 import { asEngine, failedPaths } from "../../helpers/engine";
-import { CLUSTER_A, CLUSTER_B, LEGACY_VM, useTower } from "../../helpers/cloudtower";
+import { CLUSTER_A, CLUSTER_B, LEGACY_VM, TEMPLATE, useTower } from "../../helpers/cloudtower";
 
 const ctx = useTower();
 const volume = asEngine(cloudtower.VmVolume.provider);
@@ -17,7 +17,8 @@ describe("cloudtower.VmVolume lifecycle", () => {
   it("creates with only the required inputs and reads back", async () => {
     const inputs = await volume.checked(base());
     const { id, outs } = await volume.create(inputs);
-    expect(outs).toMatchObject({ name: "data-1", sizeGb: 10, storagePolicy: "REPLICA_2_THIN_PROVISION", sharing: false, mounting: false, labels: {} });
+    expect(outs).toMatchObject({ name: "data-1", sizeGb: 10, storagePolicy: "REPLICA_2_THIN_PROVISION", sharing: false, mounting: false });
+    expect(outs).not.toHaveProperty("labels");
     expect((await volumeById(id))!.size).toBe(10 * 1024 ** 3);
     expect((await volume.read(id, outs)).props).toEqual(outs);
     expect((await volume.diff(id, outs, inputs)).changes).toBe(false);
@@ -142,5 +143,74 @@ describe("cloudtower.VmVolume lifecycle", () => {
     await ctx.sim.control("DELETE", "/_sim/requests");
     expect(failedPaths((await volume.check({}, news)).failures)).toEqual([property]);
     expect(await mutations()).toEqual([]);
+  });
+});
+
+describe("cloudtower.VmVolume whose create answer was lost", () => {
+  const vmVolumes = () => ctx.sim.inventory<{ id: string; name: string; mounting: boolean }>("vmVolumes");
+  /** The volume's create, its answer delayed then lost (or dropped unhandled), while a VM with a disk like it is made. */
+  async function createBesideVm(fault: { lostResponse: true } | { drop: true }) {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/create-vm-volume$", delayMs: 400, ...fault });
+    const made = volume.create(await volume.checked(base()));
+    const vmInputs = await vm.checked({ name: "app-1", clusterId: CLUSTER_A, disks: [{ sizeGb: 10 }], powerState: "STOPPED" });
+    const other = await vm.create(vmInputs);
+    return { made: await made, vmDisk: (other.outs.diskDetails as Array<{ volumeId: string }>)[0].volumeId };
+  }
+
+  it("takes up the volume it made, never a VM's new disk volume of the same size and policy", async () => {
+    const { made, vmDisk } = await createBesideVm({ lostResponse: true });
+    expect(made.id).not.toBe(vmDisk);
+    expect((await vmVolumes()).filter((v) => v.name === "data-1").map((v) => v.id)).toEqual([made.id]);
+  });
+
+  it("makes the volume again when the create was never handled, leaving the VM's new disk volume alone", async () => {
+    const { made, vmDisk } = await createBesideVm({ drop: true });
+    expect(made.id).not.toBe(vmDisk);
+    expect((await volumeById(made.id))?.name).toBe("data-1");
+    await volume.delete(made.id, made.outs);
+    expect(await volumeById(vmDisk)).toBeDefined();
+  });
+
+  it("refuses, naming them, when two new volumes look like the one it made", async () => {
+    await ctx.sim.control("POST", "/_sim/faults", { path: "^/v2/api/create-vm-volume$", delayMs: 400, lostResponse: true });
+    const made = volume.create(await volume.checked(base()));
+    await new Promise((r) => setTimeout(r, 100));
+    const [twin] = await ctx.done("/create-vm-volume", [
+      { name: "data-1", cluster_id: CLUSTER_A, size: 10 * 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+    ]);
+    await expect(made).rejects.toThrow(new RegExp(`2 objects \\(.*${twin.data.id}.*\\) look like the one this create made`));
+  });
+});
+
+describe("cloudtower.VmVolume shared with VMs it does not manage", () => {
+  const disksOn = async (volumeId: string) => (await ctx.sim.inventory<Disk>("vmDisks")).filter((d) => d.vm_volume?.id === volumeId).map((d) => d.vm.id);
+  it("attaches to its VM beside another VM's attachment, reads its own, leaves the other alone, and refuses a delete while the other holds it", async () => {
+    const own = await vm.create(await vm.checked({ name: "vol-host", clusterId: CLUSTER_A }));
+    const { id, outs } = await volume.create(await volume.checked(base({ sharing: true })));
+    // Another VM mounts the shared volume out of band, first.
+    await ctx.done("/add-vm-disk", { where: { id: LEGACY_VM }, data: { vm_disks: { mount_disks: [{ vm_volume_id: id, bus: "VIRTIO", boot: 9 }] } } });
+    const news = await volume.checked(base({ sharing: true, vmId: own.id }));
+    const u = await volume.update(id, outs, news);
+    expect(u.outs).toMatchObject({ vmId: own.id, vmName: "vol-host" });
+    expect((await disksOn(id)).sort()).toEqual([LEGACY_VM, own.id].sort());
+    expect((await volume.read(id, u.outs)).props).toMatchObject({ vmId: own.id });
+    await expect(volume.delete(id, u.outs)).rejects.toThrow(new RegExp(`shared and still attached to VM\\(s\\) ${LEGACY_VM}`));
+    expect((await disksOn(id)).sort()).toEqual([LEGACY_VM, own.id].sort());
+  });
+});
+
+describe("cloudtower.VmVolume adopted", () => {
+  it("is marked as this resource's, so the delete of the template VM it is attached to detaches and keeps it", async () => {
+    const host = await vm.create(await vm.checked({ name: "tpl-host", template: { templateId: TEMPLATE } }));
+    const [made] = await ctx.done("/create-vm-volume", [
+      { name: "data-old", cluster_id: CLUSTER_A, size: 1024 ** 3, elf_storage_policy: "REPLICA_2_THIN_PROVISION", sharing: false },
+    ]);
+    await ctx.done("/add-vm-disk", { where: { id: host.id }, data: { vm_disks: { mount_disks: [{ vm_volume_id: made.data.id, bus: "VIRTIO", boot: 9 }] } } });
+    const adopted = await volume.create(
+      await volume.checked({ name: "data-old", clusterId: CLUSTER_A, sizeGb: 1, vmId: host.id, adopt: { name: "data-old" } }),
+    );
+    expect(adopted).toMatchObject({ id: made.data.id, outs: { vmId: host.id, description: "" } });
+    await vm.delete(host.id, host.outs);
+    expect(await volumeById(made.data.id)).toMatchObject({ name: "data-old", mounting: false });
   });
 });
