@@ -19,3 +19,10 @@ export abstract class FakeServer {
     await new Promise((r) => this.server?.close(r));
   }
 }
+
+/** The issues a list request asks for: its `state` (or `defaultState`; "all" for any) and every one of its `labels`. */
+export function issuesAskedFor<T extends { state: string; labels: string[] }>(issues: T[], url: URL, defaultState: string): T[] {
+  const state = url.searchParams.get("state") ?? defaultState;
+  const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
+  return issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
+}

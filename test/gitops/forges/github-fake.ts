@@ -5,7 +5,7 @@
  * not conform is recorded in `violations` (and a bad request is answered 400), for the tests to assert empty.
  */
 import { IncomingMessage, ServerResponse } from "node:http";
-import { FakeServer } from "./fake-server";
+import { FakeServer, issuesAskedFor } from "./fake-server";
 import { githubSpec } from "./github-openapi";
 
 const NOW = "2026-11-26T05:00:00Z";
@@ -278,9 +278,7 @@ export class GitHubFake extends FakeServer {
         return send(204, undefined);
       }
       case "issues/list-for-repo": {
-        const state = url.searchParams.get("state") ?? "open";
-        const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-        const hits = this.issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
+        const hits = issuesAskedFor(this.issues, url, "open");
         const p = this.page(
           url,
           hits.map((i) => this.issueJson(i)),

@@ -8,7 +8,7 @@
  * Offset pagination as GitLab does it: `per_page` (default 20, at most 100), `page`, the `x-*` headers and Link.
  */
 import { IncomingMessage, ServerResponse } from "node:http";
-import { FakeServer } from "./fake-server";
+import { FakeServer, issuesAskedFor } from "./fake-server";
 import Ajv, { ValidateFunction } from "ajv";
 
 const NOW = "2026-11-26T05:00:00.000Z";
@@ -375,9 +375,7 @@ export class GitLabFake extends FakeServer {
         return send(204, undefined);
       }
       case "GET /projects/:id/issues": {
-        const state = url.searchParams.get("state") ?? "all";
-        const labels = (url.searchParams.get("labels") ?? "").split(",").filter(Boolean);
-        const hits = this.issues.filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)));
+        const hits = issuesAskedFor(this.issues, url, "all");
         const p = this.page(
           url,
           hits.map((i) => this.issueJson(i)),
